@@ -1,0 +1,80 @@
+package ssz
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors for the main classes of bad input; every error returned by
+// this package for malformed bytes wraps one of them and ErrInvalid.
+var (
+	// ErrInvalid is wrapped by every error about malformed SSZ bytes.
+	ErrInvalid = errors.New("invalid SSZ")
+	// ErrSize reports bytes of the wrong length for a fixed-size type.
+	ErrSize = errors.New("wrong size")
+	// ErrOffset reports an offset that points backwards, past the end or
+	// not at the end of the fixed part.
+	ErrOffset = errors.New("bad offset")
+	// ErrLimit reports a list longer than its limit.
+	ErrLimit = errors.New("list longer than its limit")
+	// ErrValue reports a value that its type forbids (a boolean other than
+	// 0 or 1, a bitlist without its length bit, set padding bits).
+	ErrValue = errors.New("invalid value")
+	// ErrPath reports a path or generalized index that the type does not have.
+	ErrPath = errors.New("no such path")
+)
+
+// Error locates a problem in encoded bytes: the type, the field path from the
+// top-level value, and the byte offset from the start of the top-level value.
+type Error struct {
+	Type   string // name of the type being read
+	Path   string // field path from the top-level value, e.g. "validators[3].slashed"
+	Offset int    // byte offset from the start of the top-level value
+	Err    error  // what is wrong; wraps one of the sentinels
+}
+
+// Error formats the problem with its location.
+func (e *Error) Error() string {
+	p := e.Path
+	if p == "" {
+		p = "(top level)"
+	}
+	return fmt.Sprintf("ssz: %v at %s (type %s, byte offset %d)", e.Err, p, e.Type, e.Offset)
+}
+
+// Unwrap returns the underlying error, so that errors.Is works with the
+// sentinels and with ErrInvalid.
+func (e *Error) Unwrap() []error { return []error{e.Err, ErrInvalid} }
+
+type detail struct {
+	class error
+	msg   string
+}
+
+func (d *detail) Error() string { return d.class.Error() + ": " + d.msg }
+func (d *detail) Unwrap() error { return d.class }
+
+func errf(class error, format string, args ...any) error {
+	return &detail{class: class, msg: fmt.Sprintf(format, args...)}
+}
+
+// at wraps err with a location; an *Error passes through unchanged.
+func at(t *Type, path string, off int, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Type: t.Name, Path: path, Offset: off, Err: err}
+}
+
+func joinPath(parent, child string) string {
+	if parent == "" {
+		return child
+	}
+	if len(child) > 0 && child[0] == '[' {
+		return parent + child
+	}
+	return parent + "." + child
+}
+
+func indexPath(parent string, i int) string { return fmt.Sprintf("%s[%d]", parent, i) }

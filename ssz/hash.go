@@ -1,0 +1,269 @@
+package ssz
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math/bits"
+	"runtime"
+	"sync"
+
+	"github.com/prysmaticlabs/gohashtree"
+)
+
+// maxDepth bounds the depth of any chunk tree: a limit of 2^64 chunks.
+const maxDepth = 64
+
+// zeroHashes[d] is the root of a tree of depth d whose leaves are all zero.
+var zeroHashes [maxDepth + 2][32]byte
+
+func init() {
+	for d := 1; d < len(zeroHashes); d++ {
+		zeroHashes[d] = sha256.Sum256(append(zeroHashes[d-1][:], zeroHashes[d-1][:]...))
+	}
+}
+
+// ZeroHash returns the root of a depth-d tree of zero chunks.
+func ZeroHash(d int) [32]byte { return zeroHashes[d] }
+
+// hash2 returns SHA-256(a || b).
+func hash2(a, b [32]byte) [32]byte {
+	var in [64]byte
+	copy(in[:32], a[:])
+	copy(in[32:], b[:])
+	return sha256.Sum256(in[:])
+}
+
+// hashLevel hashes consecutive pairs of 32-byte nodes of src into dst, which
+// must hold len(src)/2 bytes; len(src) must be a multiple of 64. Large levels
+// are split across cores.
+func hashLevel(dst, src []byte) {
+	n := len(src) / 64
+	if n == 0 {
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if n < 1<<14 || workers < 2 {
+		hashPairs(dst, src)
+		return
+	}
+	per := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hashPairs(dst[lo*32:hi*32], src[lo*64:hi*64])
+		}()
+	}
+	wg.Wait()
+}
+
+func hashPairs(dst, src []byte) {
+	if len(src) == 64 {
+		s := sha256.Sum256(src)
+		copy(dst, s[:])
+		return
+	}
+	if err := gohashtree.HashByteSlice(dst, src); err != nil {
+		// Only possible for lengths that are not multiples of 64, which
+		// callers never pass.
+		panic("ssz: " + err.Error())
+	}
+}
+
+// ceilLog2 returns the smallest d with 2^d >= n (0 for n <= 1).
+func ceilLog2(n uint64) int {
+	if n <= 1 {
+		return 0
+	}
+	return bits.Len64(n - 1)
+}
+
+// merkleizeInPlace hashes buf, which holds a whole number of trees of
+// 2^depth chunks each, level by level, and returns a slice holding the
+// trees' roots (one 32-byte root per tree). scratch must be at least half
+// the size of buf; buf and scratch are used alternately.
+func merkleizeInPlace(buf, scratch []byte, depth int) []byte {
+	src := buf
+	for d := 0; d < depth; d++ {
+		dst := scratch[:len(src)/2]
+		if d%2 == 1 {
+			dst = buf[:len(src)/2]
+		}
+		hashLevel(dst, src)
+		src = dst
+	}
+	return src
+}
+
+// merkleizeChunks returns the root of a depth-`depth` tree over the given
+// chunks (padded with zero chunks). It does not modify chunks.
+func merkleizeChunks(chunks []byte, depth int) [32]byte {
+	var out [32]byte
+	if len(chunks) == 0 {
+		return zeroHashes[depth]
+	}
+	cur := chunks
+	d := 0
+	for ; len(cur) > 32; d++ {
+		if (len(cur)/32)%2 == 1 {
+			padded := make([]byte, len(cur)+32)
+			copy(padded, cur)
+			copy(padded[len(cur):], zeroHashes[d][:])
+			cur = padded
+		}
+		next := make([]byte, len(cur)/2)
+		hashLevel(next, cur)
+		cur = next
+	}
+	copy(out[:], cur)
+	for ; d < depth; d++ {
+		out = hash2(out, zeroHashes[d])
+	}
+	return out
+}
+
+// mixIn returns hash(root, uint256(n)): the list length mix-in.
+func mixIn(root [32]byte, n uint64) [32]byte {
+	var c [32]byte
+	binary.LittleEndian.PutUint64(c[:], n)
+	return hash2(root, c)
+}
+
+// activeFieldsChunk packs a ProgressiveContainer's active_fields bits.
+func activeFieldsChunk(active []bool) [32]byte {
+	var c [32]byte
+	for i, a := range active {
+		if a {
+			c[i/8] |= 1 << (i % 8)
+		}
+	}
+	return c
+}
+
+// chunkCount returns how many chunks the type's Merkle tree has at most
+// (its chunk limit), for the kinds with a fixed tree shape.
+func chunkLimit(t *Type) uint64 {
+	switch t.Kind {
+	case KindUint, KindBool:
+		return 1
+	case KindByteVector:
+		return (t.Size + 31) / 32
+	case KindByteList:
+		return (t.Limit + 31) / 32
+	case KindBitvector:
+		return (t.Size + 255) / 256
+	case KindBitlist:
+		return (t.Limit + 255) / 256
+	case KindVector:
+		if t.Elem.IsBasic() {
+			return (t.Size*t.Elem.fixedSize + 31) / 32
+		}
+		return t.Size
+	case KindList:
+		if t.Elem.IsBasic() {
+			// limit*size/32 rounded up, without overflow for huge limits
+			es := t.Elem.fixedSize
+			hi, lo := bits.Mul64(t.Limit, es)
+			if hi != 0 {
+				return 1 << 63
+			}
+			return (lo + 31) / 32
+		}
+		return t.Limit
+	case KindContainer:
+		return uint64(len(t.Fields))
+	}
+	return 0
+}
+
+// isPacked reports whether t's chunks are its bytes (basic sequences, byte
+// and bit vectors and lists) rather than roots of members.
+func isPacked(t *Type) bool {
+	switch t.Kind {
+	case KindByteVector, KindByteList, KindBitvector, KindBitlist, KindProgressiveBitlist:
+		return true
+	case KindVector, KindList, KindProgressiveList:
+		return t.Elem.IsBasic()
+	}
+	return false
+}
+
+// fixedRoots writes the hash tree roots of n consecutive encoded values of
+// the fixed-size type t (b holds n*t.FixedSize() bytes) to out (n*32 bytes).
+// Values are hashed together level by level, so that SHA-256 runs over long
+// batches. b must be valid.
+func fixedRoots(t *Type, b []byte, n int, out []byte) {
+	size := int(t.fixedSize)
+	switch {
+	case t.IsBasic():
+		clear(out[:n*32])
+		for i := 0; i < n; i++ {
+			copy(out[i*32:], b[i*size:(i+1)*size])
+		}
+		return
+	case isPacked(t):
+		chunks := (size + 31) / 32
+		depth := ceilLog2(uint64(chunks))
+		if depth == 0 {
+			clear(out[:n*32])
+			for i := 0; i < n; i++ {
+				copy(out[i*32:], b[i*size:(i+1)*size])
+			}
+			return
+		}
+		w := 32 << depth
+		buf := make([]byte, n*w)
+		for i := 0; i < n; i++ {
+			copy(buf[i*w:], b[i*size:(i+1)*size])
+		}
+		scratch := make([]byte, len(buf)/2)
+		copy(out, merkleizeInPlace(buf, scratch, depth))
+		return
+	}
+	// Containers and vectors of composite elements: gather member roots
+	// into one matrix of n trees, then hash the trees together.
+	var members int
+	if t.Kind == KindVector {
+		members = int(t.Size)
+	} else {
+		members = len(t.Fields)
+	}
+	depth := ceilLog2(uint64(members))
+	w := 32 << depth
+	buf := make([]byte, n*w)
+	if t.Kind == KindVector {
+		es := int(t.Elem.fixedSize)
+		col := make([]byte, n*members*32)
+		fixedRoots(t.Elem, b, n*members, col)
+		for i := 0; i < n; i++ {
+			copy(buf[i*w:], col[i*members*32:(i+1)*members*32])
+		}
+		_ = es
+	} else {
+		col := make([]byte, n*32)
+		gather := make([]byte, 0)
+		off := 0
+		for j, f := range t.Fields {
+			fs := int(f.Type.fixedSize)
+			if cap(gather) < n*fs {
+				gather = make([]byte, n*fs)
+			}
+			g := gather[:n*fs]
+			for i := 0; i < n; i++ {
+				copy(g[i*fs:], b[i*size+off:i*size+off+fs])
+			}
+			fixedRoots(f.Type, g, n, col)
+			for i := 0; i < n; i++ {
+				copy(buf[i*w+j*32:], col[i*32:(i+1)*32])
+			}
+			off += fs
+		}
+	}
+	scratch := make([]byte, len(buf)/2)
+	copy(out, merkleizeInPlace(buf, scratch, depth))
+}

@@ -1,0 +1,375 @@
+package ssz
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sync"
+
+	"github.com/beaconproof/beaconproof/proof"
+)
+
+// Tree answers the hash of any node of an SSZ value's Merkle tree, reading
+// the encoded bytes in place. The first request hashes the value once; the
+// trees of big members (validators, balances, block_roots, ...) are kept as
+// flat per-level arrays, so that every later proof from the same value is a
+// few lookups. A Tree is safe for concurrent use.
+type Tree struct {
+	t     *Type
+	b     []byte
+	cache bool
+
+	mu      sync.Mutex
+	entries map[nodeKey]*entry
+}
+
+type nodeKey struct {
+	off int
+	t   *Type
+}
+
+type entry struct {
+	once sync.Once
+	m    merkle
+	err  error
+}
+
+// merkle is the chunk tree of one composite value: *levels or *progressive.
+type merkle interface{ root() [32]byte }
+
+// cacheMinChunks is the size from which a member's tree is kept.
+const cacheMinChunks = 64
+
+// NewTree validates b as a value of type t and returns its Merkle tree. The
+// Tree keeps a reference to b, which must not change while the tree is used.
+func NewTree(t *Type, b []byte) (*Tree, error) {
+	if err := Validate(t, b); err != nil {
+		return nil, err
+	}
+	return &Tree{t: t, b: b, cache: true, entries: make(map[nodeKey]*entry)}, nil
+}
+
+// HashTreeRoot validates b as a value of type t and returns its hash tree
+// root. It keeps no tree: use NewTree to prove more than the root.
+func HashTreeRoot(t *Type, b []byte) ([32]byte, error) {
+	if err := Validate(t, b); err != nil {
+		return [32]byte{}, err
+	}
+	tr := &Tree{t: t, b: b}
+	return tr.rootOf(t, b, 0)
+}
+
+// Type returns the tree's type.
+func (tr *Tree) Type() *Type { return tr.t }
+
+// Bytes returns the encoded value the tree reads.
+func (tr *Tree) Bytes() []byte { return tr.b }
+
+// Root returns the hash tree root of the value.
+func (tr *Tree) Root() ([32]byte, error) { return tr.rootOf(tr.t, tr.b, 0) }
+
+// rootOf returns the hash tree root of the value of type t encoded in b,
+// which starts at byte off of the tree's value.
+func (tr *Tree) rootOf(t *Type, b []byte, off int) ([32]byte, error) {
+	var out [32]byte
+	if t.IsBasic() {
+		copy(out[:], b)
+		return out, nil
+	}
+	if t.IsFixed() && !tr.cache && t.fixedSize <= 4096 {
+		fixedRoots(t, b, 1, out[:])
+		return out, nil
+	}
+	m, err := tr.merkleOf(t, b, off)
+	if err != nil {
+		return out, err
+	}
+	r := m.root()
+	switch t.Kind {
+	case KindByteList:
+		return mixIn(r, uint64(len(b))), nil
+	case KindBitlist, KindProgressiveBitlist:
+		n, _ := bitlistLen(b)
+		return mixIn(r, n), nil
+	case KindList, KindProgressiveList:
+		n, err := elemCount(t, b)
+		if err != nil {
+			return out, at(t, "", off, err)
+		}
+		return mixIn(r, uint64(n)), nil
+	case KindProgressiveContainer:
+		return hash2(r, activeFieldsChunk(t.ActiveFields)), nil
+	}
+	return r, nil
+}
+
+func elemCount(t *Type, b []byte) (int, error) {
+	s, err := sequenceOf(t, b)
+	return s.n, err
+}
+
+// merkleOf returns the chunk tree of a composite value, from the cache when
+// the tree keeps one.
+func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
+	n, chunk, err := tr.chunks(t, b, off)
+	if err != nil {
+		return nil, err
+	}
+	build := func() (merkle, error) {
+		switch t.Kind {
+		case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
+			return buildProgressive(n, chunk)
+		}
+		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk)
+	}
+	if !tr.cache || n < cacheMinChunks {
+		return build()
+	}
+	k := nodeKey{off, t}
+	tr.mu.Lock()
+	e, ok := tr.entries[k]
+	if !ok {
+		e = &entry{}
+		tr.entries[k] = e
+	}
+	tr.mu.Unlock()
+	e.once.Do(func() { e.m, e.err = build() })
+	return e.m, e.err
+}
+
+// chunks returns the number of chunks of a composite value and a function
+// that computes them.
+func (tr *Tree) chunks(t *Type, b []byte, off int) (int, chunker, error) {
+	if isPacked(t) {
+		data := b
+		if t.Kind == KindBitlist || t.Kind == KindProgressiveBitlist {
+			n, err := bitlistLen(b)
+			if err != nil {
+				return 0, nil, at(t, "", off, err)
+			}
+			data = bitlistData(b, n)
+		}
+		n := (len(data) + 31) / 32
+		return n, func(i0, i1 int, out []byte) error {
+			copy(out, data[i0*32:min(i1*32, len(data))])
+			return nil
+		}, nil
+	}
+	switch t.Kind {
+	case KindVector, KindList, KindProgressiveList:
+		s, err := sequenceOf(t, b)
+		if err != nil {
+			return 0, nil, at(t, "", off, err)
+		}
+		if t.Elem.IsFixed() {
+			es := int(t.Elem.fixedSize)
+			return s.n, func(i0, i1 int, out []byte) error {
+				fixedRoots(t.Elem, b[i0*es:i1*es], i1-i0, out)
+				return nil
+			}, nil
+		}
+		return s.n, func(i0, i1 int, out []byte) error {
+			for i := i0; i < i1; i++ {
+				lo, hi, err := s.bounds(i)
+				if err != nil {
+					return at(t, fmt.Sprintf("[%d]", i), off, err)
+				}
+				r, err := tr.rootOf(t.Elem, b[lo:hi], off+lo)
+				if err != nil {
+					return err
+				}
+				copy(out[(i-i0)*32:], r[:])
+			}
+			return nil
+		}, nil
+	case KindContainer, KindProgressiveContainer:
+		spans, err := containerSpans(t, b, nil)
+		if err != nil {
+			return 0, nil, at(t, "", off, err)
+		}
+		n := len(t.Fields)
+		if t.Kind == KindProgressiveContainer {
+			n = len(t.ActiveFields)
+		}
+		byPos := make([]int, n)
+		for i := range byPos {
+			byPos[i] = -1
+		}
+		for i, f := range t.Fields {
+			byPos[f.Position] = i
+		}
+		return n, func(i0, i1 int, out []byte) error {
+			for p := i0; p < i1; p++ {
+				i := byPos[p]
+				if i < 0 {
+					continue
+				}
+				sp := spans[i]
+				r, err := tr.rootOf(t.Fields[i].Type, b[sp.lo:sp.hi], off+sp.lo)
+				if err != nil {
+					return err
+				}
+				copy(out[(p-i0)*32:], r[:])
+			}
+			return nil
+		}, nil
+	}
+	return 0, nil, at(t, "", off, errf(ErrValue, "kind %v has no chunks", t.Kind))
+}
+
+// bitlistData returns the bytes of a bitlist's bits without the length bit.
+func bitlistData(b []byte, n uint64) []byte {
+	nb := int((n + 7) / 8)
+	if n%8 == 0 {
+		return b[:nb]
+	}
+	d := append([]byte(nil), b[:nb]...)
+	d[nb-1] &^= 1 << (n % 8)
+	return d
+}
+
+// Node returns the hash of node g of the value's Merkle tree (1 is the root).
+// g may point inside any member, down to a single chunk.
+func (tr *Tree) Node(g proof.Gindex) ([32]byte, error) {
+	if !g.IsValid() {
+		return [32]byte{}, fmt.Errorf("ssz: %s: %w", tr.t.Name, proof.ErrInvalidGindex)
+	}
+	return tr.node(tr.t, tr.b, 0, g, g.Depth(), "")
+}
+
+// Prove returns the Merkle proof of node g against the value's root. The
+// proof is verified against the root before it is returned.
+func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
+	p, err := proof.NewProof(g, tr.Node)
+	if err != nil {
+		return p, err
+	}
+	root, err := tr.Root()
+	if err != nil {
+		return p, err
+	}
+	if err := p.Verify(root); err != nil {
+		return p, fmt.Errorf("ssz: internal error: generated proof does not verify: %w", err)
+	}
+	return p, nil
+}
+
+// node walks the bits of g below position pos (pos bits remain) inside the
+// value of type t encoded in b at offset off.
+func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path string) ([32]byte, error) {
+	var zero [32]byte
+	if pos == 0 {
+		return tr.rootOf(t, b, off)
+	}
+	if t.IsBasic() {
+		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below basic value", g))
+	}
+	// Mixed-in kinds: the left child is the data tree, the right the
+	// length or active_fields chunk.
+	switch t.Kind {
+	case KindByteList, KindBitlist, KindList, KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
+		pos--
+		if g.Bit(pos) == 1 {
+			if pos != 0 {
+				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below the length chunk", g))
+			}
+			var c [32]byte
+			switch t.Kind {
+			case KindProgressiveContainer:
+				return activeFieldsChunk(t.ActiveFields), nil
+			case KindByteList:
+				binary.LittleEndian.PutUint64(c[:], uint64(len(b)))
+			case KindBitlist, KindProgressiveBitlist:
+				n, _ := bitlistLen(b)
+				binary.LittleEndian.PutUint64(c[:], n)
+			default:
+				n, err := elemCount(t, b)
+				if err != nil {
+					return zero, at(t, path, off, err)
+				}
+				binary.LittleEndian.PutUint64(c[:], uint64(n))
+			}
+			return c, nil
+		}
+	}
+	m, err := tr.merkleOf(t, b, off)
+	if err != nil {
+		return zero, err
+	}
+	var l *levels
+	var base uint64 // index of the subtree's first chunk
+	switch m := m.(type) {
+	case *levels:
+		l = m
+	case *progressive:
+		j := 0
+		for {
+			if pos == 0 {
+				if j >= len(m.rest) {
+					return zero, nil
+				}
+				return m.rest[j], nil
+			}
+			pos--
+			if g.Bit(pos) == 0 {
+				break
+			}
+			j++
+			if j >= len(m.subs) && pos > 0 {
+				// An empty progressive tree is a zero leaf with no children.
+				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", g))
+			}
+		}
+		if j >= len(m.subs) {
+			// Left child of an empty rest node: not part of the tree.
+			return zero, at(t, path, off, errf(ErrPath, "generalized index %s points past the last progressive subtree", g))
+		}
+		l = m.subs[j]
+		base = subtreeStart(j)
+	}
+	if pos <= l.depth {
+		// An inner node of this value's chunk tree.
+		d := l.depth - pos
+		idx := readBits(g, pos)
+		return l.node(d, idx)
+	}
+	idx := readBits(g.Ancestor(pos-l.depth), l.depth)
+	pos -= l.depth
+	ci := base + idx
+	if idx >= uint64(l.n) || isPacked(t) {
+		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below chunk %d", g, ci))
+	}
+	// Descend into the member at chunk ci.
+	switch t.Kind {
+	case KindVector, KindList, KindProgressiveList:
+		s, err := sequenceOf(t, b)
+		if err != nil {
+			return zero, at(t, path, off, err)
+		}
+		lo, hi, err := s.bounds(int(ci))
+		if err != nil {
+			return zero, at(t, path, off, err)
+		}
+		return tr.node(t.Elem, b[lo:hi], off+lo, g, pos, indexPath(path, int(ci)))
+	default: // containers
+		spans, err := containerSpans(t, b, nil)
+		if err != nil {
+			return zero, at(t, path, off, err)
+		}
+		for i, f := range t.Fields {
+			if uint64(f.Position) == ci {
+				sp := spans[i]
+				return tr.node(f.Type, b[sp.lo:sp.hi], off+sp.lo, g, pos, joinPath(path, f.Name))
+			}
+		}
+		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an inactive field", g))
+	}
+}
+
+// readBits returns the low n bits of g as an integer (n <= 64).
+func readBits(g proof.Gindex, n int) uint64 {
+	var v uint64
+	for k := n - 1; k >= 0; k-- {
+		v = v<<1 | uint64(g.Bit(k))
+	}
+	return v
+}
