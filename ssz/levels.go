@@ -80,6 +80,9 @@ func (l *levels) fillBase(base []byte) error {
 	if blk < 1<<l.keep {
 		blk = 1 << l.keep
 	}
+	if whole := ((l.n + (1 << l.keep) - 1) >> l.keep) << l.keep; whole < blk {
+		blk = whole
+	}
 	nblocks := (l.n + blk - 1) / blk
 	workers := runtime.GOMAXPROCS(0)
 	if nblocks < 2 {
@@ -95,7 +98,7 @@ func (l *levels) fillBase(base []byte) error {
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, blk*32)
-			scratch := make([]byte, blk*16)
+			scratch := make([]byte, max(blk*16, 32))
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= nblocks {

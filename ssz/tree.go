@@ -121,7 +121,7 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 		}
 		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk)
 	}
-	if !tr.cache || n < cacheMinChunks {
+	if !tr.cache || (n < cacheMinChunks && off != 0) {
 		return build()
 	}
 	k := nodeKey{off, t}

@@ -10,6 +10,7 @@ package ssz
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Kind is the SSZ kind of a type.
@@ -77,6 +78,9 @@ type Type struct {
 
 	fixedSize  uint64 // encoded size when fixed; 0 when variable
 	fieldIndex map[string]int
+
+	checksOnce sync.Once
+	checks     []byteCheck // for fixed-size types: the bytes that can be invalid
 }
 
 func basic(kind Kind, name string, size uint64) *Type {
@@ -219,9 +223,9 @@ func (t *Type) setFields(fs []Field) {
 // Rename returns a copy of t with another name (for instance a List used
 // under a spec alias such as "Transaction").
 func (t *Type) Rename(name string) *Type {
-	c := *t
-	c.Name = name
-	return &c
+	c := &Type{Kind: t.Kind, Name: name, Size: t.Size, Limit: t.Limit, Elem: t.Elem,
+		Fields: t.Fields, ActiveFields: t.ActiveFields, fixedSize: t.fixedSize, fieldIndex: t.fieldIndex}
+	return c
 }
 
 // WithFields returns a new container of the same kind and name with fields

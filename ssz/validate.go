@@ -49,8 +49,8 @@ func validate(t *Type, b []byte, path string, base int) error {
 		if err != nil {
 			return at(t, path, base, err)
 		}
-		if t.Elem.IsBasic() && t.Elem.Kind == KindUint {
-			return nil // every byte pattern is a valid uint
+		if t.Elem.IsFixed() {
+			return checkFixed(t.Elem, b, s.n, true, path, base)
 		}
 		for i := 0; i < s.n; i++ {
 			lo, hi, err := s.bounds(i)
@@ -62,6 +62,12 @@ func validate(t *Type, b []byte, path string, base int) error {
 			}
 		}
 	case KindContainer, KindProgressiveContainer:
+		if t.IsFixed() {
+			if uint64(len(b)) != t.fixedSize {
+				return at(t, path, base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
+			}
+			return checkFixed(t, b, 1, false, path, base)
+		}
 		spans, err := containerSpans(t, b, nil)
 		if err != nil {
 			return at(t, path, base, err)
@@ -217,4 +223,76 @@ func sequenceOf(t *Type, b []byte) (sequence, error) {
 		}
 	}
 	return s, nil
+}
+
+// byteCheck is a byte of a fixed-size type's encoding that not every value
+// may take: a boolean (0 or 1) or the last byte of a bitvector whose bit
+// length is not a multiple of 8 (padding bits zero).
+type byteCheck struct {
+	off  int
+	mask byte   // bits that must be zero; for a boolean, 0xfe
+	path string // member path within the type, for errors
+	t    *Type
+}
+
+// fixedChecks returns the byte checks of a fixed-size type, computed once.
+func (t *Type) fixedChecks() []byteCheck {
+	t.checksOnce.Do(func() { t.checks = collectChecks(t, 0, "", nil) })
+	return t.checks
+}
+
+func collectChecks(t *Type, off int, path string, out []byteCheck) []byteCheck {
+	switch t.Kind {
+	case KindBool:
+		out = append(out, byteCheck{off: off, mask: 0xfe, path: path, t: t})
+	case KindBitvector:
+		if r := t.Size % 8; r != 0 {
+			out = append(out, byteCheck{off: off + int(t.fixedSize) - 1, mask: 0xff << r, path: path, t: t})
+		}
+	case KindVector:
+		es := int(t.Elem.fixedSize)
+		if sub := t.Elem.fixedChecks(); len(sub) > 0 {
+			for i := 0; i < int(t.Size); i++ {
+				for _, c := range sub {
+					c.off += off + i*es
+					c.path = joinPath(indexPath(path, i), c.path)
+					out = append(out, c)
+				}
+			}
+		}
+	case KindContainer, KindProgressiveContainer:
+		pos := off
+		for _, f := range t.Fields {
+			out = collectChecks(f.Type, pos, joinPath(path, f.Name), out)
+			pos += int(f.Type.fixedSize)
+		}
+	}
+	return out
+}
+
+// checkFixed validates n consecutive values of the fixed-size type t.
+func checkFixed(t *Type, b []byte, n int, seq bool, path string, base int) error {
+	checks := t.fixedChecks()
+	if len(checks) == 0 {
+		return nil
+	}
+	es := int(t.fixedSize)
+	for i := 0; i < n; i++ {
+		e := b[i*es:]
+		for _, c := range checks {
+			if e[c.off]&c.mask != 0 {
+				p := path
+				if seq {
+					p = indexPath(path, i)
+				}
+				p = joinPath(p, c.path)
+				what := "boolean byte"
+				if c.t.Kind == KindBitvector {
+					what = "padding bits of " + c.t.Name + " in byte"
+				}
+				return at(c.t, p, base+i*es+c.off, errf(ErrValue, "%s 0x%02x", what, e[c.off]))
+			}
+		}
+	}
+	return nil
 }

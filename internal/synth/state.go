@@ -34,6 +34,10 @@ type Options struct {
 	GenesisTime uint64
 	// BlockRoots, when set, gives block_roots[i] (missing entries are made up).
 	BlockRoots map[uint64][32]byte
+	// RecentRoots, when non-zero, fills only the last RecentRoots entries
+	// (by slot or epoch) of block_roots, state_roots and randao_mixes and
+	// leaves the rest zero, which keeps a committed test state small.
+	RecentRoots uint64
 	// PayloadExpectedWithdrawals fills that list (gloas); ExpectedWithdrawals
 	// are also used for blocks' execution payloads.
 	ExpectedWithdrawals []Withdrawal
@@ -133,7 +137,14 @@ func State(state *ssz.Type, opts Options) ([]byte, error) {
 			return h[:], true
 		case "block_roots", "state_roots", "randao_mixes":
 			out := make([]byte, t.FixedSize())
+			now := opts.Slot
+			if path == "randao_mixes" {
+				now /= 32
+			}
 			for i := uint64(0); i < t.Size; i++ {
+				if opts.RecentRoots > 0 && (now-i)%t.Size >= opts.RecentRoots {
+					continue
+				}
 				h := Hash(opts.Seed, path, i)
 				if r, ok := opts.BlockRoots[i]; ok && path == "block_roots" {
 					h = r
