@@ -225,6 +225,10 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 		copy(out, merkleizeInPlace(buf, scratch, depth))
 		return
 	}
+	if t.Kind == KindProgressiveContainer {
+		progressiveContainerRoots(t, b, n, out)
+		return
+	}
 	// Containers and vectors of composite elements: gather member roots
 	// into one matrix of n trees, then hash the trees together.
 	var members int
@@ -266,4 +270,37 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 	}
 	scratch := make([]byte, len(buf)/2)
 	copy(out, merkleizeInPlace(buf, scratch, depth))
+}
+
+// progressiveContainerRoots is fixedRoots for a fixed-size
+// ProgressiveContainer: field roots at their active positions, merkleized
+// progressively, mixed with the active_fields chunk.
+func progressiveContainerRoots(t *Type, b []byte, n int, out []byte) {
+	size := int(t.fixedSize)
+	positions := len(t.ActiveFields)
+	chunks := make([]byte, positions*32)
+	var r [32]byte
+	for i := 0; i < n; i++ {
+		clear(chunks)
+		off := 0
+		e := b[i*size : (i+1)*size]
+		for _, f := range t.Fields {
+			fs := int(f.Type.fixedSize)
+			fixedRoots(f.Type, e[off:off+fs], 1, r[:])
+			copy(chunks[f.Position*32:], r[:])
+			off += fs
+		}
+		root := hash2(progressiveRoot(chunks, 1), activeFieldsChunk(t.ActiveFields))
+		copy(out[i*32:], root[:])
+	}
+}
+
+// progressiveRoot is the specs' merkleize_progressive(chunks, numLeaves).
+func progressiveRoot(chunks []byte, numLeaves int) [32]byte {
+	if len(chunks) == 0 {
+		return [32]byte{}
+	}
+	k := min(numLeaves*32, len(chunks))
+	first := merkleizeChunks(chunks[:k], ceilLog2(uint64(numLeaves)))
+	return hash2(first, progressiveRoot(chunks[k:], numLeaves*4))
 }
