@@ -145,34 +145,31 @@ func activeFieldsChunk(active []bool) [32]byte {
 	return c
 }
 
-// chunkCount returns how many chunks the type's Merkle tree has at most
+// ceilDiv returns a/b rounded up, without overflow.
+func ceilDiv(a, b uint64) uint64 { return a/b + min(a%b, 1) }
+
+// chunkLimit returns how many chunks the type's Merkle tree has at most
 // (its chunk limit), for the kinds with a fixed tree shape.
 func chunkLimit(t *Type) uint64 {
 	switch t.Kind {
 	case KindUint, KindBool:
 		return 1
 	case KindByteVector:
-		return (t.Size + 31) / 32
+		return ceilDiv(t.Size, 32)
 	case KindByteList:
-		return (t.Limit + 31) / 32
+		return ceilDiv(t.Limit, 32)
 	case KindBitvector:
-		return (t.Size + 255) / 256
+		return ceilDiv(t.Size, 256)
 	case KindBitlist:
-		return (t.Limit + 255) / 256
+		return ceilDiv(t.Limit, 256)
 	case KindVector:
 		if t.Elem.IsBasic() {
-			return (t.Size*t.Elem.fixedSize + 31) / 32
+			return ceilDiv(t.Size, 32/t.Elem.fixedSize)
 		}
 		return t.Size
 	case KindList:
 		if t.Elem.IsBasic() {
-			// limit*size/32 rounded up, without overflow for huge limits
-			es := t.Elem.fixedSize
-			hi, lo := bits.Mul64(t.Limit, es)
-			if hi != 0 {
-				return 1 << 63
-			}
-			return (lo + 31) / 32
+			return ceilDiv(t.Limit, 32/t.Elem.fixedSize)
 		}
 		return t.Limit
 	case KindContainer:

@@ -115,7 +115,7 @@ func (t *Type) GindexOfSteps(steps []Step) (proof.Gindex, *Type, error) {
 			}
 			c := s.Index
 			if cur.Elem.IsBasic() {
-				c = s.Index * cur.Elem.fixedSize / 32
+				c = s.Index / (32 / cur.Elem.fixedSize)
 			}
 			local = chunkGindex(cur, c)
 			next = cur.Elem
@@ -138,7 +138,7 @@ func chunkGindex(t *Type, c uint64) proof.Gindex {
 	case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
 		g := proof.Root.Left() // data tree; the right child is the mix-in
 		j := 0
-		for c >= subtreeStart(j+1) {
+		for j < 31 && c >= subtreeStart(j+1) {
 			g = g.Right()
 			j++
 		}

@@ -304,24 +304,17 @@ func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		j := 0
 		for {
 			if pos == 0 {
-				if j >= len(m.rest) {
-					return zero, nil
-				}
 				return m.rest[j], nil
+			}
+			if j >= len(m.subs) {
+				// An empty progressive tree is a zero leaf with no children.
+				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", g))
 			}
 			pos--
 			if g.Bit(pos) == 0 {
 				break
 			}
 			j++
-			if j >= len(m.subs) && pos > 0 {
-				// An empty progressive tree is a zero leaf with no children.
-				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", g))
-			}
-		}
-		if j >= len(m.subs) {
-			// Left child of an empty rest node: not part of the tree.
-			return zero, at(t, path, off, errf(ErrPath, "generalized index %s points past the last progressive subtree", g))
 		}
 		l = m.subs[j]
 		base = subtreeStart(j)

@@ -103,6 +103,9 @@ var Bytes32 = ByteVector(32)
 
 // ByteVector returns ByteVector[n].
 func ByteVector(n uint64) *Type {
+	if n == 0 {
+		panic("ssz: ByteVector[0] is not a legal type")
+	}
 	return &Type{Kind: KindByteVector, Name: fmt.Sprintf("ByteVector[%d]", n), Size: n, fixedSize: n}
 }
 
@@ -113,6 +116,9 @@ func ByteList(limit uint64) *Type {
 
 // Bitvector returns Bitvector[n].
 func Bitvector(n uint64) *Type {
+	if n == 0 {
+		panic("ssz: Bitvector[0] is not a legal type")
+	}
 	return &Type{Kind: KindBitvector, Name: fmt.Sprintf("Bitvector[%d]", n), Size: n, fixedSize: (n + 7) / 8}
 }
 
@@ -128,6 +134,12 @@ func ProgressiveBitlist() *Type {
 
 // Vector returns Vector[elem, n].
 func Vector(elem *Type, n uint64) *Type {
+	if n == 0 {
+		panic("ssz: Vector[" + elem.Name + ", 0] is not a legal type")
+	}
+	if elem.IsFixed() && n > (1<<62)/elem.fixedSize {
+		panic("ssz: Vector[" + elem.Name + "] is too large")
+	}
 	t := &Type{Kind: KindVector, Name: fmt.Sprintf("Vector[%s, %d]", elem.Name, n), Elem: elem, Size: n}
 	if elem.IsFixed() {
 		t.fixedSize = elem.fixedSize * n
@@ -150,6 +162,9 @@ func F(name string, t *Type) Field { return Field{Name: name, Type: t} }
 
 // Container returns a container type with the given fields in order.
 func Container(name string, fields ...Field) *Type {
+	if len(fields) == 0 {
+		panic("ssz: Container " + name + " has no fields")
+	}
 	t := &Type{Kind: KindContainer, Name: name}
 	fs := make([]Field, len(fields))
 	for i, f := range fields {

@@ -233,7 +233,11 @@ type byteCheck struct {
 	mask byte   // bits that must be zero; for a boolean, 0xfe
 	path string // member path within the type, for errors
 	t    *Type
+	deep bool // validate the value at off of type t recursively instead
 }
+
+// maxUnrolledChecks bounds the byte checks listed for one fixed-size type.
+const maxUnrolledChecks = 4096
 
 // fixedChecks returns the byte checks of a fixed-size type, computed once.
 func (t *Type) fixedChecks() []byteCheck {
@@ -252,6 +256,10 @@ func collectChecks(t *Type, off int, path string, out []byteCheck) []byteCheck {
 	case KindVector:
 		es := int(t.Elem.fixedSize)
 		if sub := t.Elem.fixedChecks(); len(sub) > 0 {
+			if t.Size*uint64(len(sub)) > maxUnrolledChecks {
+				// Too many to list: check the whole vector value by value.
+				return append(out, byteCheck{off: off, path: path, t: t, deep: true})
+			}
 			for i := 0; i < int(t.Size); i++ {
 				for _, c := range sub {
 					c.off += off + i*es
@@ -273,13 +281,23 @@ func collectChecks(t *Type, off int, path string, out []byteCheck) []byteCheck {
 // checkFixed validates n consecutive values of the fixed-size type t.
 func checkFixed(t *Type, b []byte, n int, seq bool, path string, base int) error {
 	checks := t.fixedChecks()
-	if len(checks) == 0 {
+	if len(checks) == 0 || n == 0 {
 		return nil
 	}
 	es := int(t.fixedSize)
 	for i := 0; i < n; i++ {
 		e := b[i*es:]
 		for _, c := range checks {
+			if c.deep {
+				p := path
+				if seq {
+					p = indexPath(path, i)
+				}
+				if err := validate(c.t, e[c.off:c.off+int(c.t.fixedSize)], joinPath(p, c.path), base+i*es+c.off); err != nil {
+					return err
+				}
+				continue
+			}
 			if e[c.off]&c.mask != 0 {
 				p := path
 				if seq {

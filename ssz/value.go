@@ -1,0 +1,982 @@
+package ssz
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"math/bits"
+	"reflect"
+	"strconv"
+)
+
+// This file holds the generic value codec: Decode turns encoded bytes into
+// plain Go values (for display and for tests), Encode turns such values, or
+// the values that YAML and JSON decoders produce, back into SSZ bytes, and
+// ToJSON / FromJSON convert between SSZ bytes and the JSON of the beacon
+// API. Every function here allocates at most in proportion to its input.
+
+// Byte is the specs' byte: a uint8 that the JSON mapping writes as hex.
+// Vectors and lists of Byte are byte strings: Decode returns them as []byte
+// and ToJSON writes them as 0x-prefixed hex, while vectors and lists of
+// Uint8 (ParticipationFlags, ...) are arrays of numbers. The two encode and
+// hash identically.
+var Byte = Uint8.Rename("byte")
+
+// isByteString reports whether t is a Vector, List or ProgressiveList of
+// Byte.
+func isByteString(t *Type) bool {
+	return t.Elem != nil && t.Elem.Kind == KindUint && t.Elem.Size == 1 && t.Elem.Name == "byte"
+}
+
+// Object is a decoded container: its field names in serialization order and
+// their values. Decode returns containers as *Object; Encode accepts Object,
+// *Object and maps keyed by field name.
+type Object struct {
+	Keys   []string
+	Values map[string]any
+}
+
+// NewObject returns an empty Object with room for n fields.
+func NewObject(n int) *Object {
+	return &Object{Keys: make([]string, 0, n), Values: make(map[string]any, n)}
+}
+
+// Set sets the named field, appending the name to Keys if it is new.
+func (o *Object) Set(name string, v any) {
+	if o.Values == nil {
+		o.Values = make(map[string]any)
+	}
+	if _, ok := o.Values[name]; !ok {
+		o.Keys = append(o.Keys, name)
+	}
+	o.Values[name] = v
+}
+
+// Get returns the named field.
+func (o *Object) Get(name string) (any, bool) {
+	v, ok := o.Values[name]
+	return v, ok
+}
+
+// Len returns the number of fields.
+func (o *Object) Len() int { return len(o.Keys) }
+
+// Decode validates b as a value of type t and returns it as a generic Go
+// value:
+//
+//	uint8 ... uint64                            uint64
+//	uint128, uint256                            *big.Int
+//	boolean                                     bool
+//	ByteVector, ByteList, sequences of Byte     []byte (a copy)
+//	Bitvector, Bitlist, ProgressiveBitlist      []bool
+//	Vector, List, ProgressiveList               []any
+//	Container, ProgressiveContainer             *Object
+//
+// The result never aliases b, and its size is proportional to len(b).
+func Decode(t *Type, b []byte) (any, error) {
+	if err := Validate(t, b); err != nil {
+		return nil, err
+	}
+	return decodeValue(t, b, "", 0)
+}
+
+func decodeValue(t *Type, b []byte, path string, base int) (any, error) {
+	switch t.Kind {
+	case KindUint:
+		if t.Size <= 8 {
+			return leUint(b), nil
+		}
+		return leBig(b), nil
+	case KindBool:
+		return b[0] == 1, nil
+	case KindByteVector, KindByteList:
+		return append([]byte{}, b...), nil
+	case KindBitvector:
+		return unpackBits(b, t.Size), nil
+	case KindBitlist, KindProgressiveBitlist:
+		n, err := bitlistLen(b)
+		if err != nil {
+			return nil, at(t, path, base, err)
+		}
+		return unpackBits(b, n), nil
+	case KindVector, KindList, KindProgressiveList:
+		if isByteString(t) {
+			return append([]byte{}, b...), nil
+		}
+		s, err := sequenceOf(t, b)
+		if err != nil {
+			return nil, at(t, path, base, err)
+		}
+		out := make([]any, s.n)
+		for i := range out {
+			lo, hi, err := s.bounds(i)
+			if err != nil {
+				return nil, at(t, indexPath(path, i), base, err)
+			}
+			if out[i], err = decodeValue(t.Elem, b[lo:hi], indexPath(path, i), base+lo); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case KindContainer, KindProgressiveContainer:
+		spans, err := containerSpans(t, b, nil)
+		if err != nil {
+			return nil, at(t, path, base, err)
+		}
+		o := NewObject(len(t.Fields))
+		for i, f := range t.Fields {
+			sp := spans[i]
+			v, err := decodeValue(f.Type, b[sp.lo:sp.hi], joinPath(path, f.Name), base+sp.lo)
+			if err != nil {
+				return nil, err
+			}
+			o.Set(f.Name, v)
+		}
+		return o, nil
+	}
+	return nil, at(t, path, base, errf(ErrValue, "unknown kind %v", t.Kind))
+}
+
+func leUint(b []byte) uint64 {
+	var v uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+func leBig(b []byte) *big.Int {
+	be := make([]byte, len(b))
+	for i, c := range b {
+		be[len(b)-1-i] = c
+	}
+	return new(big.Int).SetBytes(be)
+}
+
+func unpackBits(b []byte, n uint64) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = b[i/8]>>(i%8)&1 == 1
+	}
+	return out
+}
+
+// Encode returns the SSZ encoding of v as a value of type t. It accepts the
+// forms that Decode returns and those that YAML and JSON decoders produce:
+//
+//   - uints: any Go integer, a float without fraction (up to 2^53),
+//     json.Number, a decimal string, *big.Int or big.Int (and a Byte also
+//     as a one-byte hex string, "0x7f");
+//   - booleans: bool;
+//   - ByteVector, ByteList (and Vector or List of uint8): []byte, a byte
+//     array, a 0x-prefixed hex string, or a sequence of byte values;
+//   - Bitvector, Bitlist, ProgressiveBitlist: []bool or a sequence of bools,
+//     or their SSZ encoding as []byte or as a 0x-prefixed hex string (the
+//     form of the consensus spec tests and the beacon API);
+//   - Vector, List, ProgressiveList: []any or any other slice or array;
+//   - containers: *Object, Object, map[string]any, map[any]any (YAML), or
+//     any map with string keys. Every field must be present, and no other
+//     key may be.
+//
+// Errors are *Error values that name the field path and wrap ErrSize (wrong
+// length for a vector), ErrLimit (list over its limit) or ErrValue (any
+// other unusable value). Encode allocates in proportion to v, never to the
+// sizes that t declares.
+func Encode(t *Type, v any) ([]byte, error) {
+	return encodeValue(t, v, "", make([]byte, 0, 64))
+}
+
+func encodeValue(t *Type, v any, path string, buf []byte) ([]byte, error) {
+	if v == nil {
+		return nil, at(t, path, len(buf), errf(ErrValue, "missing value (nil)"))
+	}
+	switch t.Kind {
+	case KindUint, KindBool, KindByteVector, KindByteList, KindBitvector, KindBitlist, KindProgressiveBitlist:
+		return encodeLeaf(t, v, path, buf)
+	case KindVector, KindList, KindProgressiveList:
+		if t.Elem.Kind == KindUint && t.Elem.Size == 1 {
+			if raw, ok, err := bytesOf(t, v, path, len(buf)); err != nil {
+				return nil, err
+			} else if ok {
+				if err := checkCount(t, len(raw), path, len(buf)); err != nil {
+					return nil, err
+				}
+				return append(buf, raw...), nil
+			}
+		}
+		sq, ok := seqOf(v)
+		if !ok {
+			return nil, at(t, path, len(buf), errf(ErrValue, "want a sequence, got %T", v))
+		}
+		n := sq.len()
+		if err := checkCount(t, n, path, len(buf)); err != nil {
+			return nil, err
+		}
+		if t.Elem.IsFixed() {
+			var err error
+			for i := 0; i < n; i++ {
+				if buf, err = encodeValue(t.Elem, sq.at(i), indexPath(path, i), buf); err != nil {
+					return nil, err
+				}
+			}
+			return buf, nil
+		}
+		start := len(buf)
+		buf = append(buf, make([]byte, 4*n)...)
+		for i := 0; i < n; i++ {
+			if err := putOffset(t, buf, start+4*i, len(buf)-start, indexPath(path, i)); err != nil {
+				return nil, err
+			}
+			var err error
+			if buf, err = encodeValue(t.Elem, sq.at(i), indexPath(path, i), buf); err != nil {
+				return nil, err
+			}
+		}
+		return buf, nil
+	case KindContainer, KindProgressiveContainer:
+		get, n, ok := fieldsOf(v)
+		if !ok {
+			return nil, at(t, path, len(buf), errf(ErrValue, "want an object or map, got %T", v))
+		}
+		vals := make([]any, len(t.Fields))
+		found := 0
+		for i, f := range t.Fields {
+			fv, ok := get(f.Name)
+			if !ok {
+				return nil, at(t, joinPath(path, f.Name), len(buf), errf(ErrValue, "missing field %s of %s", f.Name, t.Name))
+			}
+			vals[i] = fv
+			found++
+		}
+		if n != found {
+			return nil, at(t, path, len(buf), errf(ErrValue, "unknown field %s for %s", unknownKey(t, v), t.Name))
+		}
+		start := len(buf)
+		var err error
+		for i, f := range t.Fields {
+			if f.Type.IsFixed() {
+				if buf, err = encodeValue(f.Type, vals[i], joinPath(path, f.Name), buf); err != nil {
+					return nil, err
+				}
+			} else {
+				buf = append(buf, 0, 0, 0, 0)
+			}
+		}
+		slot := start
+		for i, f := range t.Fields {
+			if f.Type.IsFixed() {
+				slot += int(f.Type.fixedSize)
+				continue
+			}
+			if err := putOffset(t, buf, slot, len(buf)-start, joinPath(path, f.Name)); err != nil {
+				return nil, err
+			}
+			slot += 4
+			if buf, err = encodeValue(f.Type, vals[i], joinPath(path, f.Name), buf); err != nil {
+				return nil, err
+			}
+		}
+		return buf, nil
+	}
+	return nil, at(t, path, len(buf), errf(ErrValue, "unknown kind %v", t.Kind))
+}
+
+// checkCount checks an element count against a vector's length or a list's
+// limit.
+func checkCount(t *Type, n int, path string, off int) error {
+	switch t.Kind {
+	case KindVector:
+		if uint64(n) != t.Size {
+			return at(t, path, off, errf(ErrSize, "%d elements, want %d", n, t.Size))
+		}
+	case KindList:
+		if uint64(n) > t.Limit {
+			return at(t, path, off, errf(ErrLimit, "%d elements, limit %d", n, t.Limit))
+		}
+	}
+	return nil
+}
+
+func putOffset(t *Type, buf []byte, slot, off int, path string) error {
+	if uint64(off) > math.MaxUint32 {
+		return at(t, path, slot, errf(ErrSize, "offset %d does not fit in 4 bytes", off))
+	}
+	binary.LittleEndian.PutUint32(buf[slot:], uint32(off))
+	return nil
+}
+
+// encodeLeaf encodes the kinds whose value is not made of members: uints,
+// booleans, byte vectors and lists, and bitfields.
+func encodeLeaf(t *Type, v any, path string, buf []byte) ([]byte, error) {
+	off := len(buf)
+	switch t.Kind {
+	case KindUint:
+		return appendUint(t, v, path, buf)
+	case KindBool:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, at(t, path, off, errf(ErrValue, "want a bool, got %T", v))
+		}
+		if b {
+			return append(buf, 1), nil
+		}
+		return append(buf, 0), nil
+	case KindByteVector, KindByteList:
+		raw, ok, err := bytesOf(t, v, path, off)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, at(t, path, off, errf(ErrValue, "want bytes or a 0x-hex string, got %T", v))
+		}
+		if t.Kind == KindByteVector && uint64(len(raw)) != t.Size {
+			return nil, at(t, path, off, errf(ErrSize, "%d bytes, want %d", len(raw), t.Size))
+		}
+		if t.Kind == KindByteList && uint64(len(raw)) > t.Limit {
+			return nil, at(t, path, off, errf(ErrLimit, "%d bytes, limit %d", len(raw), t.Limit))
+		}
+		return append(buf, raw...), nil
+	case KindBitvector, KindBitlist, KindProgressiveBitlist:
+		return appendBits(t, v, path, buf)
+	}
+	return nil, at(t, path, off, errf(ErrValue, "%v is not a leaf kind", t.Kind))
+}
+
+// appendBits encodes a bitfield given as bools or as its SSZ encoding.
+func appendBits(t *Type, v any, path string, buf []byte) ([]byte, error) {
+	off := len(buf)
+	var raw []byte
+	switch x := v.(type) {
+	case string:
+		r, err := hexBytes(t, x, path, off)
+		if err != nil {
+			return nil, err
+		}
+		raw = r
+	case []byte:
+		raw = x
+	}
+	if raw != nil {
+		// The SSZ encoding itself: check it as Validate would.
+		if err := validate(t, raw, path, off); err != nil {
+			return nil, err
+		}
+		return append(buf, raw...), nil
+	}
+	sq, ok := seqOf(v)
+	if !ok {
+		return nil, at(t, path, off, errf(ErrValue, "want bools or a 0x-hex string, got %T", v))
+	}
+	n := sq.len()
+	switch t.Kind {
+	case KindBitvector:
+		if uint64(n) != t.Size {
+			return nil, at(t, path, off, errf(ErrSize, "%d bits, want %d", n, t.Size))
+		}
+	case KindBitlist:
+		if uint64(n) > t.Limit {
+			return nil, at(t, path, off, errf(ErrLimit, "%d bits, limit %d", n, t.Limit))
+		}
+	}
+	nb := (n + 7) / 8
+	if t.Kind != KindBitvector {
+		nb = n/8 + 1 // room for the length bit
+	}
+	buf = append(buf, make([]byte, nb)...)
+	out := buf[off:]
+	for i := 0; i < n; i++ {
+		b, ok := sq.at(i).(bool)
+		if !ok {
+			return nil, at(t, indexPath(path, i), off, errf(ErrValue, "want a bool, got %T", sq.at(i)))
+		}
+		if b {
+			out[i/8] |= 1 << (i % 8)
+		}
+	}
+	if t.Kind != KindBitvector {
+		out[n/8] |= 1 << (n % 8)
+	}
+	return buf, nil
+}
+
+// bytesOf returns the bytes of a byte-valued v: []byte, a byte array, a
+// 0x-hex string, or a sequence of numbers 0..255. ok is false when v has
+// none of these forms.
+func bytesOf(t *Type, v any, path string, off int) (raw []byte, ok bool, err error) {
+	switch x := v.(type) {
+	case []byte:
+		return x, true, nil
+	case string:
+		r, err := hexBytes(t, x, path, off)
+		return r, err == nil, err
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Array && rv.Type().Elem().Kind() == reflect.Uint8 {
+		out := make([]byte, rv.Len())
+		reflect.Copy(reflect.ValueOf(out), rv)
+		return out, true, nil
+	}
+	sq, isSeq := seqOf(v)
+	if !isSeq {
+		return nil, false, nil
+	}
+	n := sq.len()
+	out := make([]byte, n)
+	for i := 0; i < n; i++ {
+		c, err := appendUint(Uint8, sq.at(i), indexPath(path, i), nil)
+		if err != nil {
+			return nil, false, err
+		}
+		out[i] = c[0]
+	}
+	return out, true, nil
+}
+
+// hexBytes decodes a 0x-prefixed hex string.
+func hexBytes(t *Type, s, path string, off int) ([]byte, error) {
+	if len(s) < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') {
+		return nil, at(t, path, off, errf(ErrValue, "want a 0x-prefixed hex string, got %q", truncate(s)))
+	}
+	h := s[2:]
+	if len(h)%2 != 0 {
+		return nil, at(t, path, off, errf(ErrValue, "hex string of odd length %d", len(h)))
+	}
+	out := make([]byte, len(h)/2)
+	for i := range out {
+		hi, ok1 := unhex(h[2*i])
+		lo, ok2 := unhex(h[2*i+1])
+		if !ok1 || !ok2 {
+			return nil, at(t, path, off, errf(ErrValue, "bad hex digit near position %d of %q", 2+2*i, truncate(s)))
+		}
+		out[i] = hi<<4 | lo
+	}
+	return out, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
+
+// maxDecimalDigits bounds decimal strings: uint256 has at most 78 digits.
+const maxDecimalDigits = 80
+
+// appendUint appends the little-endian encoding of an integer-valued v.
+func appendUint(t *Type, v any, path string, buf []byte) ([]byte, error) {
+	off := len(buf)
+	size := int(t.Size)
+	bad := func(format string, args ...any) error {
+		return at(t, path, off, errf(ErrValue, format, args...))
+	}
+	var small uint64
+	var bigv *big.Int
+	switch x := v.(type) {
+	case uint64:
+		small = x
+	case uint:
+		small = uint64(x)
+	case uint32:
+		small = uint64(x)
+	case uint16:
+		small = uint64(x)
+	case uint8:
+		small = uint64(x)
+	case int, int64, int32, int16, int8:
+		i := reflect.ValueOf(x).Int()
+		if i < 0 {
+			return nil, bad("negative number %d for %s", i, t.Name)
+		}
+		small = uint64(i)
+	case float64:
+		f, err := floatUint(x)
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		small = f
+	case float32:
+		f, err := floatUint(float64(x))
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		small = f
+	case json.Number:
+		return appendUint(t, string(x), path, buf)
+	case string:
+		if size == 1 && len(x) == 4 && x[0] == '0' && (x[1] == 'x' || x[1] == 'X') {
+			b, err := hexBytes(t, x, path, off) // a byte as the JSON mapping writes it
+			if err != nil {
+				return nil, err
+			}
+			return append(buf, b[0]), nil
+		}
+		if len(x) == 0 || len(x) > maxDecimalDigits {
+			return nil, bad("want a decimal number, got %q", truncate(x))
+		}
+		for i := 0; i < len(x); i++ {
+			if x[i] < '0' || x[i] > '9' {
+				return nil, bad("want a decimal number, got %q", truncate(x))
+			}
+		}
+		if u, err := strconv.ParseUint(x, 10, 64); err == nil {
+			small = u
+		} else {
+			bigv, _ = new(big.Int).SetString(x, 10)
+		}
+	case *big.Int:
+		if x == nil {
+			return nil, bad("nil *big.Int")
+		}
+		bigv = x
+	case big.Int:
+		bigv = &x
+	default:
+		return nil, bad("want a number, got %T", v)
+	}
+	if bigv != nil {
+		if bigv.Sign() < 0 {
+			return nil, bad("negative number %s for %s", bigv, t.Name)
+		}
+		if bigv.BitLen() > 8*size {
+			return nil, bad("%s does not fit in %s", truncate(bigv.String()), t.Name)
+		}
+		be := bigv.FillBytes(make([]byte, size))
+		for i := size - 1; i >= 0; i-- {
+			buf = append(buf, be[i])
+		}
+		return buf, nil
+	}
+	if size < 8 && bits.Len64(small) > 8*size {
+		return nil, bad("%d does not fit in %s", small, t.Name)
+	}
+	for i := 0; i < size; i++ {
+		if i < 8 {
+			buf = append(buf, byte(small>>(8*i)))
+		} else {
+			buf = append(buf, 0)
+		}
+	}
+	return buf, nil
+}
+
+func floatUint(f float64) (uint64, error) {
+	switch {
+	case f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f):
+		return 0, fmt.Errorf("%v is not an integer", f)
+	case f < 0:
+		return 0, fmt.Errorf("negative number %v", f)
+	case f > 1<<53:
+		return 0, fmt.Errorf("%v is above 2^53 and may have lost precision as a float; pass it as a string or json.Number", f)
+	}
+	return uint64(f), nil
+}
+
+// seq gives indexed access to the elements of a slice or array.
+type seq struct {
+	anys []any
+	rv   reflect.Value
+}
+
+func (s seq) len() int {
+	if s.anys != nil {
+		return len(s.anys)
+	}
+	return s.rv.Len()
+}
+
+func (s seq) at(i int) any {
+	if s.anys != nil {
+		return s.anys[i]
+	}
+	return s.rv.Index(i).Interface()
+}
+
+// seqOf returns v's elements if v is a slice or an array.
+func seqOf(v any) (seq, bool) {
+	if a, ok := v.([]any); ok {
+		if a == nil {
+			a = []any{}
+		}
+		return seq{anys: a}, true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		return seq{rv: rv}, true
+	}
+	return seq{}, false
+}
+
+// fieldsOf returns a lookup function for the members of a container value
+// and how many members the value has.
+func fieldsOf(v any) (get func(string) (any, bool), n int, ok bool) {
+	switch m := v.(type) {
+	case *Object:
+		if m == nil {
+			return nil, 0, false
+		}
+		return m.Get, len(m.Values), true
+	case Object:
+		return m.Get, len(m.Values), true
+	case map[string]any:
+		return func(k string) (any, bool) { x, ok := m[k]; return x, ok }, len(m), true
+	case map[any]any:
+		return func(k string) (any, bool) { x, ok := m[k]; return x, ok }, len(m), true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Map || rv.Type().Key().Kind() != reflect.String {
+		return nil, 0, false
+	}
+	kt := rv.Type().Key()
+	return func(k string) (any, bool) {
+		x := rv.MapIndex(reflect.ValueOf(k).Convert(kt))
+		if !x.IsValid() {
+			return nil, false
+		}
+		return x.Interface(), true
+	}, rv.Len(), true
+}
+
+// unknownKey names a key of container value v that t has no field for.
+func unknownKey(t *Type, v any) string {
+	var keys []reflect.Value
+	switch m := v.(type) {
+	case *Object:
+		keys = reflect.ValueOf(m.Values).MapKeys()
+	case Object:
+		keys = reflect.ValueOf(m.Values).MapKeys()
+	default:
+		keys = reflect.ValueOf(v).MapKeys()
+	}
+	for _, k := range keys {
+		s := fmt.Sprint(k.Interface())
+		if _, ok := t.FieldIndex(s); !ok || k.Kind() == reflect.Interface && k.Elem().Kind() != reflect.String {
+			return strconv.Quote(truncate(s))
+		}
+	}
+	return "(unknown)"
+}
+
+// ToJSON validates b as a value of type t and returns its JSON in the style
+// of the beacon API and of the consensus specs' JSON mapping: uints as
+// decimal strings (except Byte, as "0x12"), booleans as JSON booleans, byte
+// vectors and lists (and vectors and lists of Byte) as 0x-prefixed hex, bitfields as 0x-prefixed
+// hex of their SSZ encoding, vectors and lists as arrays, containers as
+// objects with their fields in order.
+func ToJSON(t *Type, b []byte) ([]byte, error) {
+	if err := Validate(t, b); err != nil {
+		return nil, err
+	}
+	return appendJSON(make([]byte, 0, 2*len(b)+16), t, b, "", 0)
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendHex(out, b []byte) []byte {
+	out = append(out, '"', '0', 'x')
+	for _, c := range b {
+		out = append(out, hexDigits[c>>4], hexDigits[c&15])
+	}
+	return append(out, '"')
+}
+
+func appendJSON(out []byte, t *Type, b []byte, path string, base int) ([]byte, error) {
+	switch t.Kind {
+	case KindUint:
+		if t.Name == "byte" {
+			return appendHex(out, b), nil
+		}
+		out = append(out, '"')
+		if t.Size <= 8 {
+			out = strconv.AppendUint(out, leUint(b), 10)
+		} else {
+			out = leBig(b).Append(out, 10)
+		}
+		return append(out, '"'), nil
+	case KindBool:
+		if b[0] == 1 {
+			return append(out, "true"...), nil
+		}
+		return append(out, "false"...), nil
+	case KindByteVector, KindByteList, KindBitvector, KindBitlist, KindProgressiveBitlist:
+		return appendHex(out, b), nil
+	case KindVector, KindList, KindProgressiveList:
+		if isByteString(t) {
+			return appendHex(out, b), nil
+		}
+		s, err := sequenceOf(t, b)
+		if err != nil {
+			return nil, at(t, path, base, err)
+		}
+		out = append(out, '[')
+		for i := 0; i < s.n; i++ {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			lo, hi, err := s.bounds(i)
+			if err != nil {
+				return nil, at(t, indexPath(path, i), base, err)
+			}
+			if out, err = appendJSON(out, t.Elem, b[lo:hi], indexPath(path, i), base+lo); err != nil {
+				return nil, err
+			}
+		}
+		return append(out, ']'), nil
+	case KindContainer, KindProgressiveContainer:
+		spans, err := containerSpans(t, b, nil)
+		if err != nil {
+			return nil, at(t, path, base, err)
+		}
+		out = append(out, '{')
+		for i, f := range t.Fields {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = appendJSONString(out, f.Name)
+			out = append(out, ':')
+			sp := spans[i]
+			if out, err = appendJSON(out, f.Type, b[sp.lo:sp.hi], joinPath(path, f.Name), base+sp.lo); err != nil {
+				return nil, err
+			}
+		}
+		return append(out, '}'), nil
+	}
+	return nil, at(t, path, base, errf(ErrValue, "unknown kind %v", t.Kind))
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(out []byte, s string) []byte {
+	out = append(out, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c < 0x20:
+			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, '"')
+}
+
+// FromJSON reads JSON in the forms that ToJSON writes (the beacon API's)
+// and returns the SSZ encoding of the value of type t that it describes. It
+// also accepts JSON numbers for uints, arrays of bools for bitfields and
+// arrays of numbers for bytes. Every field of a container must be present
+// exactly once, and no other key may be. The JSON is read as a stream, so
+// that memory stays proportional to the encoded value.
+func FromJSON(t *Type, data []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	r := &jsonReader{dec: dec}
+	out, err := r.value(t, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return nil, r.fail(t, "", 0, err)
+		}
+		return nil, at(t, "", len(out), errf(ErrValue, "JSON: unexpected %v after the value", tok))
+	}
+	return out, nil
+}
+
+type jsonReader struct {
+	dec *json.Decoder
+}
+
+func (r *jsonReader) fail(t *Type, path string, off int, err error) error {
+	if errors.Is(err, ErrInvalid) {
+		return err
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return at(t, path, off, errf(ErrValue, "JSON: %v", err))
+}
+
+// token reads the next token, refusing null.
+func (r *jsonReader) token(t *Type, path string, off int) (json.Token, error) {
+	tok, err := r.dec.Token()
+	if err != nil {
+		return nil, r.fail(t, path, off, err)
+	}
+	if tok == nil {
+		return nil, at(t, path, off, errf(ErrValue, "JSON: null"))
+	}
+	return tok, nil
+}
+
+// scalars reads the rest of an array of scalars, after its '['.
+func (r *jsonReader) scalars(t *Type, path string, off int) ([]any, error) {
+	out := []any{}
+	for r.dec.More() {
+		tok, err := r.token(t, path, off)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := tok.(json.Delim); ok {
+			return nil, at(t, indexPath(path, len(out)), off, errf(ErrValue, "JSON: unexpected %v", tok))
+		}
+		out = append(out, tok)
+	}
+	if _, err := r.dec.Token(); err != nil { // ']'
+		return nil, r.fail(t, path, off, err)
+	}
+	return out, nil
+}
+
+func (r *jsonReader) value(t *Type, path string, buf []byte) ([]byte, error) {
+	off := len(buf)
+	switch t.Kind {
+	case KindUint, KindBool, KindByteVector, KindByteList, KindBitvector, KindBitlist, KindProgressiveBitlist:
+		tok, err := r.token(t, path, off)
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d != '[' || t.Kind == KindUint || t.Kind == KindBool {
+				return nil, at(t, path, off, errf(ErrValue, "JSON: unexpected %v", d))
+			}
+			s, err := r.scalars(t, path, off)
+			if err != nil {
+				return nil, err
+			}
+			tok = s
+		}
+		return encodeLeaf(t, tok, path, buf)
+	case KindVector, KindList, KindProgressiveList:
+		tok, err := r.token(t, path, off)
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := tok.(string); ok && t.Elem.Kind == KindUint && t.Elem.Size == 1 {
+			return encodeValue(t, s, path, buf)
+		}
+		if tok != json.Delim('[') {
+			return nil, at(t, path, off, errf(ErrValue, "JSON: want an array, got %v", tok))
+		}
+		n := 0
+		var ends []int // variable-size elements: end of each in body
+		var body []byte
+		for r.dec.More() {
+			if t.Kind == KindVector && uint64(n) >= t.Size {
+				return nil, at(t, path, off, errf(ErrSize, "more than %d elements", t.Size))
+			}
+			if t.Kind == KindList && uint64(n) >= t.Limit {
+				return nil, at(t, path, off, errf(ErrLimit, "more than %d elements, limit %d", t.Limit, t.Limit))
+			}
+			if t.Elem.IsFixed() {
+				if buf, err = r.value(t.Elem, indexPath(path, n), buf); err != nil {
+					return nil, err
+				}
+			} else {
+				if body, err = r.value(t.Elem, indexPath(path, n), body); err != nil {
+					return nil, err
+				}
+				ends = append(ends, len(body))
+			}
+			n++
+		}
+		if _, err := r.dec.Token(); err != nil { // ']'
+			return nil, r.fail(t, path, off, err)
+		}
+		if err := checkCount(t, n, path, off); err != nil {
+			return nil, err
+		}
+		if t.Elem.IsFixed() {
+			return buf, nil
+		}
+		buf = append(buf, make([]byte, 4*n)...)
+		prev := 0
+		for i, end := range ends {
+			if err := putOffset(t, buf, off+4*i, 4*n+prev, indexPath(path, i)); err != nil {
+				return nil, err
+			}
+			prev = end
+		}
+		return append(buf, body...), nil
+	case KindContainer, KindProgressiveContainer:
+		tok, err := r.token(t, path, off)
+		if err != nil {
+			return nil, err
+		}
+		if tok != json.Delim('{') {
+			return nil, at(t, path, off, errf(ErrValue, "JSON: want an object, got %v", tok))
+		}
+		parts := make([][]byte, len(t.Fields))
+		seen := make([]bool, len(t.Fields))
+		for r.dec.More() {
+			tok, err := r.token(t, path, off)
+			if err != nil {
+				return nil, err
+			}
+			key, _ := tok.(string)
+			i, ok := t.FieldIndex(key)
+			if !ok {
+				return nil, at(t, path, off, errf(ErrValue, "unknown field %q for %s", truncate(key), t.Name))
+			}
+			if seen[i] {
+				return nil, at(t, joinPath(path, key), off, errf(ErrValue, "field %s given twice", key))
+			}
+			seen[i] = true
+			if parts[i], err = r.value(t.Fields[i].Type, joinPath(path, key), nil); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := r.dec.Token(); err != nil { // '}'
+			return nil, r.fail(t, path, off, err)
+		}
+		fixedEnd := 0
+		for i, f := range t.Fields {
+			if !seen[i] {
+				return nil, at(t, joinPath(path, f.Name), off, errf(ErrValue, "missing field %s of %s", f.Name, t.Name))
+			}
+			if f.Type.IsFixed() {
+				fixedEnd += len(parts[i])
+			} else {
+				fixedEnd += 4
+			}
+		}
+		varOff := fixedEnd
+		for i, f := range t.Fields {
+			if f.Type.IsFixed() {
+				buf = append(buf, parts[i]...)
+				continue
+			}
+			buf = append(buf, 0, 0, 0, 0)
+			if err := putOffset(t, buf, len(buf)-4, varOff, joinPath(path, f.Name)); err != nil {
+				return nil, err
+			}
+			varOff += len(parts[i])
+		}
+		for i, f := range t.Fields {
+			if !f.Type.IsFixed() {
+				buf = append(buf, parts[i]...)
+			}
+		}
+		return buf, nil
+	}
+	return nil, at(t, path, off, errf(ErrValue, "unknown kind %v", t.Kind))
+}
