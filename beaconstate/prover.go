@@ -1,0 +1,139 @@
+package beaconstate
+
+import (
+	"fmt"
+
+	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/ssz"
+)
+
+// Prover proves members of one Object against its hash tree root. The
+// object is hashed once, by NewProver; every proof after that reads the
+// kept tree. Every proof is verified against the root before it is
+// returned. A Prover is safe for concurrent use.
+type Prover struct {
+	obj  *Object
+	tree *ssz.Tree
+	root [32]byte
+}
+
+// NewProver hashes obj and returns a Prover for it. obj.Bytes must not
+// change while the Prover is used (nor, for a memory-mapped Object, be
+// closed).
+func NewProver(obj *Object) (*Prover, error) {
+	if obj == nil || obj.Type == nil {
+		return nil, fmt.Errorf("beaconstate: NewProver: no object")
+	}
+	tree, err := ssz.NewTree(obj.Type, obj.Bytes)
+	if err != nil {
+		return nil, obj.errorf("%w", err)
+	}
+	root, err := tree.Root()
+	if err != nil {
+		return nil, obj.errorf("hash tree root: %w", err)
+	}
+	return &Prover{obj: obj, tree: tree, root: root}, nil
+}
+
+// Object returns the object the Prover proves.
+func (p *Prover) Object() *Object { return p.obj }
+
+// Root returns the object's hash tree root.
+func (p *Prover) Root() [32]byte { return p.root }
+
+// Gindex returns the generalized index of path ("validators[5].exit_epoch")
+// in the object, after checking that the path exists in this object: every
+// list index must be below the list's length, not only its limit.
+func (p *Prover) Gindex(path string) (proof.Gindex, error) {
+	g, _, err := p.obj.Type.Gindex(path)
+	if err == nil {
+		err = checkPath(p.obj.Type, p.obj.Bytes, path)
+	}
+	if err != nil {
+		return proof.Gindex{}, p.obj.errorf("path %q: %w", path, err)
+	}
+	return g, nil
+}
+
+// Prove returns the Merkle proof of the member at path against Root. A path
+// that ends at a list proves the list's root (with its length mixed in); an
+// index into a list of basic values proves the 32-byte chunk that holds
+// the element. Errors name the path and the fork:
+// `beaconstate: deneb BeaconState: path "validators[x]": ...`.
+func (p *Prover) Prove(path string) (proof.Proof, error) {
+	g, err := p.Gindex(path)
+	if err != nil {
+		return proof.Proof{}, err
+	}
+	pr, err := p.tree.Prove(g)
+	if err != nil {
+		return proof.Proof{}, p.obj.errorf("path %q: %w", path, err)
+	}
+	return pr, nil
+}
+
+// ProvePaths returns the proofs of several paths, in order. It stops at the
+// first path that fails.
+func (p *Prover) ProvePaths(paths []string) ([]proof.Proof, error) {
+	out := make([]proof.Proof, len(paths))
+	for i, path := range paths {
+		pr, err := p.Prove(path)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = pr
+	}
+	return out, nil
+}
+
+// ProveGindex returns the Merkle proof of the node at generalized index g
+// against Root. Unlike Prove, it does not check list lengths: a gindex past
+// the end of a list proves a zero node.
+func (p *Prover) ProveGindex(g proof.Gindex) (proof.Proof, error) {
+	pr, err := p.tree.Prove(g)
+	if err != nil {
+		return proof.Proof{}, p.obj.errorf("gindex %s: %w", g, err)
+	}
+	return pr, nil
+}
+
+// Multiproof returns one multiproof of the members at paths, verified
+// against Root. The paths must be distinct and none may contain another.
+func (p *Prover) Multiproof(paths []string) (*proof.Multiproof, error) {
+	gs := make([]proof.Gindex, len(paths))
+	for i, path := range paths {
+		g, err := p.Gindex(path)
+		if err != nil {
+			return nil, err
+		}
+		gs[i] = g
+	}
+	m, err := proof.NewMultiproof(gs, p.tree.Node)
+	if err != nil {
+		return nil, p.obj.errorf("multiproof of %q: %w", paths, err)
+	}
+	if err := m.Verify(p.root); err != nil {
+		return nil, p.obj.errorf("internal error: multiproof of %q does not verify: %w", paths, err)
+	}
+	return m, nil
+}
+
+// ProofSet returns the proofs of paths with the object's fork, preset, type
+// and root: the document that `beaconproof prove` prints.
+func (p *Prover) ProofSet(paths []string) (*ProofSet, error) {
+	proofs, err := p.ProvePaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	s := &ProofSet{
+		Fork:   p.obj.Fork,
+		Preset: p.obj.Preset,
+		Type:   p.obj.TypeName,
+		Root:   p.root,
+		Proofs: make([]PathProof, len(paths)),
+	}
+	for i := range paths {
+		s.Proofs[i] = PathProof{Path: paths[i], Proof: proofs[i]}
+	}
+	return s, nil
+}

@@ -1,0 +1,104 @@
+package beaconstate
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/ssz"
+)
+
+// Defaults of LoadOptions.
+const (
+	// DefaultPreset is the preset used when none is given.
+	DefaultPreset = fork.PresetMainnet
+	// DefaultType is the type loaded when none is given.
+	DefaultType = "BeaconState"
+	// DefaultMaxSize is the size limit used when LoadOptions.MaxSize is 0:
+	// 1 GiB, for the input and for its decompressed form.
+	DefaultMaxSize int64 = 1 << 30
+)
+
+// schemaOf returns the type named typeName in a fork and preset. Errors say
+// "unknown fork ..." or "deneb (preset mainnet): unknown type ...".
+func schemaOf(forkName, preset, typeName string) (*ssz.Type, error) {
+	s, err := schemasOf(forkName, preset)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.ByName(typeName)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func schemasOf(forkName, preset string) (*fork.Schemas, error) {
+	f, err := fork.Lookup(forkName)
+	if err != nil {
+		return nil, err
+	}
+	return f.Schemas(preset)
+}
+
+// network returns the network of opts: NetworkConfig, or the built-in
+// network named Network, or nil when neither is set.
+func (o LoadOptions) network() (*fork.Network, error) {
+	if o.NetworkConfig != nil {
+		return o.NetworkConfig, nil
+	}
+	if o.Network == "" {
+		return nil, nil
+	}
+	return fork.NetworkByName(o.Network)
+}
+
+// detectFork returns the fork of the object in b, of type opts.Type:
+//   - a BeaconState from its fork.current_version, looked up among the
+//     fork versions of the network in opts, or of every built-in network
+//     of the preset;
+//   - a BeaconBlock or SignedBeaconBlock from its slot, through the fork
+//     schedule of the network in opts.
+//
+// Any other case fails with an error wrapping ErrNoFork that tells the user
+// to pass the fork.
+func detectFork(b []byte, opts LoadOptions) (string, error) {
+	n, err := opts.network()
+	if err != nil {
+		return "", err
+	}
+	switch opts.Type {
+	case "BeaconState":
+		var nets []*fork.Network
+		if n != nil {
+			nets = append(nets, n)
+		}
+		f, err := fork.DetectFromStateBytes(b, opts.Preset, nets...)
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", ErrNoFork, strings.TrimPrefix(strings.TrimSuffix(err.Error(), "; give the fork explicitly"), "fork: detect state fork: ")+"; pass the fork (--fork)")
+		}
+		return f.Name, nil
+	case "BeaconBlock", "SignedBeaconBlock":
+		if n == nil {
+			return "", fmt.Errorf("%w of a %s without a network to map its slot to a fork; pass the fork (--fork) or the network (--network)", ErrNoFork, opts.Type)
+		}
+		off := 0
+		if opts.Type == "SignedBeaconBlock" {
+			if len(b) < 4 {
+				return "", fmt.Errorf("%w: %d bytes is too short for a %s", ErrNoFork, len(b), opts.Type)
+			}
+			off = int(binary.LittleEndian.Uint32(b))
+		}
+		if off < 0 || off+8 > len(b) {
+			return "", fmt.Errorf("%w: %d bytes is too short for a %s", ErrNoFork, len(b), opts.Type)
+		}
+		slot := binary.LittleEndian.Uint64(b[off:])
+		name := n.ForkAtSlot(slot)
+		if name == "" {
+			return "", fmt.Errorf("%w: network %s schedules no fork at slot %d; pass the fork (--fork)", ErrNoFork, n.Name, slot)
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("%w of a %s; pass the fork (--fork)", ErrNoFork, opts.Type)
+}

@@ -1,0 +1,418 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/proof"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // bad input: the one line on stderr says what is wrong
+	exitUsage = 2 // wrong usage: the usage is printed
+)
+
+// maxProofFile bounds the size of a proof file read by verify.
+const maxProofFile = 256 << 20
+
+const mainUsage = `Usage: beaconproof <command> [flags] [arguments]
+
+Commands:
+  root     print the hash tree root of an SSZ object
+  gindex   print the generalized index of a path in a type
+  prove    print Merkle proofs of paths in an SSZ object, as JSON
+  verify   check every proof of a JSON proof file against its root
+
+FILE may be .ssz, .ssz_snappy (snappy block format), framed snappy, .gz,
+or - for standard input. The type defaults to BeaconState and the preset
+to mainnet; a state's fork is detected from fork.current_version when it
+is a known fork version.
+
+Run 'beaconproof <command> --help' for a command's flags and an example.
+`
+
+// env is what a command reads and writes.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name  string
+	usage string // first line: the synopsis
+	help  string // description and example
+	run   func(ctx context.Context, e *env, args []string) int
+}
+
+var commands []*command
+
+func init() {
+	commands = []*command{
+		{
+			name:  "root",
+			usage: "beaconproof root [--fork F] [--preset P] [--type T] [--network N] FILE",
+			help: `Prints the hash tree root of the SSZ object in FILE as 0x-hex.
+
+Example:
+  beaconproof root --fork deneb state.ssz
+  beaconproof root --fork deneb --type BeaconBlock block.ssz_snappy`,
+			run: cmdRoot,
+		},
+		{
+			name:  "gindex",
+			usage: "beaconproof gindex --fork F [--preset P] [--type T] PATH",
+			help: `Prints the generalized index of PATH in the type, in decimal. PATH is
+spelled as in the consensus specs, with [i] for list and vector indices.
+
+Example:
+  beaconproof gindex --fork deneb 'validators[5].withdrawal_credentials'`,
+			run: cmdGindex,
+		},
+		{
+			name:  "prove",
+			usage: "beaconproof prove [--fork F] [--preset P] [--type T] [--network N] --path PATH [--path PATH ...] FILE",
+			help: `Prints, as JSON, Merkle proofs of the members at each PATH of the SSZ
+object in FILE against its hash tree root:
+  {"fork", "preset", "type", "root", "proofs": [{"path", "gindex", "leaf", "branch"}]}
+gindex is a decimal string; hashes are 0x-hex; branch is bottom-up. Every
+proof is verified before it is printed.
+
+Example:
+  beaconproof prove --fork deneb --path 'validators[5].withdrawal_credentials' --path 'balances[5]' state.ssz`,
+			run: cmdProve,
+		},
+		{
+			name:  "verify",
+			usage: "beaconproof verify FILE.json",
+			help: `Checks every proof of a JSON proof file (as printed by prove, or an oracle
+vector.json) against its "root". Prints ok and exits 0, or names the first
+failing proof and exits 1.
+
+Example:
+  beaconproof prove --fork deneb --path slot state.ssz > proofs.json
+  beaconproof verify proofs.json`,
+			run: cmdVerify,
+		},
+	}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// run is the whole program: it parses args (without the program name),
+// runs the command and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintln(stderr, oneLine(fmt.Sprintf("beaconproof: internal error: %v", r)))
+			code = exitFail
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			if c := lookupCommand(args[1]); c != nil {
+				return c.run(ctx, e, []string{"--help"})
+			}
+			fmt.Fprintf(stderr, "beaconproof: unknown command %q\n\n%s", args[1], mainUsage)
+			return exitUsage
+		}
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	}
+	c := lookupCommand(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "beaconproof: unknown command %q\n\n%s", args[0], mainUsage)
+		return exitUsage
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+// fail prints err as one line and returns exitFail.
+func (e *env) fail(err error) int {
+	msg := strings.TrimPrefix(err.Error(), "beaconstate: ")
+	fmt.Fprintln(e.stderr, oneLine("beaconproof: "+msg))
+	return exitFail
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(s, "\r", "")
+	return strings.ReplaceAll(s, "\n", "; ")
+}
+
+// flagSet returns a FlagSet for c that reports nothing itself: parse
+// reports errors and help.
+func (c *command) flagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("beaconproof "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// printUsage writes c's usage, help and flags to w.
+func (c *command) printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", c.usage, c.help)
+	var flags strings.Builder
+	fs.SetOutput(&flags)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	if flags.Len() > 0 {
+		fmt.Fprintf(w, "\nFlags:\n%s", flags.String())
+	}
+}
+
+// usageError prints a usage error and c's usage to stderr and returns
+// exitUsage.
+func (c *command) usageError(e *env, fs *flag.FlagSet, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "beaconproof %s: %s\n\n", c.name, fmt.Sprintf(format, args...))
+	c.printUsage(e.stderr, fs)
+	return exitUsage
+}
+
+// parse parses flags interspersed with positional arguments ("--" ends the
+// flags) and returns the positional arguments. done is true when the
+// command must return code at once (help, or a usage error).
+func (c *command) parse(e *env, fs *flag.FlagSet, args []string) (pos []string, done bool, code int) {
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			c.printUsage(e.stdout, fs)
+			return nil, true, exitOK
+		}
+		if err != nil {
+			return nil, true, c.usageError(e, fs, "%v", err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, false, 0
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), false, 0
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// objectFlags are the flags that say what a file holds.
+type objectFlags struct {
+	fork, preset, typ, network string
+	maxSize                    int64
+}
+
+func (o *objectFlags) register(fs *flag.FlagSet, withNetwork bool) {
+	fs.StringVar(&o.fork, "fork", "", "consensus fork: "+strings.Join(fork.Names(), ", ")+" (detected from a state's fork.current_version when omitted)")
+	fs.StringVar(&o.preset, "preset", beaconstate.DefaultPreset, "preset: "+strings.Join(fork.PresetNames(), ", "))
+	fs.StringVar(&o.typ, "type", beaconstate.DefaultType, "SSZ type: BeaconState, BeaconBlock, SignedBeaconBlock, ExecutionPayloadEnvelope, ...")
+	if withNetwork {
+		fs.StringVar(&o.network, "network", "", "network whose fork schedule maps a block's slot to its fork, when --fork is omitted")
+		fs.Int64Var(&o.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes, also after decompression")
+	}
+}
+
+func (o *objectFlags) options() beaconstate.LoadOptions {
+	return beaconstate.LoadOptions{Fork: o.fork, Preset: o.preset, Type: o.typ, Network: o.network, MaxSize: o.maxSize, Mmap: true}
+}
+
+// load reads the object in file ("-" for standard input).
+func (o *objectFlags) load(ctx context.Context, e *env, file string) (*beaconstate.Object, error) {
+	if file == "-" {
+		return beaconstate.Load(ctx, e.stdin, o.options())
+	}
+	return beaconstate.LoadFile(ctx, file, o.options())
+}
+
+func cmdRoot(ctx context.Context, e *env, args []string) int {
+	c := lookupCommand("root")
+	fs := c.flagSet()
+	var of objectFlags
+	of.register(fs, true)
+	pos, done, code := c.parse(e, fs, args)
+	if done {
+		return code
+	}
+	if len(pos) != 1 {
+		return c.usageError(e, fs, "want one FILE, got %d arguments", len(pos))
+	}
+	obj, err := of.load(ctx, e, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
+	defer obj.Close()
+	root, err := obj.Root()
+	if err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprintln(e.stdout, proof.FormatHash(root))
+	return exitOK
+}
+
+func cmdGindex(_ context.Context, e *env, args []string) int {
+	c := lookupCommand("gindex")
+	fs := c.flagSet()
+	var of objectFlags
+	of.register(fs, false)
+	pos, done, code := c.parse(e, fs, args)
+	if done {
+		return code
+	}
+	if of.fork == "" {
+		return c.usageError(e, fs, "--fork is required")
+	}
+	if len(pos) != 1 {
+		return c.usageError(e, fs, "want one PATH, got %d arguments", len(pos))
+	}
+	g, err := beaconstate.Gindex(of.fork, of.preset, of.typ, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprintln(e.stdout, g.String())
+	return exitOK
+}
+
+// proveKinds are the subcommands of prove selected by a first positional
+// argument that names a kind of proof ("prove [flags] validator ..."); they
+// get the arguments without that word. The generic form takes --path
+// flags and a FILE.
+var proveKinds = map[string]func(ctx context.Context, e *env, args []string) int{}
+
+// pathList is a repeatable --path flag.
+type pathList []string
+
+func (p *pathList) String() string { return strings.Join(*p, ",") }
+
+func (p *pathList) Set(s string) error {
+	*p = append(*p, s)
+	return nil
+}
+
+// kindArg returns the index of the first positional argument of prove,
+// or -1. Every flag of prove takes a value, so "--flag value" is skipped
+// as a pair; "--flag=value", -h and --help alone.
+func kindArg(args []string) int {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			if i+1 < len(args) {
+				return i + 1
+			}
+			return -1
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			return i
+		case strings.Contains(a, "=") || a == "-h" || a == "-help" || a == "--help":
+		default:
+			i++ // the flag's value
+		}
+	}
+	return -1
+}
+
+func cmdProve(ctx context.Context, e *env, args []string) int {
+	if i := kindArg(args); i >= 0 {
+		if k, ok := proveKinds[args[i]]; ok {
+			rest := append(append([]string(nil), args[:i]...), args[i+1:]...)
+			return k(ctx, e, rest)
+		}
+	}
+	c := lookupCommand("prove")
+	fs := c.flagSet()
+	var of objectFlags
+	of.register(fs, true)
+	var paths pathList
+	fs.Var(&paths, "path", "path to prove, as in the specs (validators[5].withdrawal_credentials); repeat for more")
+	pos, done, code := c.parse(e, fs, args)
+	if done {
+		return code
+	}
+	if len(pos) != 1 {
+		return c.usageError(e, fs, "want one FILE, got %d arguments", len(pos))
+	}
+	if len(paths) == 0 {
+		return c.usageError(e, fs, "at least one --path is required")
+	}
+	obj, err := of.load(ctx, e, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
+	defer obj.Close()
+	p, err := beaconstate.NewProver(obj)
+	if err != nil {
+		return e.fail(err)
+	}
+	set, err := p.ProofSet(paths)
+	if err != nil {
+		return e.fail(err)
+	}
+	out, err := json.MarshalIndent(set, "", "  ")
+	if err != nil {
+		return e.fail(err)
+	}
+	if _, err := fmt.Fprintf(e.stdout, "%s\n", out); err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
+
+func cmdVerify(_ context.Context, e *env, args []string) int {
+	c := lookupCommand("verify")
+	fs := c.flagSet()
+	pos, done, code := c.parse(e, fs, args)
+	if done {
+		return code
+	}
+	if len(pos) != 1 {
+		return c.usageError(e, fs, "want one FILE.json, got %d arguments", len(pos))
+	}
+	name := pos[0]
+	var r io.Reader = e.stdin
+	if name == "-" {
+		name = "standard input"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return e.fail(err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxProofFile+1))
+	if err != nil {
+		return e.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	if len(data) > maxProofFile {
+		return e.fail(fmt.Errorf("%s: larger than %d bytes", name, maxProofFile))
+	}
+	var set beaconstate.ProofSet
+	if err := json.Unmarshal(data, &set); err != nil {
+		return e.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	if err := set.Verify(); err != nil {
+		return e.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	fmt.Fprintln(e.stdout, "ok")
+	return exitOK
+}

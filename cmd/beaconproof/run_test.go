@@ -1,0 +1,437 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/internal/vectors"
+	"github.com/beaconproof/beaconproof/proof"
+)
+
+// result is what one run printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, stdin []byte, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, bytes.NewReader(stdin), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+// ok fails the test unless the run exited 0 with nothing on stderr.
+func (r result) ok(t *testing.T) result {
+	t.Helper()
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	return r
+}
+
+// failsWithOneLine checks exit 1 and one line on stderr that starts
+// "beaconproof: " and contains want.
+func (r result) failsWithOneLine(t *testing.T, want string) {
+	t.Helper()
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (stderr %q)", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stderr, "beaconproof: ") || strings.Count(r.stderr, "\n") != 1 || !strings.HasSuffix(r.stderr, "\n") {
+		t.Fatalf("stderr is not one line starting with beaconproof: %q", r.stderr)
+	}
+	if !strings.Contains(r.stderr, want) {
+		t.Fatalf("stderr %q does not contain %q", r.stderr, want)
+	}
+	if r.stdout != "" {
+		t.Fatalf("stdout %q on failure", r.stdout)
+	}
+}
+
+// isUsage checks exit 2 with the usage on stderr.
+func (r result) isUsage(t *testing.T, want string) {
+	t.Helper()
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2 (stderr %q)", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "Usage: beaconproof") || !strings.Contains(r.stderr, want) {
+		t.Fatalf("stderr %q lacks the usage or %q", r.stderr, want)
+	}
+}
+
+type oracleCase struct {
+	dir, preset, fork string
+	vector            struct {
+		Type   string `json:"type"`
+		Root   string `json:"root"`
+		Proofs []struct {
+			Path   string `json:"path"`
+			Gindex string `json:"gindex"`
+		} `json:"proofs"`
+	}
+}
+
+func (c oracleCase) object() string { return filepath.Join(c.dir, "object.ssz") }
+func (c oracleCase) name() string {
+	return c.preset + "/" + c.fork + "/" + filepath.Base(c.dir)
+}
+
+func oracleCases(t *testing.T) []oracleCase {
+	t.Helper()
+	dirs, _ := filepath.Glob(filepath.Join(vectors.Path(t, "oracle"), "*", "*", "*"))
+	if len(dirs) == 0 {
+		t.Fatal("no oracle cases")
+	}
+	sort.Strings(dirs)
+	var out []oracleCase
+	for _, d := range dirs {
+		c := oracleCase{dir: d, fork: filepath.Base(filepath.Dir(d)), preset: filepath.Base(filepath.Dir(filepath.Dir(d)))}
+		b, err := os.ReadFile(filepath.Join(d, "vector.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &c.vector); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func findCase(t *testing.T, name string) oracleCase {
+	for _, c := range oracleCases(t) {
+		if c.name() == name {
+			return c
+		}
+	}
+	t.Fatalf("no case %s", name)
+	return oracleCase{}
+}
+
+var rootLine = regexp.MustCompile(`^0x[0-9a-f]{64}\n$`)
+
+// TestRoot prints the root of every oracle object with an explicit fork,
+// and checks it against beaconstate (the oracle's own roots differ for
+// objects holding uint64 values of 2^64-1: see beaconstate's
+// TestLoadOracle). The roots of the spec tests and of mainnet genesis are
+// checked against their published values.
+func TestRoot(t *testing.T) {
+	for _, c := range oracleCases(t) {
+		t.Run(c.name(), func(t *testing.T) {
+			r := runCLI(t, nil, "root", "--fork", c.fork, "--preset", c.preset, "--type", c.vector.Type, c.object()).ok(t)
+			if !rootLine.MatchString(r.stdout) {
+				t.Fatalf("stdout %q", r.stdout)
+			}
+			obj, err := beaconstate.LoadFile(context.Background(), c.object(), beaconstate.LoadOptions{Fork: c.fork, Preset: c.preset, Type: c.vector.Type})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := obj.Root()
+			if strings.TrimSpace(r.stdout) != proof.FormatHash(want) {
+				t.Fatalf("root %s, beaconstate %x", r.stdout, want)
+			}
+		})
+	}
+	// Genesis: the fork is detected; flags may follow the file.
+	genesis := vectors.Path(t, "genesis", "mainnet-genesis.ssz")
+	const genesisRoot = "0x7e76880eb67bbdc86250aa578958e9d0675e64e714337855204fb5abaaf82c2b\n"
+	if r := runCLI(t, nil, "root", genesis).ok(t); r.stdout != genesisRoot {
+		t.Fatalf("genesis root %q", r.stdout)
+	}
+	if r := runCLI(t, nil, "root", genesis, "--preset", "mainnet").ok(t); r.stdout != genesisRoot {
+		t.Fatalf("genesis root %q", r.stdout)
+	}
+	// Spec tests: .ssz_snappy, and the same from standard input.
+	d := vectors.Path(t, "consensus-spec-tests", "tests", "mainnet", "deneb", "ssz_static", "BeaconState", "ssz_random", "case_0")
+	y, err := os.ReadFile(filepath.Join(d, "roots.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`0x[0-9a-f]{64}`).FindString(string(y))
+	file := filepath.Join(d, "serialized.ssz_snappy")
+	if r := runCLI(t, nil, "root", "--fork", "deneb", file).ok(t); strings.TrimSpace(r.stdout) != want {
+		t.Fatalf("spec test root %q, want %s", r.stdout, want)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, data, "root", "--fork", "deneb", "-").ok(t); strings.TrimSpace(r.stdout) != want {
+		t.Fatalf("spec test root from stdin %q, want %s", r.stdout, want)
+	}
+}
+
+// validatorFieldPath matches the oracle paths whose gindex is that of the
+// whole validators[i] container (Lodestar keeps a Validator as one node).
+var validatorFieldPath = regexp.MustCompile(`(^|\.)validators\[\d+\]\.`)
+
+// TestGindex prints the gindex of oracle paths, one fork after another.
+func TestGindex(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range oracleCases(t) {
+		key := c.preset + c.fork + c.vector.Type
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		n := 0
+		for _, vp := range c.vector.Proofs {
+			if validatorFieldPath.MatchString(vp.Path) || n == 12 {
+				continue
+			}
+			n++
+			args := []string{"gindex", "--fork", c.fork, "--preset", c.preset, "--type", c.vector.Type, vp.Path}
+			if r := runCLI(t, nil, args...).ok(t); r.stdout != vp.Gindex+"\n" {
+				t.Errorf("%s %s: %q, want %s", c.name(), vp.Path, r.stdout, vp.Gindex)
+			}
+		}
+	}
+	if r := runCLI(t, nil, "gindex", "validators[5].withdrawal_credentials", "--fork", "deneb").ok(t); r.stdout != "756463999909929\n" {
+		t.Errorf("gindex %q", r.stdout)
+	}
+	runCLI(t, nil, "gindex", "--fork", "deneb", "validators[5].nope").failsWithOneLine(t, `path "validators[5].nope"`)
+	runCLI(t, nil, "gindex", "--fork", "london", "slot").failsWithOneLine(t, `unknown fork "london"`)
+	runCLI(t, nil, "gindex", "--fork", "deneb", "--type", "Nope", "slot").failsWithOneLine(t, `unknown type "Nope"`)
+	runCLI(t, nil, "gindex", "slot").isUsage(t, "--fork is required")
+	runCLI(t, nil, "gindex", "--fork", "deneb").isUsage(t, "want one PATH")
+}
+
+// TestProveVerify proves paths, verifies the output, and checks that a
+// tampered file fails.
+func TestProveVerify(t *testing.T) {
+	for _, name := range []string{"mainnet/deneb/state_0", "minimal/gloas/state_1", "mainnet/capella/block_0", "mainnet/gloas/envelope_0"} {
+		t.Run(name, func(t *testing.T) {
+			c := findCase(t, name)
+			args := []string{"prove", "--fork", c.fork, "--preset", c.preset, "--type", c.vector.Type, c.object()}
+			var paths []string
+			for _, vp := range c.vector.Proofs[:min(20, len(c.vector.Proofs))] {
+				args = append(args, "--path", vp.Path)
+				paths = append(paths, vp.Path)
+			}
+			r := runCLI(t, nil, args...).ok(t)
+			var doc struct {
+				Fork, Preset, Type, Root string
+				Proofs                   []struct {
+					Path, Gindex, Leaf string
+					Branch             []string
+				}
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.Fork != c.fork || doc.Preset != c.preset || doc.Type != c.vector.Type || len(doc.Proofs) != len(paths) {
+				t.Fatalf("document %+v", doc)
+			}
+			for i, p := range doc.Proofs {
+				if p.Path != paths[i] {
+					t.Fatalf("proof %d path %q, want %q", i, p.Path, paths[i])
+				}
+				if !validatorFieldPath.MatchString(p.Path) && p.Gindex != c.vector.Proofs[i].Gindex {
+					t.Errorf("%s: gindex %s, oracle %s", p.Path, p.Gindex, c.vector.Proofs[i].Gindex)
+				}
+			}
+			file := filepath.Join(t.TempDir(), "proofs.json")
+			if err := os.WriteFile(file, []byte(r.stdout), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if v := runCLI(t, nil, "verify", file).ok(t); v.stdout != "ok\n" {
+				t.Fatalf("verify: %q", v.stdout)
+			}
+			if v := runCLI(t, []byte(r.stdout), "verify", "-").ok(t); v.stdout != "ok\n" {
+				t.Fatalf("verify stdin: %q", v.stdout)
+			}
+			// Tamper with one branch hash of the last proof.
+			var m map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
+				t.Fatal(err)
+			}
+			proofs := m["proofs"].([]any)
+			last := len(proofs) - 1
+			branch := proofs[last].(map[string]any)["branch"].([]any)
+			h := branch[0].(string)
+			if h[2] == '0' {
+				branch[0] = "0x1" + h[3:]
+			} else {
+				branch[0] = "0x0" + h[3:]
+			}
+			tampered, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, tampered, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			runCLI(t, nil, "verify", file).failsWithOneLine(t,
+				fmt.Sprintf("proofs[%d] (path %q): verify gindex %s: merkle root mismatch", last, paths[last], doc.Proofs[last].Gindex))
+		})
+	}
+}
+
+// TestVerifyOracleVectors verifies the oracle's vector.json files as they are.
+func TestVerifyOracleVectors(t *testing.T) {
+	for _, c := range oracleCases(t) {
+		if r := runCLI(t, nil, "verify", filepath.Join(c.dir, "vector.json")).ok(t); r.stdout != "ok\n" {
+			t.Fatalf("%s: %q", c.name(), r.stdout)
+		}
+	}
+}
+
+// TestVerifyErrors checks malformed and failing proof files.
+func TestVerifyErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	zero := "0x" + strings.Repeat("0", 64)
+	one := "0x" + strings.Repeat("1", 64)
+	runCLI(t, nil, "verify", write("garbage.json", "not json")).failsWithOneLine(t, "garbage.json")
+	runCLI(t, nil, "verify", write("noroot.json", `{"proofs": []}`)).failsWithOneLine(t, `missing "root"`)
+	runCLI(t, nil, "verify", write("empty.json", `{"root": "`+zero+`", "proofs": []}`)).failsWithOneLine(t, "no proofs")
+	runCLI(t, nil, "verify", write("short.json", `{"root": "`+zero+`", "proofs": [{"path": "slot", "gindex": "4", "leaf": "`+zero+`", "branch": ["`+zero+`"]}]}`)).
+		failsWithOneLine(t, `proofs[0] (path "slot"): `)
+	runCLI(t, nil, "verify", write("bad.json", `{"root": "`+one+`", "proofs": [{"gindex": "2", "leaf": "`+zero+`", "branch": ["`+zero+`"]}]}`)).
+		failsWithOneLine(t, "proofs[0]: ")
+	runCLI(t, nil, "verify", filepath.Join(dir, "missing.json")).failsWithOneLine(t, "missing.json")
+	runCLI(t, nil, "verify").isUsage(t, "want one FILE.json")
+	runCLI(t, nil, "verify", "a.json", "b.json").isUsage(t, "want one FILE.json")
+}
+
+// TestBadInput checks that bad files, paths and forks exit 1 with one line.
+func TestBadInput(t *testing.T) {
+	c := findCase(t, "mainnet/deneb/state_0")
+	garbage := filepath.Join(t.TempDir(), "garbage.ssz")
+	if err := os.WriteFile(garbage, []byte("this is not ssz at all\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runCLI(t, nil, "root", "--fork", "deneb", garbage).failsWithOneLine(t, "deneb BeaconState: ssz: ")
+	runCLI(t, nil, "prove", "--fork", "deneb", "--path", "slot", garbage).failsWithOneLine(t, "deneb BeaconState: ssz: ")
+	runCLI(t, []byte("garbage"), "root", "--fork", "deneb", "-").failsWithOneLine(t, "deneb BeaconState: ssz: ")
+	runCLI(t, nil, "root", "--fork", "london", c.object()).failsWithOneLine(t, `unknown fork "london"`)
+	runCLI(t, nil, "root", c.object()).failsWithOneLine(t, "--fork")
+	runCLI(t, nil, "root", "--fork", "capella", c.object()).failsWithOneLine(t, "capella BeaconState: ssz: ")
+	runCLI(t, nil, "root", "--fork", "deneb", "--max-size", "1000", c.object()).failsWithOneLine(t, "larger than the size limit")
+	runCLI(t, nil, "root", "--fork", "deneb", "/nonexistent/state.ssz").failsWithOneLine(t, "/nonexistent/state.ssz")
+	runCLI(t, nil, "prove", "--fork", "deneb", "--path", "validators[x]", c.object()).
+		failsWithOneLine(t, `deneb BeaconState: path "validators[x]": `)
+	runCLI(t, nil, "prove", "--fork", "deneb", "--path", "slot", "--path", "validators[400]", c.object()).
+		failsWithOneLine(t, `path "validators[400]": `)
+}
+
+// TestUsage checks wrong usage (exit 2) and help (exit 0).
+func TestUsage(t *testing.T) {
+	runCLI(t, nil).isUsage(t, "Commands:")
+	runCLI(t, nil, "frobnicate").isUsage(t, `unknown command "frobnicate"`)
+	runCLI(t, nil, "root").isUsage(t, "want one FILE")
+	runCLI(t, nil, "root", "a.ssz", "b.ssz").isUsage(t, "want one FILE")
+	runCLI(t, nil, "root", "--bogus", "a.ssz").isUsage(t, "flag provided but not defined: -bogus")
+	runCLI(t, nil, "root", "--fork").isUsage(t, "flag needs an argument")
+	runCLI(t, nil, "root", "--max-size", "lots", "a.ssz").isUsage(t, "invalid value")
+	runCLI(t, nil, "prove", "a.ssz").isUsage(t, "at least one --path")
+	runCLI(t, nil, "prove", "--path", "slot").isUsage(t, "want one FILE")
+	runCLI(t, nil, "help", "nope").isUsage(t, `unknown command "nope"`)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		if r := runCLI(t, nil, args...).ok(t); !strings.Contains(r.stdout, "Commands:") {
+			t.Errorf("%v: %q", args, r.stdout)
+		}
+	}
+	for _, cmd := range []string{"root", "gindex", "prove", "verify"} {
+		for _, args := range [][]string{{cmd, "--help"}, {cmd, "-h"}, {"help", cmd}} {
+			r := runCLI(t, nil, args...).ok(t)
+			if !strings.Contains(r.stdout, "Usage: beaconproof "+cmd) || !strings.Contains(r.stdout, "Example:") {
+				t.Errorf("%v: %q", args, r.stdout)
+			}
+		}
+	}
+	// "--" ends the flags: a file may then start with a dash.
+	runCLI(t, nil, "root", "--fork", "deneb", "--", "-nonexistent").failsWithOneLine(t, "-nonexistent")
+}
+
+// TestPanicIsOneLine checks the last-resort recovery.
+func TestPanicIsOneLine(t *testing.T) {
+	old := proveKinds
+	defer func() { proveKinds = old }()
+	proveKinds = map[string]func(context.Context, *env, []string) int{
+		"boom": func(context.Context, *env, []string) int { panic("boom\nsecond line") },
+	}
+	runCLI(t, nil, "prove", "boom").failsWithOneLine(t, "internal error: boom; second line")
+}
+
+// TestProveKinds checks that a kind word selects a prove subcommand
+// wherever it stands among the flags.
+func TestProveKinds(t *testing.T) {
+	old := proveKinds
+	defer func() { proveKinds = old }()
+	var got []string
+	proveKinds = map[string]func(context.Context, *env, []string) int{
+		"validator": func(_ context.Context, _ *env, args []string) int { got = args; return 0 },
+	}
+	for _, args := range [][]string{
+		{"validator", "--fork", "deneb", "s.ssz"},
+		{"--fork", "deneb", "validator", "s.ssz"},
+		{"--fork=deneb", "validator", "s.ssz"},
+		{"--fork", "deneb", "--", "validator", "s.ssz"},
+	} {
+		got = nil
+		runCLI(t, nil, append([]string{"prove"}, args...)...).ok(t)
+		if len(got) != len(args)-1 || got[len(got)-1] != "s.ssz" || slices.Contains(got, "validator") {
+			t.Errorf("%v: kind got %v", args, got)
+		}
+	}
+	// A file that is not a kind word is the generic form's FILE.
+	runCLI(t, nil, "prove", "--fork", "deneb", "--path", "slot", "validators.ssz").failsWithOneLine(t, "validators.ssz")
+}
+
+// TestBinary builds the command and runs it once end to end.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool to build with")
+	}
+	c := findCase(t, "mainnet/deneb/block_0")
+	bin := filepath.Join(t.TempDir(), "beaconproof")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "prove", c.object(), "--fork", "deneb", "--type", "BeaconBlock", "--path", "body.execution_payload.withdrawals[0].amount").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := exec.Command(bin, "verify", "-")
+	verify.Stdin = bytes.NewReader(out)
+	if got, err := verify.Output(); err != nil || string(got) != "ok\n" {
+		t.Fatalf("verify: %q, %v", got, err)
+	}
+	// Bad input: exit status 1 and one line.
+	cmd := exec.Command(bin, "root", "--fork", "nofork", c.object())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || strings.Count(stderr.String(), "\n") != 1 {
+		t.Fatalf("bad fork: %v, stderr %q", err, stderr.String())
+	}
+}
