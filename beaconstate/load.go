@@ -383,5 +383,6 @@ func object(b []byte, opts LoadOptions) (*Object, error) {
 	if err := ssz.Validate(t, b); err != nil {
 		return nil, o.errorf("%w", err)
 	}
+	o.validated = true
 	return o, nil
 }

@@ -52,7 +52,8 @@ type Object struct {
 	// Bytes is the SSZ encoding of the object.
 	Bytes []byte
 
-	unmap func() error // set when Bytes is memory-mapped
+	unmap     func() error // set when Bytes is memory-mapped
+	validated bool         // Bytes passed ssz.Validate when the Object was made
 }
 
 // NewObject checks b against the schema of typeName in the given fork and

@@ -24,15 +24,41 @@ func NewProver(obj *Object) (*Prover, error) {
 	if obj == nil || obj.Type == nil {
 		return nil, fmt.Errorf("beaconstate: NewProver: no object")
 	}
-	tree, err := ssz.NewTree(obj.Type, obj.Bytes)
-	if err != nil {
-		return nil, obj.errorf("%w", err)
+	var tree *ssz.Tree
+	if obj.validated {
+		tree = ssz.NewValidatedTree(obj.Type, obj.Bytes)
+	} else {
+		var err error
+		if tree, err = ssz.NewTree(obj.Type, obj.Bytes); err != nil {
+			return nil, obj.errorf("%w", err)
+		}
 	}
+	return newProver(obj, tree)
+}
+
+func newProver(obj *Object, tree *ssz.Tree) (*Prover, error) {
 	root, err := tree.Root()
 	if err != nil {
 		return nil, obj.errorf("hash tree root: %w", err)
 	}
 	return &Prover{obj: obj, tree: tree, root: root}, nil
+}
+
+// Next returns a Prover for obj, a later version of the same kind of object
+// (typically the state an epoch later), that reuses the hashes of every
+// validator record, balance chunk and vector entry whose bytes did not
+// change: a watcher re-proving every epoch pays for the changes, not for
+// the whole state. obj must have the same fork, preset and type; p stays
+// usable.
+func (p *Prover) Next(obj *Object) (*Prover, error) {
+	if obj == nil || obj.Type != p.obj.Type {
+		return nil, fmt.Errorf("beaconstate: Prover.Next: %v is not a later version of %v", obj, p.obj)
+	}
+	tree, err := p.tree.Next(obj.Bytes)
+	if err != nil {
+		return nil, obj.errorf("%w", err)
+	}
+	return newProver(obj, tree)
 }
 
 // Object returns the object the Prover proves.

@@ -24,6 +24,15 @@ type levels struct {
 	chunk chunker
 }
 
+// reuse lets a tree take the nodes of a previous tree of the same member
+// for every block of chunks whose source bytes did not change.
+type reuse struct {
+	prev *levels
+	// same reports whether chunks [c0, c1) are computed from the same
+	// bytes as in the previous tree.
+	same func(c0, c1 int) bool
+}
+
 // keepFor picks the lowest stored level for a tree of n chunks.
 func keepFor(n int) int {
 	switch {
@@ -37,7 +46,7 @@ func keepFor(n int) int {
 
 const blockChunks = 1 << 12
 
-func buildLevels(n, depth int, chunk chunker) (*levels, error) {
+func buildLevels(n, depth int, chunk chunker, re *reuse) (*levels, error) {
 	l := &levels{n: n, depth: depth, chunk: chunk}
 	if n == 0 {
 		return l, nil
@@ -48,7 +57,10 @@ func buildLevels(n, depth int, chunk chunker) (*levels, error) {
 		l.keep = l.top
 	}
 	base := make([]byte, ((n+(1<<l.keep)-1)>>l.keep)*32)
-	if err := l.fillBase(base); err != nil {
+	if re != nil && (re.prev == nil || re.prev.keep != l.keep || re.prev.n == 0) {
+		re = nil
+	}
+	if err := l.fillBase(base, re); err != nil {
 		return nil, err
 	}
 	l.lv = append(l.lv, base)
@@ -75,7 +87,7 @@ func buildLevels(n, depth int, chunk chunker) (*levels, error) {
 
 // fillBase computes level keep from the chunks, block by block, on all cores
 // when the tree is large.
-func (l *levels) fillBase(base []byte) error {
+func (l *levels) fillBase(base []byte, re *reuse) error {
 	blk := blockChunks
 	if blk < 1<<l.keep {
 		blk = 1 << l.keep
@@ -105,21 +117,65 @@ func (l *levels) fillBase(base []byte) error {
 					return
 				}
 				c0, c1 := k*blk, min((k+1)*blk, l.n)
-				// round the block up to whole subtrees of 2^keep chunks
-				span := ((c1 - c0 + (1 << l.keep) - 1) >> l.keep) << l.keep
-				b := buf[:span*32]
-				clear(b)
-				if err := l.chunk(c0, c1, b[:(c1-c0)*32]); err != nil {
+				if err := l.fillBlock(base, buf, scratch, c0, c1, re); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}
-				roots := merkleizeInPlace(b, scratch, l.keep)
-				copy(base[(c0>>l.keep)*32:], roots)
 			}
 		}()
 	}
 	wg.Wait()
 	return firstErr
+}
+
+// fillBlock computes the level-keep nodes of chunks [c0, c1) into base.
+// With re, a node whose chunks come from unchanged bytes is copied from the
+// previous tree, and only the runs of changed nodes are hashed.
+func (l *levels) fillBlock(base, buf, scratch []byte, c0, c1 int, re *reuse) error {
+	step := 1 << l.keep
+	compute := func(a, z int) error {
+		span := ((z - a + step - 1) >> l.keep) << l.keep
+		b := buf[:span*32]
+		clear(b)
+		if err := l.chunk(a, z, b[:(z-a)*32]); err != nil {
+			return err
+		}
+		copy(base[(a>>l.keep)*32:], merkleizeInPlace(b, scratch, l.keep))
+		return nil
+	}
+	if re == nil || c0 >= re.prev.n {
+		return compute(c0, c1)
+	}
+	// A node may be taken from the previous tree only if it covered the same
+	// chunks there: a whole node, or the last node of both trees.
+	whole := func(c, e int) bool { return e <= re.prev.n && (e-c == step || e == re.prev.n) }
+	if whole(c0, c1) && (c1%step == 0 || c1 == re.prev.n) && re.same(c0, c1) {
+		lo, hi := (c0>>l.keep)*32, ((c1+step-1)>>l.keep)*32
+		copy(base[lo:hi], re.prev.lv[0][lo:hi])
+		return nil
+	}
+	run := -1 // start of a run of changed nodes
+	for c := c0; c < c1; c += step {
+		e := min(c+step, c1)
+		if whole(c, e) && re.same(c, e) {
+			if run >= 0 {
+				if err := compute(run, c); err != nil {
+					return err
+				}
+				run = -1
+			}
+			i := (c >> l.keep) * 32
+			copy(base[i:i+32], re.prev.lv[0][i:i+32])
+			continue
+		}
+		if run < 0 {
+			run = c
+		}
+	}
+	if run >= 0 {
+		return compute(run, c1)
+	}
+	return nil
 }
 
 // count returns the number of non-padding nodes at level d.
@@ -172,16 +228,20 @@ type progressive struct {
 	rest [][32]byte // rest[j]: root of the progressive tree of chunks from subtree j on
 }
 
-func buildProgressive(n int, chunk chunker) (*progressive, error) {
+func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 int) bool) (*progressive, error) {
 	p := &progressive{n: n}
 	start := 0
 	for j := 0; start < n; j++ {
 		size := 1 << (2 * j)
 		cnt := min(size, n-start)
 		s := start
+		var re *reuse
+		if prev != nil && same != nil && j < len(prev.subs) {
+			re = &reuse{prev: prev.subs[j], same: func(c0, c1 int) bool { return same(s+c0, s+c1) }}
+		}
 		sub, err := buildLevels(cnt, 2*j, func(i0, i1 int, out []byte) error {
 			return chunk(s+i0, s+i1, out)
-		})
+		}, re)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package ssz
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -20,6 +21,12 @@ type Tree struct {
 
 	mu      sync.Mutex
 	entries map[nodeKey]*entry
+
+	// prev is the tree of the previous version of the value (see Next),
+	// dropped once this tree's root is known.
+	prev      *Tree
+	spansOnce sync.Once
+	spans     []span // byte ranges of the root container's fields
 }
 
 type nodeKey struct {
@@ -48,6 +55,14 @@ func NewTree(t *Type, b []byte) (*Tree, error) {
 	return &Tree{t: t, b: b, cache: true, entries: make(map[nodeKey]*entry)}, nil
 }
 
+// NewValidatedTree is NewTree for bytes that Validate has already accepted
+// (for instance by a loader): it skips the second check. Passing bytes that
+// were not validated may make the tree's answers wrong, never unsafe: every
+// read is still bounds-checked.
+func NewValidatedTree(t *Type, b []byte) *Tree {
+	return &Tree{t: t, b: b, cache: true, entries: make(map[nodeKey]*entry)}
+}
+
 // HashTreeRoot validates b as a value of type t and returns its hash tree
 // root. It keeps no tree: use NewTree to prove more than the root.
 func HashTreeRoot(t *Type, b []byte) ([32]byte, error) {
@@ -65,7 +80,92 @@ func (tr *Tree) Type() *Type { return tr.t }
 func (tr *Tree) Bytes() []byte { return tr.b }
 
 // Root returns the hash tree root of the value.
-func (tr *Tree) Root() ([32]byte, error) { return tr.rootOf(tr.t, tr.b, 0) }
+func (tr *Tree) Root() ([32]byte, error) {
+	r, err := tr.rootOf(tr.t, tr.b, 0)
+	if err == nil {
+		tr.mu.Lock()
+		tr.prev = nil // every member that could reuse it is built
+		tr.mu.Unlock()
+	}
+	return r, err
+}
+
+// Next returns the tree of b, a new encoding of a value of the same type —
+// typically the same state an epoch later. Where the bytes behind a block
+// of chunks of a top-level member (a list or vector of fixed-size values,
+// or of packed basic values) did not change, the new tree takes the hashes
+// from tr instead of recomputing them: a watcher that re-proves every epoch
+// rehashes only what changed. b is validated; tr stays usable.
+func (tr *Tree) Next(b []byte) (*Tree, error) {
+	if _, err := tr.Root(); err != nil {
+		return nil, err
+	}
+	if err := Validate(tr.t, b); err != nil {
+		return nil, err
+	}
+	return &Tree{t: tr.t, b: b, cache: true, entries: make(map[nodeKey]*entry), prev: tr}, nil
+}
+
+// rootSpans returns the byte ranges of the root container's fields.
+func (tr *Tree) rootSpans() []span {
+	tr.spansOnce.Do(func() {
+		if tr.t.IsContainer() {
+			tr.spans, _ = containerSpans(tr.t, tr.b, nil)
+		}
+	})
+	return tr.spans
+}
+
+// previous returns the previous tree's chunk tree of the top-level member
+// of type t at byte off, and a function that tells whether a range of its
+// chunks comes from unchanged bytes; nil when there is nothing to reuse.
+func (tr *Tree) previous(t *Type, b []byte, off int) (merkle, func(c0, c1 int) bool) {
+	tr.mu.Lock()
+	prev := tr.prev
+	tr.mu.Unlock()
+	if prev == nil || off == 0 {
+		return nil, nil
+	}
+	spans, pspans := tr.rootSpans(), prev.rootSpans()
+	if len(spans) == 0 || len(spans) != len(pspans) {
+		return nil, nil
+	}
+	for i, f := range tr.t.Fields {
+		if spans[i].lo != off || f.Type != t {
+			continue
+		}
+		prev.mu.Lock()
+		e := prev.entries[nodeKey{pspans[i].lo, t}]
+		prev.mu.Unlock()
+		if e == nil || e.m == nil {
+			return nil, nil
+		}
+		old := prev.b[pspans[i].lo:pspans[i].hi]
+		var unit int // bytes behind one chunk
+		switch {
+		case t.Kind == KindBitlist || t.Kind == KindProgressiveBitlist:
+			return nil, nil
+		case isPacked(t):
+			unit = 32
+		case (t.Kind == KindVector || t.Kind == KindList || t.Kind == KindProgressiveList) && t.Elem.IsFixed():
+			unit = int(t.Elem.fixedSize)
+		default:
+			return nil, nil
+		}
+		return e.m, func(c0, c1 int) bool {
+			lo, hi := c0*unit, c1*unit
+			if hi > len(b) || hi > len(old) {
+				// A last partial chunk of packed bytes: both must end here.
+				if len(b) != len(old) || lo > len(b) {
+					return false
+				}
+				hi = len(b)
+			}
+			return bytes.Equal(old[lo:hi], b[lo:hi])
+		}
+	}
+	return nil, nil
+}
 
 // rootOf returns the hash tree root of the value of type t encoded in b,
 // which starts at byte off of the tree's value.
@@ -115,11 +215,17 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 		return nil, err
 	}
 	build := func() (merkle, error) {
+		pm, same := tr.previous(t, b, off)
 		switch t.Kind {
 		case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
-			return buildProgressive(n, chunk)
+			pp, _ := pm.(*progressive)
+			return buildProgressive(n, chunk, pp, same)
 		}
-		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk)
+		var re *reuse
+		if pl, ok := pm.(*levels); ok {
+			re = &reuse{prev: pl, same: same}
+		}
+		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re)
 	}
 	if !tr.cache || (n < cacheMinChunks && off != 0) {
 		return build()

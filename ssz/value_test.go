@@ -884,8 +884,6 @@ func TestObject(t *testing.T) {
 // (path arithmetic overflow, chunk limits, empty progressive trees,
 // unbounded validation checks, illegal zero-size types).
 
-
-
 // tree.go, (*Tree).node: in an empty ProgressiveList or ProgressiveBitlist
 // the data tree is a single zero leaf, yet Node answers for its right child
 // (a zero hash) while it rejects the left child, so Node and Prove disagree.
