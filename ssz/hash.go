@@ -27,10 +27,10 @@ func ZeroHash(d int) [32]byte { return zeroHashes[d] }
 
 // hash2 returns SHA-256(a || b).
 func hash2(a, b [32]byte) [32]byte {
-	var in [64]byte
-	copy(in[:32], a[:])
-	copy(in[32:], b[:])
-	return sha256.Sum256(in[:])
+	var out [1][32]byte
+	in := [2][32]byte{a, b}
+	gohashtree.HashChunks(out[:], in[:])
+	return out[0]
 }
 
 // hashLevel hashes consecutive pairs of 32-byte nodes of src into dst, which

@@ -35,10 +35,7 @@ type reuse struct {
 
 // keepFor picks the lowest stored level for a tree of n chunks.
 func keepFor(n int) int {
-	switch {
-	case n > 1<<16:
-		return 4
-	case n > 1<<12:
+	if n > 1<<12 {
 		return 2
 	}
 	return 0
@@ -217,6 +214,39 @@ func (l *levels) node(d int, i uint64) ([32]byte, error) {
 		return out, err
 	}
 	return merkleizeChunks(buf, d), nil
+}
+
+// path writes the siblings of node i of level d and of its ancestors up to
+// the tree's root into out (out[k] is the sibling at level d+k). Levels
+// below keep are computed from one block of 2^keep chunks.
+func (l *levels) path(d int, i uint64, out [][32]byte) error {
+	L := d
+	if L < l.keep {
+		c0 := int((i << d) >> l.keep << l.keep)
+		span := 1 << l.keep
+		mini := make([]byte, span*32)
+		if c0 < l.n {
+			c1 := min(c0+span, l.n)
+			if err := l.chunk(c0, c1, mini[:(c1-c0)*32]); err != nil {
+				return err
+			}
+		}
+		for ; L < l.keep; L++ {
+			j := (i >> (L - d)) - uint64(c0>>L)
+			copy(out[L-d][:], mini[(j^1)*32:])
+			next := make([]byte, len(mini)/2)
+			hashLevel(next, mini)
+			mini = next
+		}
+	}
+	for ; L < l.depth; L++ {
+		h, err := l.node(L, (i>>(L-d))^1)
+		if err != nil {
+			return err
+		}
+		out[L-d] = h
+	}
+	return nil
 }
 
 // progressive is the Merkle tree of an EIP-7916 progressive list's chunks:

@@ -34,10 +34,11 @@ type nodeKey struct {
 	t   *Type
 }
 
+// entry is a cached chunk tree; ready is closed once m and err are set.
 type entry struct {
-	once sync.Once
-	m    merkle
-	err  error
+	ready chan struct{}
+	m     merkle
+	err   error
 }
 
 // merkle is the chunk tree of one composite value: *levels or *progressive.
@@ -137,7 +138,15 @@ func (tr *Tree) previous(t *Type, b []byte, off int) (merkle, func(c0, c1 int) b
 		prev.mu.Lock()
 		e := prev.entries[nodeKey{pspans[i].lo, t}]
 		prev.mu.Unlock()
-		if e == nil || e.m == nil {
+		if e == nil {
+			return nil, nil
+		}
+		select {
+		case <-e.ready:
+		default:
+			return nil, nil // still being built: nothing to take yet
+		}
+		if e.m == nil {
 			return nil, nil
 		}
 		old := prev.b[pspans[i].lo:pspans[i].hi]
@@ -210,6 +219,16 @@ func elemCount(t *Type, b []byte) (int, error) {
 // merkleOf returns the chunk tree of a composite value, from the cache when
 // the tree keeps one.
 func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
+	k := nodeKey{off, t}
+	if tr.cache {
+		tr.mu.Lock()
+		e, ok := tr.entries[k]
+		tr.mu.Unlock()
+		if ok {
+			<-e.ready
+			return e.m, e.err
+		}
+	}
 	n, chunk, err := tr.chunks(t, b, off)
 	if err != nil {
 		return nil, err
@@ -230,15 +249,19 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 	if !tr.cache || (n < cacheMinChunks && off != 0) {
 		return build()
 	}
-	k := nodeKey{off, t}
 	tr.mu.Lock()
 	e, ok := tr.entries[k]
 	if !ok {
-		e = &entry{}
+		e = &entry{ready: make(chan struct{})}
 		tr.entries[k] = e
 	}
 	tr.mu.Unlock()
-	e.once.Do(func() { e.m, e.err = build() })
+	if ok {
+		<-e.ready
+		return e.m, e.err
+	}
+	e.m, e.err = build()
+	close(e.ready)
 	return e.m, e.err
 }
 
@@ -339,29 +362,38 @@ func (tr *Tree) Node(g proof.Gindex) ([32]byte, error) {
 	if !g.IsValid() {
 		return [32]byte{}, fmt.Errorf("ssz: %s: %w", tr.t.Name, proof.ErrInvalidGindex)
 	}
-	return tr.node(tr.t, tr.b, 0, g, g.Depth(), "")
+	return tr.walk(tr.t, tr.b, 0, g, g.Depth(), "", nil)
 }
 
 // Prove returns the Merkle proof of node g against the value's root. The
 // proof is verified against the root before it is returned.
 func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
-	p, err := proof.NewProof(g, tr.Node)
-	if err != nil {
-		return p, err
+	p := proof.Proof{Gindex: g}
+	if !g.IsValid() || g.Depth() < 1 {
+		return p, fmt.Errorf("ssz: %s: prove generalized index %s: %w", tr.t.Name, g, proof.ErrInvalidGindex)
 	}
+	p.Branch = make([][32]byte, g.Depth())
+	leaf, err := tr.walk(tr.t, tr.b, 0, g, g.Depth(), "", p.Branch)
+	if err != nil {
+		return proof.Proof{}, err
+	}
+	p.Leaf = leaf
 	root, err := tr.Root()
 	if err != nil {
-		return p, err
+		return proof.Proof{}, err
 	}
 	if err := p.Verify(root); err != nil {
-		return p, fmt.Errorf("ssz: internal error: generated proof does not verify: %w", err)
+		return proof.Proof{}, fmt.Errorf("ssz: internal error: generated proof does not verify: %w", err)
 	}
 	return p, nil
 }
 
-// node walks the bits of g below position pos (pos bits remain) inside the
-// value of type t encoded in b at offset off.
-func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path string) ([32]byte, error) {
+// walk follows the bits of g below position pos (pos bits remain) inside
+// the value of type t encoded in b at offset off, and returns the node g.
+// With a branch (of g.Depth() entries), it also writes the sibling of every
+// node on the way: branch[k] is the sibling of the ancestor with k bits of g
+// below it, as in a bottom-up Merkle branch.
+func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path string, branch [][32]byte) ([32]byte, error) {
 	var zero [32]byte
 	if pos == 0 {
 		return tr.rootOf(t, b, off)
@@ -374,27 +406,25 @@ func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 	switch t.Kind {
 	case KindByteList, KindBitlist, KindList, KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
 		pos--
+		c, err := mixInChunk(t, b)
+		if err != nil {
+			return zero, at(t, path, off, err)
+		}
 		if g.Bit(pos) == 1 {
 			if pos != 0 {
 				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below the length chunk", g))
 			}
-			var c [32]byte
-			switch t.Kind {
-			case KindProgressiveContainer:
-				return activeFieldsChunk(t.ActiveFields), nil
-			case KindByteList:
-				binary.LittleEndian.PutUint64(c[:], uint64(len(b)))
-			case KindBitlist, KindProgressiveBitlist:
-				n, _ := bitlistLen(b)
-				binary.LittleEndian.PutUint64(c[:], n)
-			default:
-				n, err := elemCount(t, b)
+			if branch != nil {
+				m, err := tr.merkleOf(t, b, off)
 				if err != nil {
-					return zero, at(t, path, off, err)
+					return zero, err
 				}
-				binary.LittleEndian.PutUint64(c[:], uint64(n))
+				branch[pos] = m.root()
 			}
 			return c, nil
+		}
+		if branch != nil {
+			branch[pos] = c
 		}
 	}
 	m, err := tr.merkleOf(t, b, off)
@@ -418,7 +448,13 @@ func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 			}
 			pos--
 			if g.Bit(pos) == 0 {
+				if branch != nil {
+					branch[pos] = m.rest[j+1]
+				}
 				break
+			}
+			if branch != nil {
+				branch[pos] = m.subs[j].root()
 			}
 			j++
 		}
@@ -429,10 +465,20 @@ func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		// An inner node of this value's chunk tree.
 		d := l.depth - pos
 		idx := readBits(g, pos)
+		if branch != nil {
+			if err := l.path(d, idx, branch[:pos]); err != nil {
+				return zero, err
+			}
+		}
 		return l.node(d, idx)
 	}
 	idx := readBits(g.Ancestor(pos-l.depth), l.depth)
 	pos -= l.depth
+	if branch != nil {
+		if err := l.path(0, idx, branch[pos:pos+l.depth]); err != nil {
+			return zero, err
+		}
+	}
 	ci := base + idx
 	if idx >= uint64(l.n) || isPacked(t) {
 		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below chunk %d", g, ci))
@@ -448,7 +494,7 @@ func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		if err != nil {
 			return zero, at(t, path, off, err)
 		}
-		return tr.node(t.Elem, b[lo:hi], off+lo, g, pos, indexPath(path, int(ci)))
+		return tr.walk(t.Elem, b[lo:hi], off+lo, g, pos, indexPath(path, int(ci)), branch)
 	default: // containers
 		spans, err := containerSpans(t, b, nil)
 		if err != nil {
@@ -457,11 +503,36 @@ func (tr *Tree) node(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		for i, f := range t.Fields {
 			if uint64(f.Position) == ci {
 				sp := spans[i]
-				return tr.node(f.Type, b[sp.lo:sp.hi], off+sp.lo, g, pos, joinPath(path, f.Name))
+				return tr.walk(f.Type, b[sp.lo:sp.hi], off+sp.lo, g, pos, joinPath(path, f.Name), branch)
 			}
 		}
 		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an inactive field", g))
 	}
+}
+
+// mixInChunk returns the chunk mixed into a list's root (its length) or a
+// ProgressiveContainer's (its active_fields).
+func mixInChunk(t *Type, b []byte) ([32]byte, error) {
+	var c [32]byte
+	switch t.Kind {
+	case KindProgressiveContainer:
+		return activeFieldsChunk(t.ActiveFields), nil
+	case KindByteList:
+		binary.LittleEndian.PutUint64(c[:], uint64(len(b)))
+	case KindBitlist, KindProgressiveBitlist:
+		n, err := bitlistLen(b)
+		if err != nil {
+			return c, err
+		}
+		binary.LittleEndian.PutUint64(c[:], n)
+	default:
+		n, err := elemCount(t, b)
+		if err != nil {
+			return c, err
+		}
+		binary.LittleEndian.PutUint64(c[:], uint64(n))
+	}
+	return c, nil
 }
 
 // readBits returns the low n bits of g as an integer (n <= 64).
