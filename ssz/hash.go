@@ -214,11 +214,14 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 			return
 		}
 		w := 32 << depth
-		buf := make([]byte, n*w)
+		buf := getBuf(n * w)
+		defer putBuf(buf)
+		clear(buf)
 		for i := 0; i < n; i++ {
 			copy(buf[i*w:], b[i*size:(i+1)*size])
 		}
-		scratch := make([]byte, len(buf)/2)
+		scratch := getBuf(len(buf) / 2)
+		defer putBuf(scratch)
 		copy(out, merkleizeInPlace(buf, scratch, depth))
 		return
 	}
@@ -236,23 +239,26 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 	}
 	depth := ceilLog2(uint64(members))
 	w := 32 << depth
-	buf := make([]byte, n*w)
+	buf := getBuf(n * w)
+	defer putBuf(buf)
+	clear(buf)
 	if t.Kind == KindVector {
-		es := int(t.Elem.fixedSize)
-		col := make([]byte, n*members*32)
+		col := getBuf(n * members * 32)
+		defer putBuf(col)
 		fixedRoots(t.Elem, b, n*members, col)
 		for i := 0; i < n; i++ {
 			copy(buf[i*w:], col[i*members*32:(i+1)*members*32])
 		}
-		_ = es
 	} else {
-		col := make([]byte, n*32)
-		gather := make([]byte, 0)
+		col := getBuf(n * 32)
+		defer putBuf(col)
+		var gather []byte
 		off := 0
 		for j, f := range t.Fields {
 			fs := int(f.Type.fixedSize)
 			if cap(gather) < n*fs {
-				gather = make([]byte, n*fs)
+				putBuf(gather)
+				gather = getBuf(n * fs)
 			}
 			g := gather[:n*fs]
 			for i := 0; i < n; i++ {
@@ -264,9 +270,31 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 			}
 			off += fs
 		}
+		putBuf(gather)
 	}
-	scratch := make([]byte, len(buf)/2)
+	scratch := getBuf(len(buf) / 2)
+	defer putBuf(scratch)
 	copy(out, merkleizeInPlace(buf, scratch, depth))
+}
+
+// bufPool recycles the scratch buffers of fixedRoots, which hashes big
+// lists in blocks of thousands of values.
+var bufPool sync.Pool
+
+// getBuf returns a buffer of n bytes with arbitrary contents.
+func getBuf(n int) []byte {
+	if v, ok := bufPool.Get().(*[]byte); ok && cap(*v) >= n {
+		return (*v)[:n]
+	}
+	return make([]byte, n)
+}
+
+// putBuf returns a buffer to the pool; nil and tiny buffers are dropped.
+func putBuf(b []byte) {
+	if cap(b) < 4096 {
+		return
+	}
+	bufPool.Put(&b)
 }
 
 // progressiveContainerRoots is fixedRoots for a fixed-size
