@@ -1,0 +1,526 @@
+package beaconapi
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+)
+
+// The Accept headers: SSZ preferred, JSON accepted; JSON only.
+const (
+	acceptSSZ  = "application/octet-stream;q=1.0,application/json;q=0.9"
+	acceptJSON = "application/json"
+)
+
+// call is one GET request of the beacon API.
+type call struct {
+	path     string // relative to the base URL, from "/eth/..."
+	what     string // what is asked, for messages: "state head"
+	ssz      bool   // the endpoint may answer in SSZ
+	progress bool   // draw a progress bar of the body
+	once     bool   // no retries
+}
+
+// response is a successful answer, its body read in full.
+type response struct {
+	header http.Header
+	body   []byte
+	json   bool // the body is JSON, not SSZ
+}
+
+// failure is why an attempt may be retried.
+type failure int
+
+const (
+	failNetwork   failure = iota // the request failed before a response
+	failStatus                   // a retryable HTTP status
+	failTruncated                // the body broke off
+	failTimeout                  // the node stayed silent for the timeout
+)
+
+// attemptResult is the outcome of one attempt: a response, a final error,
+// or a failure to retry.
+type attemptResult struct {
+	resp          *response
+	fatal         error
+	why           failure
+	err           error      // the cause of a failure
+	status        *HTTPError // for failStatus
+	got, want     int64      // for failTruncated: bytes read, Content-Length (-1 if none)
+	retryAfter    time.Duration
+	notAcceptable bool // the node refused SSZ
+}
+
+// errStalled cancels an attempt whose node stayed silent for the timeout.
+var errStalled = errors.New("stalled")
+
+// errBodyTooLarge reports a body that passed the size limit while read.
+var errBodyTooLarge = errors.New("body too large")
+
+// where names a call and the node in messages: "state head from
+// http://localhost:5052".
+func (c *Client) where(cl call) string { return cl.what + " from " + c.display }
+
+// get performs a call with retries and returns the response. An HTTP
+// error status that is not retried is returned as a bare *HTTPError, for
+// the caller to classify (see httpFail); every other error is final and
+// has its message.
+func (c *Client) get(ctx context.Context, cl call) (*response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, c.ctxErr(cl, ctx)
+	}
+	retries := c.retries
+	if cl.once {
+		retries = 0
+	}
+	var (
+		buf      []byte // the body buffer, reused across attempts
+		last     attemptResult
+		attempts int
+	)
+	for attempts <= retries {
+		if attempts > 0 {
+			if err := sleep(ctx, c.delay(attempts, last.retryAfter)); err != nil {
+				return nil, c.ctxErr(cl, ctx)
+			}
+		}
+		accept := acceptJSON
+		if cl.ssz && !c.jsonOnly.Load() {
+			accept = acceptSSZ
+		}
+		res := c.attempt(ctx, cl, accept, &buf)
+		if res.notAcceptable {
+			// The node does not serve SSZ: ask again for JSON, at once
+			// and without counting an attempt, and remember it.
+			c.jsonOnly.Store(true)
+			continue
+		}
+		attempts++
+		if res.fatal != nil {
+			return nil, res.fatal
+		}
+		if res.resp != nil {
+			return res.resp, nil
+		}
+		last = res
+	}
+	return nil, c.exhausted(ctx, cl, last, attempts)
+}
+
+// attempt sends the request once and reads the whole body into *buf,
+// which it reuses when large enough and otherwise replaces.
+func (c *Client) attempt(ctx context.Context, cl call, accept string, buf *[]byte) attemptResult {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	timer := time.AfterFunc(c.timeout, func() { cancel(errStalled) })
+	defer timer.Stop()
+
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, c.urlFor(cl.path), nil)
+	if err != nil {
+		return attemptResult{fatal: newErr(fmt.Sprintf("%s: %v", c.where(cl), err))}
+	}
+	for k, vs := range c.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return c.transportFailure(ctx, actx, cl, err, failNetwork)
+	}
+	defer resp.Body.Close()
+	timer.Reset(c.timeout)
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		he := &HTTPError{Method: http.MethodGet, Path: cl.path, StatusCode: resp.StatusCode, Message: errorMessage(resp.Body)}
+		switch {
+		case resp.StatusCode == http.StatusServiceUnavailable && mentionsSyncing(he.Message):
+			return attemptResult{fatal: c.syncingErr(cl, he)}
+		case (resp.StatusCode == http.StatusNotAcceptable || resp.StatusCode == http.StatusUnsupportedMediaType) && accept == acceptSSZ:
+			return attemptResult{notAcceptable: true}
+		case retryableStatus(resp.StatusCode):
+			return attemptResult{why: failStatus, status: he, err: he, retryAfter: retryAfter(resp.Header)}
+		}
+		return attemptResult{fatal: he}
+	}
+
+	if resp.ContentLength > c.maxSize {
+		return attemptResult{fatal: c.tooLarge(cl, resp.ContentLength)}
+	}
+	var bar *progressbar.ProgressBar
+	if cl.progress && c.progress != nil {
+		bar = c.newBar(resp.ContentLength, cl.what)
+	}
+	rd := &watchedReader{r: resp.Body, timer: timer, d: c.timeout, bar: bar}
+	body, err := readBody(rd, resp.ContentLength, c.maxSize, buf)
+	if err != nil {
+		if bar != nil {
+			_ = bar.Exit()
+		}
+		if errors.Is(err, errBodyTooLarge) {
+			return attemptResult{fatal: c.tooLarge(cl, -1)}
+		}
+		res := c.transportFailure(ctx, actx, cl, err, failTruncated)
+		res.got, res.want = rd.n, resp.ContentLength
+		return res
+	}
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	return attemptResult{resp: &response{
+		header: resp.Header,
+		body:   body,
+		json:   isJSON(resp.Header.Get("Content-Type"), body),
+	}}
+}
+
+// transportFailure classifies an error of the transport: the caller's
+// context ended (final), the attempt stalled (retry as a timeout), a
+// certificate problem (final), anything else (retry as why).
+func (c *Client) transportFailure(ctx, actx context.Context, cl call, err error, why failure) attemptResult {
+	if ctx.Err() != nil {
+		return attemptResult{fatal: c.ctxErr(cl, ctx)}
+	}
+	if errors.Is(context.Cause(actx), errStalled) {
+		return attemptResult{why: failTimeout, err: err}
+	}
+	err = bareError(err)
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return attemptResult{fatal: newErr(fmt.Sprintf("%s: %v", c.where(cl), err), ErrUnavailable, err)}
+	}
+	return attemptResult{why: why, err: err}
+}
+
+// bareError strips the *url.Error around a transport error: its message
+// repeats the whole URL, which may hold an API key.
+func bareError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// exhausted builds the error of a call whose every attempt failed.
+func (c *Client) exhausted(ctx context.Context, cl call, last attemptResult, attempts int) error {
+	n := fmt.Sprintf("%d attempt", attempts)
+	if attempts != 1 {
+		n += "s"
+	}
+	where := c.where(cl)
+	switch last.why {
+	case failStatus:
+		if last.status.StatusCode == http.StatusServiceUnavailable && !cl.once {
+			// A 503 that does not say why: ask the node whether it syncs.
+			sctx, cancel := context.WithTimeout(ctx, c.timeout)
+			st, err := c.syncing(sctx, true)
+			cancel()
+			if err == nil && st.IsSyncing {
+				return c.syncingErr(cl, last.status)
+			}
+		}
+		return newErr(fmt.Sprintf("%s: the node answered %v (%s); try again later or use another node", where, last.status, n),
+			ErrUnavailable, last.status)
+	case failTimeout:
+		return newErr(fmt.Sprintf("%s: %v: no data for %v (%s); check the node, or raise the timeout (WithTimeout)", where, ErrTimeout, c.timeout, n),
+			ErrTimeout)
+	case failTruncated:
+		of := "an unknown number of"
+		if last.want >= 0 {
+			of = strconv.FormatInt(last.want, 10)
+		}
+		return newErr(fmt.Sprintf("%s: the connection broke after %d of %s bytes (%s): %v; check the node and the network", where, last.got, of, n, last.err),
+			ErrUnavailable, last.err)
+	}
+	if errors.Is(last.err, io.EOF) || errors.Is(last.err, syscall.ECONNRESET) {
+		return newErr(fmt.Sprintf("%s: the node closed the connection before answering (%s): %v; check the node, or a proxy in front of it", where, n, last.err),
+			ErrUnavailable, last.err)
+	}
+	return newErr(fmt.Sprintf("%s: cannot reach the node (%s): %v", where, n, last.err), ErrUnavailable, last.err)
+}
+
+// ctxErr is the error of a call whose context ended.
+func (c *Client) ctxErr(cl call, ctx context.Context) error {
+	err := ctx.Err()
+	cause := context.Cause(ctx)
+	if cause != nil && cause != err {
+		return newErr(fmt.Sprintf("%s: %v: %v", c.where(cl), err, cause), err, cause)
+	}
+	return newErr(fmt.Sprintf("%s: %v", c.where(cl), err), err)
+}
+
+func (c *Client) syncingErr(cl call, he *HTTPError) error {
+	return newErr(fmt.Sprintf("%s: %v (the node answered %v)", c.where(cl), ErrSyncing, he), ErrSyncing, he)
+}
+
+func (c *Client) tooLarge(cl call, size int64) error {
+	what := fmt.Sprintf("more than %d bytes", c.maxSize)
+	if size >= 0 {
+		what = fmt.Sprintf("%d bytes", size)
+	}
+	return newErr(fmt.Sprintf("%s: %v: the node sends %s, the limit is %d; raise it (WithMaxSize)", c.where(cl), ErrTooLarge, what, c.maxSize),
+		ErrTooLarge, beaconstate.ErrTooLarge)
+}
+
+// httpFail turns a bare *HTTPError that get returned into the call's
+// error; other errors pass unchanged.
+func (c *Client) httpFail(cl call, err error) error {
+	var he *HTTPError
+	if !errors.As(err, &he) || err != error(he) {
+		return err
+	}
+	switch he.StatusCode {
+	case http.StatusNotFound:
+		return newErr(fmt.Sprintf("%s: %v (the node answered %v)", c.where(cl), ErrNotFound, he), ErrNotFound, he)
+	case http.StatusBadRequest:
+		return newErr(fmt.Sprintf("%s: the node rejected the request (%v)", c.where(cl), he), he)
+	}
+	return newErr(fmt.Sprintf("%s: the node answered %v", c.where(cl), he), he)
+}
+
+// getJSON performs a JSON call and decodes the body into v.
+func (c *Client) getJSON(ctx context.Context, cl call, v any) error {
+	resp, err := c.get(ctx, cl)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(resp.body, v); err != nil {
+		return c.badResponse(cl, err)
+	}
+	return nil
+}
+
+func (c *Client) badResponse(cl call, err error) error {
+	return newErr(fmt.Sprintf("%s: %v: %v", c.where(cl), ErrBadResponse, err), ErrBadResponse, err)
+}
+
+// urlFor returns the URL of an API path under the base URL, with the
+// base URL's query.
+func (c *Client) urlFor(path string) string {
+	u := *c.base
+	u.Path = c.base.Path + path
+	return u.String()
+}
+
+// delay returns the wait before retry number n (1 for the first): the
+// backoff doubled n-1 times, capped, with jitter over its upper half; or
+// the node's Retry-After when longer, capped as well.
+func (c *Client) delay(n int, retryAfter time.Duration) time.Duration {
+	d := c.backoff
+	for i := 1; i < n && d < c.maxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, c.maxBackoff)
+	if d > 1 {
+		d = d/2 + rand.N(d/2+1)
+	}
+	if retryAfter > d {
+		d = min(retryAfter, c.maxBackoff)
+	}
+	return d
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryableStatus reports the statuses worth another attempt: server
+// errors that may pass, and rate limiting.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable,
+		http.StatusGatewayTimeout, http.StatusTooManyRequests, http.StatusRequestTimeout:
+		return true
+	}
+	return false
+}
+
+// retryAfter reads a Retry-After header given in seconds.
+func retryAfter(h http.Header) time.Duration {
+	s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After")))
+	if err != nil || s < 0 {
+		return 0
+	}
+	return time.Duration(s) * time.Second
+}
+
+// mentionsSyncing reports an error message that blames syncing, as the
+// 503 answers of Lighthouse, Teku, Prysm, Nimbus and Lodestar do.
+func mentionsSyncing(msg string) bool {
+	return strings.Contains(strings.ToLower(msg), "sync")
+}
+
+// errorMessage reads the message of an error body: the "message" of the
+// beacon API's JSON error object, or the body's first line.
+func errorMessage(r io.Reader) string {
+	b, _ := io.ReadAll(io.LimitReader(r, 64<<10))
+	var e struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(b, &e) == nil && e.Message != "" {
+		return clip(e.Message)
+	}
+	s := strings.TrimSpace(string(b))
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return clip(s)
+}
+
+// clip folds a node's message to one line of at most 200 bytes.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}
+
+// isJSON reports whether a body is JSON: by its Content-Type, or, when
+// the node sends none, by its first byte.
+func isJSON(contentType string, body []byte) bool {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		switch {
+		case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+			return true
+		case mt == "application/octet-stream":
+			return false
+		}
+	}
+	for _, b := range body {
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return b == '{'
+	}
+	return false
+}
+
+// watchedReader counts the bytes read, re-arms the silence timer on each
+// read that brings bytes, and advances the progress bar.
+type watchedReader struct {
+	r     io.Reader
+	timer *time.Timer
+	d     time.Duration
+	bar   *progressbar.ProgressBar
+	n     int64
+}
+
+func (w *watchedReader) Read(p []byte) (int, error) {
+	k, err := w.r.Read(p)
+	if k > 0 {
+		w.n += int64(k)
+		w.timer.Reset(w.d)
+		if w.bar != nil {
+			_ = w.bar.Add64(int64(k))
+		}
+	}
+	return k, err
+}
+
+// readBody reads r to its end. With a known length n it reads into one
+// buffer of exactly n bytes, the only copy of the body; without, it grows
+// a buffer by doubling, failing with errBodyTooLarge past max. *buf is
+// reused when large enough and is replaced otherwise, so that a retry
+// needs no second buffer.
+func readBody(r io.Reader, n, max int64, buf *[]byte) ([]byte, error) {
+	if n >= 0 {
+		var b []byte
+		if int64(cap(*buf)) >= n {
+			b = (*buf)[:n]
+		} else {
+			b = make([]byte, n)
+			*buf = b
+		}
+		if _, err := io.ReadFull(r, b); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		return b, nil
+	}
+	b := (*buf)[:0]
+	if cap(b) == 0 {
+		b = make([]byte, 0, 64<<10)
+	}
+	for {
+		if len(b) == cap(b) {
+			grow := int64(len(b))
+			if room := max + 1 - int64(len(b)); grow > room {
+				grow = room
+			}
+			b = slices.Grow(b, int(max64(grow, 1)))
+		}
+		k, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		*buf = b
+		if int64(len(b)) > max {
+			return nil, errBodyTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// newBar returns a progress bar of a download of size bytes (-1 when
+// unknown) on the Client's progress writer.
+func (c *Client) newBar(size int64, what string) *progressbar.ProgressBar {
+	w := c.progress
+	return progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetSpinnerChangeInterval(0), // no goroutine: render on reads only
+		progressbar.OptionSetRenderBlankState(true),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
+	)
+}

@@ -1,0 +1,407 @@
+package beaconapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
+)
+
+// Bounds of FindWithdrawal.
+const (
+	// DefaultSearchSlots is how many slots FindWithdrawal searches from
+	// its first slot: 2^17 slots, 18 days of 12-second slots, more than
+	// one pass of the withdrawal sweep over mainnet's registry.
+	DefaultSearchSlots uint64 = 1 << 17
+	// DefaultSearchRequests is how many blocks FindWithdrawal fetches at
+	// most (a missed slot's 404 counts as one).
+	DefaultSearchRequests = 96
+	// maxMissedRun is how many consecutive slots without a block the
+	// search accepts before it decides that the node lacks the history.
+	maxMissedRun = 64
+)
+
+// WithdrawalSearch bounds FindWithdrawal. The zero value searches from
+// the validator's withdrawable epoch with the default bounds.
+type WithdrawalSearch struct {
+	// FromSlot is the first slot searched. 0 means the first slot of the
+	// validator's withdrawable_epoch, read from the state StateID: the
+	// search then finds the validator's full withdrawal after its exit.
+	// Set it to find a partial withdrawal (a skim of the balance above the
+	// maximum effective balance) from that slot on.
+	FromSlot uint64
+	// StateID is the state whose validator record gives the withdrawable
+	// epoch; "" means "head".
+	StateID string
+	// MaxSlots bounds the slots searched, from the first one; 0 means
+	// DefaultSearchSlots. The search never goes past the node's head.
+	MaxSlots uint64
+	// MaxRequests bounds the blocks fetched; 0 means
+	// DefaultSearchRequests.
+	MaxRequests int
+}
+
+// WithdrawalBlock is the block that paid a withdrawal.
+type WithdrawalBlock struct {
+	// Slot is the block's slot and Root its block root.
+	Slot uint64
+	Root [32]byte
+	// Block is the SignedBeaconBlock; BlockMessage gives its BeaconBlock.
+	Block *beaconstate.Object
+	// Position is the withdrawal's index in the payload's withdrawals
+	// list (body.execution_payload.withdrawals[Position] of the
+	// BeaconBlock), and Withdrawal the withdrawal itself.
+	Position   int
+	Withdrawal beaconstate.Withdrawal
+	// BlocksFetched is how many blocks the search fetched (404s of missed
+	// slots included).
+	BlocksFetched int
+}
+
+// FindWithdrawal finds the first block, at or after the validator's
+// withdrawable epoch (or opts.FromSlot), whose execution payload pays a
+// withdrawal to the validator, without scanning slot by slot.
+//
+// # Strategy
+//
+// From capella on, each block's payload pays withdrawals found by a sweep
+// over the validator registry in index order: it starts where the previous
+// block's sweep stopped (next_withdrawal_validator_index), pays up to
+// MAX_WITHDRAWALS_PER_PAYLOAD validators, and wraps from the last index to
+// 0. The sweep's position therefore only moves forward, one pass after
+// another, and the last validator paid by each block tells how far it
+// went. Within one pass from the first block searched, "the sweep has
+// reached the validator" is a monotone property of the slot, which the
+// search brackets and narrows:
+//
+//  1. Fetch the first block with withdrawals at or after the first slot;
+//     its last withdrawal's validator index is the start of the pass. An
+//     index below it is reached only after the sweep wraps.
+//  2. Jump ahead by 90% of the estimated slots to the validator: its
+//     distance along the sweep divided by the sweep's speed in validators
+//     per slot, measured between the blocks seen so far (missed slots
+//     included). While the validator is beyond a wrap not yet seen, the
+//     registry size is only bounded from below (by the largest index
+//     seen), and the jumps at least double each time (galloping), so that
+//     the wrap is reached in a logarithmic number of steps. Repeat until a
+//     block's sweep is past the validator. No jump can pass a whole pass
+//     of the sweep unnoticed: a block whose sweep is behind the previous
+//     block's counts as past the validator.
+//  3. Between the last block not past the validator and the first past
+//     it, alternate interpolation and bisection until the two are
+//     adjacent blocks with withdrawals.
+//
+// A block that pays the validator ends the search at once. The first
+// block past the validator that does not pay it means the sweep passed it
+// unpaid (not yet withdrawable, or no balance left): the search then
+// fails with ErrWithdrawalNotFound and says so. A steady sweep is found in
+// a handful of requests; the worst case is about twice the logarithm of
+// the slots searched. Missed slots (404) are skipped; a run of 64 suggests
+// a node without block history, and fails.
+//
+// Limits: the search is bounded by opts.MaxSlots, the node's head and
+// opts.MaxRequests, with an error that says which bound stopped it. It
+// reads beacon blocks, so it covers capella to fulu; from gloas on the
+// payload, and its withdrawals, are in the execution payload envelope. An
+// electra pending partial withdrawal is paid out of sweep order and is
+// found only if a probed block pays it.
+func (c *Client) FindWithdrawal(ctx context.Context, validator uint64, opts WithdrawalSearch) (*WithdrawalBlock, error) {
+	net, err := c.network(ctx)
+	if err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("withdrawal search for validator %d on %s", validator, c.display)
+	preset, err := fork.PresetByName(net.PresetName())
+	if err != nil {
+		return nil, newErr(fmt.Sprintf("%s: %v", what, err), err)
+	}
+	spe := net.SlotsPerEpoch
+	if spe == 0 {
+		spe = preset.SlotsPerEpoch
+	}
+	maxSlots := opts.MaxSlots
+	if maxSlots == 0 {
+		maxSlots = DefaultSearchSlots
+	}
+	maxReq := opts.MaxRequests
+	if maxReq <= 0 {
+		maxReq = DefaultSearchRequests
+	}
+	capella := net.ForkEpoch(fork.Capella)
+	if capella == fork.FarFutureEpoch || capella > ^uint64(0)/spe {
+		return nil, newErr(fmt.Sprintf("%s: %v: %s schedules no capella fork, which brought withdrawals", what, ErrWithdrawalNotFound, net.Name), ErrWithdrawalNotFound)
+	}
+	from := opts.FromSlot
+	if from == 0 {
+		stateID := opts.StateID
+		if stateID == "" {
+			stateID = "head"
+		}
+		info, err := c.Validator(ctx, stateID, validator)
+		if err != nil {
+			return nil, err
+		}
+		we := info.Validator.WithdrawableEpoch
+		if we == fork.FarFutureEpoch || we > ^uint64(0)/spe {
+			return nil, newErr(fmt.Sprintf("%s: %v: the validator has not exited (status %s, withdrawable_epoch far in the future), so it has no full withdrawal; set FromSlot to find a partial withdrawal",
+				what, ErrWithdrawalNotFound, info.Status), ErrWithdrawalNotFound)
+		}
+		from = we * spe
+	}
+	from = max(from, capella*spe)
+	head, err := c.HeadSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if from > head {
+		wait := time.Duration((from-head)*net.SecondsPerSlot) * time.Second
+		return nil, newErr(fmt.Sprintf("%s: %v: the search starts at slot %d, after the node's head (slot %d, about %v earlier); try again after that",
+			what, ErrWithdrawalNotFound, from, head, wait), ErrWithdrawalNotFound)
+	}
+	limit := head
+	if head-from >= maxSlots {
+		limit = from + maxSlots - 1
+	}
+	maxSweep := uint64(16384)
+	if net.PresetName() != fork.PresetMainnet {
+		maxSweep = 16
+	}
+	if vals, err := c.SpecValues(ctx); err == nil {
+		if v, err := strconv.ParseUint(vals["MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP"], 10, 64); err == nil && v > 0 {
+			maxSweep = v
+		}
+	}
+	s := &sweeper{
+		c: c, v: validator, from: from, limit: limit, head: head,
+		maxRequests: maxReq, what: what,
+		maxW: preset.MaxWithdrawalsPerPayload, maxSweep: maxSweep,
+	}
+	return s.search(ctx)
+}
+
+// sweeper is the state of one FindWithdrawal.
+type sweeper struct {
+	c                 *Client
+	v                 uint64 // the validator
+	from, limit, head uint64 // the slots searched, and the head
+	maxRequests       int
+	requests          int
+	what              string
+	maxW, maxSweep    uint64 // MAX_WITHDRAWALS_PER_PAYLOAD, MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP
+	maxSeen           uint64 // the largest validator index seen
+}
+
+// sweepObs is a block with withdrawals.
+type sweepObs struct {
+	slot  uint64
+	block *beaconstate.Object
+	ws    []beaconstate.Withdrawal
+}
+
+// last returns the validator index of the block's last withdrawal: where
+// the block's sweep stopped.
+func (o *sweepObs) last() uint64 { return o.ws[len(o.ws)-1].ValidatorIndex }
+
+// pays returns the position of a withdrawal to validator v, or -1.
+func (o *sweepObs) pays(v uint64) int {
+	for i, w := range o.ws {
+		if w.ValidatorIndex == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// wrapped marks sweep positions after the wrap from the last index to 0
+// in the keys the search compares.
+const wrapped = uint64(1) << 62
+
+func (s *sweeper) search(ctx context.Context) (*WithdrawalBlock, error) {
+	first, err := s.next(ctx, s.from, s.limit)
+	if err != nil {
+		return nil, err
+	}
+	if first == nil {
+		return nil, newErr(fmt.Sprintf("%s: %v: no block with withdrawals in slots %d to %d%s",
+			s.what, ErrWithdrawalNotFound, s.from, s.limit, s.boundHint()), ErrWithdrawalNotFound)
+	}
+	if i := first.pays(s.v); i >= 0 {
+		return s.found(first, i)
+	}
+	// Positions along the pass that starts after first's last withdrawal.
+	p0 := first.last()
+	key := func(x uint64) uint64 {
+		if x >= p0 {
+			return x
+		}
+		return x + wrapped
+	}
+	nGuess := 0.0 // the registry size estimated from the sweep's speed across the wrap
+	pos := func(k uint64) float64 {
+		if k < wrapped {
+			return float64(k)
+		}
+		n := max(float64(max(s.maxSeen, s.v, p0)+1), nGuess) // the largest index seen bounds it from below
+		return float64(k-wrapped) + n
+	}
+	target := key(s.v)
+	rate := s.initialRate(first) // validators per slot
+	lo, top := first, s.limit
+	var hi *sweepObs
+	bisect := false
+	lastStep := 0.5
+	for lo.slot < top {
+		var probe uint64
+		if hi == nil {
+			d := pos(target) - pos(key(lo.last()))
+			step := 0.9 * d / rate
+			if target >= wrapped && key(lo.last()) < wrapped {
+				// The wrap is ahead and the registry size only bounded
+				// from below: gallop, doubling the step, until a block
+				// past the wrap shows the size.
+				step = max(step, 2*lastStep)
+			}
+			lastStep = step
+			switch {
+			case step < 1:
+				probe = lo.slot + 1
+			case step >= float64(top-lo.slot):
+				probe = top
+			default:
+				probe = lo.slot + uint64(step)
+			}
+		} else {
+			span := hi.slot - lo.slot
+			probe = lo.slot + span/2
+			if !bisect {
+				lk, hk := pos(key(lo.last())), pos(key(hi.last()))
+				if hk > lk {
+					f := (pos(target) - lk) / (hk - lk)
+					probe = lo.slot + uint64(f*float64(span))
+				}
+			}
+			bisect = !bisect
+			probe = min(max(probe, lo.slot+1), top)
+		}
+		o, err := s.next(ctx, probe, top)
+		if err != nil {
+			return nil, err
+		}
+		if o == nil {
+			top = probe - 1 // nothing with withdrawals in [probe, top]
+			continue
+		}
+		if i := o.pays(s.v); i >= 0 {
+			return s.found(o, i)
+		}
+		k := key(o.last())
+		if k >= wrapped && key(lo.last()) < wrapped {
+			// The sweep wrapped between lo and o: at the speed seen so
+			// far it went lo.last + rate×slots - o.last validators past
+			// the end of the registry.
+			if g := float64(lo.last()) + rate*float64(o.slot-lo.slot) - float64(o.last()); g > nGuess {
+				nGuess = g
+			}
+		}
+		if k >= target || k < key(lo.last()) { // past the validator (or a whole pass later)
+			hi, top = o, o.slot-1
+			continue
+		}
+		if o.slot > first.slot {
+			if r := (pos(k) - pos(key(first.last()))) / float64(o.slot-first.slot); r > 0 {
+				rate = r
+			}
+		}
+		lo = o
+	}
+	if hi == nil {
+		if s.limit == s.head {
+			return nil, newErr(fmt.Sprintf("%s: %v: the withdrawal sweep has not reached the validator by the node's head (slot %d; at slot %d it had paid up to validator %d); try again later",
+				s.what, ErrWithdrawalNotFound, s.head, lo.slot, lo.last()), ErrWithdrawalNotFound)
+		}
+		return nil, newErr(fmt.Sprintf("%s: %v: the withdrawal sweep did not reach the validator in slots %d to %d (at slot %d it had paid up to validator %d); raise MaxSlots",
+			s.what, ErrWithdrawalNotFound, s.from, s.limit, lo.slot, lo.last()), ErrWithdrawalNotFound)
+	}
+	return nil, newErr(fmt.Sprintf("%s: %v: the withdrawal sweep passed the validator between slots %d and %d without paying it (the block at slot %d paid up to validator %d): at slot %d the validator was not withdrawable or had no balance left to withdraw",
+		s.what, ErrWithdrawalNotFound, lo.slot, hi.slot, hi.slot, hi.last(), hi.slot), ErrWithdrawalNotFound)
+}
+
+// initialRate estimates the sweep's speed, in validators per slot, from
+// one block: a full block swept from its first to its last withdrawal, a
+// block with fewer withdrawals swept MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP.
+func (s *sweeper) initialRate(o *sweepObs) float64 {
+	if uint64(len(o.ws)) < s.maxW {
+		return float64(s.maxSweep)
+	}
+	first, last := o.ws[0].ValidatorIndex, o.last()
+	if last >= first {
+		return float64(last - first + 1)
+	}
+	return float64(len(o.ws))
+}
+
+// next returns the first block in slots [from, to] whose payload has
+// withdrawals, or nil when there is none.
+func (s *sweeper) next(ctx context.Context, from, to uint64) (*sweepObs, error) {
+	missed := 0
+	for slot := from; slot <= to && slot >= from; slot++ {
+		if s.requests >= s.maxRequests {
+			return nil, newErr(fmt.Sprintf("%s: %v: gave up after fetching %d blocks (MaxRequests), searching slots %d to %d; raise MaxRequests",
+				s.what, ErrWithdrawalNotFound, s.requests, s.from, s.limit), ErrWithdrawalNotFound)
+		}
+		s.requests++
+		blk, err := s.c.Block(ctx, SlotID(slot))
+		if err != nil {
+			if !errors.Is(err, ErrNotFound) {
+				return nil, err
+			}
+			if missed++; missed >= maxMissedRun {
+				return nil, newErr(fmt.Sprintf("%s: %v: the node has no block in the %d slots from %d: it lacks that block history (checkpoint sync without backfill?); use a node with the full block history",
+					s.what, ErrNotFound, missed, slot+1-uint64(missed)), ErrNotFound, ErrWithdrawalNotFound)
+			}
+			continue
+		}
+		missed = 0
+		ws, err := blk.Withdrawals()
+		if err != nil {
+			if errors.Is(err, beaconstate.ErrNoField) {
+				return nil, newErr(fmt.Sprintf("%s: the %s block at slot %d has no execution payload withdrawals (before capella there are none; from gloas on they are in the execution payload envelope, which this search does not read)",
+					s.what, blk.Fork, slot), ErrWithdrawalNotFound, err)
+			}
+			return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
+		}
+		if len(ws) == 0 {
+			continue
+		}
+		for _, w := range ws {
+			s.maxSeen = max(s.maxSeen, w.ValidatorIndex)
+		}
+		return &sweepObs{slot: slot, block: blk, ws: ws}, nil
+	}
+	return nil, nil
+}
+
+// found returns the result for withdrawal i of block o.
+func (s *sweeper) found(o *sweepObs, i int) (*WithdrawalBlock, error) {
+	msg, err := BlockMessage(o.block)
+	if err != nil {
+		return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, o.slot, err), ErrBadResponse, err)
+	}
+	root, err := msg.Root()
+	if err != nil {
+		return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, o.slot, err), ErrBadResponse, err)
+	}
+	return &WithdrawalBlock{Slot: o.slot, Root: root, Block: o.block, Position: i, Withdrawal: o.ws[i], BlocksFetched: s.requests}, nil
+}
+
+// boundHint says which bound ended a search.
+func (s *sweeper) boundHint() string {
+	if s.limit == s.head {
+		return " (the node's head); try again later"
+	}
+	return "; raise MaxSlots"
+}
