@@ -1,0 +1,70 @@
+package beaconstate_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/testdata"
+)
+
+// ExampleNewStateProver proves a validator of the committed fulu state
+// (mainnet preset, slot 13,165,000) against the root of the block whose
+// post-state it is: the root the EIP-4788 contract returns for the next
+// block's timestamp. A verifier checks the claim against that root.
+func ExampleNewStateProver() {
+	state, err := beaconstate.NewObject("fulu", "mainnet", "BeaconState", testdata.FuluState())
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := beaconstate.NewProver(state) // hashes the state once
+	if err != nil {
+		log.Fatal(err)
+	}
+	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := sp.Validator(12)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The block's own root is the anchor.
+	block, err := beaconstate.NewObject("fulu", "mainnet", "BeaconBlock", testdata.FuluBlock())
+	if err != nil {
+		log.Fatal(err)
+	}
+	blockRoot, err := block.Root()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("anchor:", c.Anchor.Kind, "slot", c.Anchor.Slot, "is the block root:", c.Anchor.Root == blockRoot)
+	fmt.Println("claim:", c.Kind, c.Path)
+	fmt.Println("gindex", c.Proof.Gindex, "branch", len(c.Proof.Branch))
+	fmt.Println("verifies:", c.Verify(blockRoot) == nil)
+
+	var v struct {
+		WithdrawalCredentials string `json:"withdrawal_credentials"`
+		EffectiveBalance      string `json:"effective_balance"`
+		ExitEpoch             string `json:"exit_epoch"`
+	}
+	if err := json.Unmarshal(c.Value, &v); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("withdrawal credentials:", v.WithdrawalCredentials)
+	fmt.Println("withdraws to the megapool:", v.WithdrawalCredentials[26:] == fmt.Sprintf("%x", testdata.Megapool))
+	fmt.Println("effective balance:", v.EffectiveBalance, "exit epoch:", v.ExitEpoch)
+	fmt.Println("leaf:", proof.FormatHash(c.Proof.Leaf))
+	// Output:
+	// anchor: block slot 13165000 is the block root: true
+	// claim: validator validators[12]
+	// gindex 1572301627719692 branch 50
+	// verifies: true
+	// withdrawal credentials: 0x0100000000000000000000004d656761706f6f6c000000000000000000000788
+	// withdraws to the megapool: true
+	// effective balance: 32000000000 exit epoch: 18446744073709551615
+	// leaf: 0xa374f7144f1b99c8734fbd17155574cccf5779a50152a7a987d71e4389295355
+}
