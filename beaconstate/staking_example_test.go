@@ -27,7 +27,7 @@ func ExampleNewStateProver() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c, err := sp.Validator(12)
+	c, err := sp.Validator(13)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,11 +60,11 @@ func ExampleNewStateProver() {
 	fmt.Println("leaf:", proof.FormatHash(c.Proof.Leaf))
 	// Output:
 	// anchor: block slot 13165000 is the block root: true
-	// claim: validator validators[12]
-	// gindex 1572301627719692 branch 50
+	// claim: validator validators[13]
+	// gindex 1572301627719693 branch 50
 	// verifies: true
 	// withdrawal credentials: 0x0100000000000000000000004d656761706f6f6c000000000000000000000788
 	// withdraws to the megapool: true
 	// effective balance: 32000000000 exit epoch: 18446744073709551615
-	// leaf: 0xa374f7144f1b99c8734fbd17155574cccf5779a50152a7a987d71e4389295355
+	// leaf: 0xd88a90bee7268bafddcee47239a7cec14e99dccb476d3a61b391819c352ac808
 }

@@ -3,10 +3,11 @@
 // examples and tests run without any download:
 //
 //   - fulu-mainnet-state.ssz.gz: a mainnet-preset fulu BeaconState at slot
-//     13,165,000 with 64 validators, half of them withdrawing to a made-up
-//     megapool address, every eighth one exited;
+//     13,165,000 with 64 validators; the odd ones withdraw to a made-up
+//     megapool address (Megapool) and every eighth one (7, 15, ...) has exited;
 //   - fulu-mainnet-block.ssz.gz: the BeaconBlock at that slot, whose
-//     state_root is the state's root, with two withdrawals to the megapool.
+//     state_root is the state's root, with two withdrawals to the megapool:
+//     the full withdrawal of validator 7 and a partial one of validator 13.
 //
 // Regenerate with: go generate ./testdata
 package testdata

@@ -45,7 +45,7 @@ func Objects() (state, block []byte, err error) {
 	}
 	withdrawals := []synth.Withdrawal{
 		{Index: 90_000_001, ValidatorIndex: 7, Address: Megapool, Amount: 32_001_234_567},
-		{Index: 90_000_002, ValidatorIndex: 12, Address: Megapool, Amount: 18_765_432},
+		{Index: 90_000_002, ValidatorIndex: 13, Address: Megapool, Amount: 18_765_432},
 	}
 	bopts := synth.BlockOptions{
 		Slot:          Slot,
@@ -73,7 +73,7 @@ func Objects() (state, block []byte, err error) {
 		HistoricalSummaries: int(Slot/8192) - 758,
 		ExitedEvery:         8, // validators 7, 15, ... have exited
 		PendingDeposits:     2,
-		WithdrawalAddresses: [][20]byte{Megapool, synth.DefaultAddress},
+		WithdrawalAddresses: [][20]byte{synth.DefaultAddress, Megapool}, // odd validators: the megapool
 		ForkVersion:         sched.Version,
 		GenesisTime:         mainnet.GenesisTime,
 		RecentRoots:         256,
