@@ -13,6 +13,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/proof/format"
 )
 
 // Exit codes.
@@ -89,15 +90,18 @@ gindex is a decimal string; hashes are 0x-hex; branch is bottom-up. Every
 proof is verified before it is printed.
 
 Example:
-  beaconproof prove --fork deneb --path 'validators[5].withdrawal_credentials' --path 'balances[5]' state.ssz`,
+  beaconproof prove --fork deneb --path 'validators[5].withdrawal_credentials' --path 'balances[5]' state.ssz
+` + proveKindsHelp,
 			run: cmdProve,
 		},
 		{
 			name:  "verify",
 			usage: "beaconproof verify FILE.json",
-			help: `Checks every proof of a JSON proof file (as printed by prove, or an oracle
-vector.json) against its "root". Prints ok and exits 0, or names the first
-failing proof and exits 1.
+			help: `Checks every proof of a JSON proof file against its root: as printed by
+prove in any --format (json, rocketpool, eigenlayer, calldata), an oracle
+vector.json, or a file of protocol vectors. Leaves are recomputed from the
+values the file states and gindices from its fork and indices. Prints ok
+and exits 0, or names the first failing proof and exits 1.
 
 Example:
   beaconproof prove --fork deneb --path slot state.ssz > proofs.json
@@ -406,11 +410,11 @@ func cmdVerify(_ context.Context, e *env, args []string) int {
 	if len(data) > maxProofFile {
 		return e.fail(fmt.Errorf("%s: larger than %d bytes", name, maxProofFile))
 	}
-	var set beaconstate.ProofSet
-	if err := json.Unmarshal(data, &set); err != nil {
+	doc, err := format.Parse(data)
+	if err != nil {
 		return e.fail(fmt.Errorf("%s: %w", name, err))
 	}
-	if err := set.Verify(); err != nil {
+	if err := doc.Verify(); err != nil {
 		return e.fail(fmt.Errorf("%s: %w", name, err))
 	}
 	fmt.Fprintln(e.stdout, "ok")

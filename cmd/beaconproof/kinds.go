@@ -1,0 +1,676 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/eip4788"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/proof/format"
+)
+
+// The proof kinds of `beaconproof prove KIND`: the facts staking protocols
+// check, proved from a BeaconState (or a block) against the state root or
+// the block root that EIP-4788 stores, written in one of the formats of
+// package proof/format.
+
+// proveKindsHelp ends the help of prove; run.go's prove command shows it.
+var proveKindsHelp = `
+Staking proofs: 'beaconproof prove KIND [flags] FILE', FILE the state:
+  validator        --index N (repeatable)         the whole validator record
+  validator-field  --index N --field NAME         one field of a validator
+  exit             --index N                      exit_epoch and withdrawable_epoch
+  balance          --index N                      the balance (its chunk)
+  slot                                            state.slot
+  withdrawal       --block BLOCK --withdrawal-num N [--era-block-roots FILE]
+  pending-deposit  --index N                      pending_deposits[N]
+  field            --path PATH                    any path of the state
+  block-field      --block BLOCK --field NAME     a field of a block (no state)
+They take --anchor block|state (default block), --format json|rocketpool|
+eigenlayer|calldata, --timestamp N|next; validator, validator-field, exit,
+balance and withdrawal proofs come with the slot proof. Run
+'beaconproof prove KIND --help' for a kind's flags.`
+
+// kind is one proof kind.
+type kind struct {
+	name     string
+	synopsis string // the kind's own flags
+	help     string
+	// protocols are the protocols whose structs (their format, or
+	// calldata of them) can carry the kind; every kind has the json format.
+	protocols []format.Name
+	noState   bool // block-field: the state is optional
+	// check validates the kind's flags; a message is a usage error.
+	check func(f *kindFlags) string
+	// claims proves the kind's facts.
+	claims func(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error)
+}
+
+var bothProtocols = []format.Name{format.RocketPool, format.EigenLayer}
+
+var kinds = []*kind{
+	{
+		name:     "validator",
+		synopsis: "--index N [--index N ...]",
+		help: `Proves whole validator records (the leaf is the record's root, the value
+its 8 fields) and the state's slot. As rocketpool, each is a ValidatorProof
+and the slot a SlotProof; as eigenlayer, validatorFields under the state root
+and the StateRootProof.
+
+Example:
+  beaconproof prove validator --index 7 --index 12 --format rocketpool --timestamp next state.ssz`,
+		protocols: bothProtocols,
+		check:     needIndex,
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			return s.withSlot(s.sp.Validators(f.indices))
+		},
+	},
+	{
+		name:     "validator-field",
+		synopsis: "--index N --field NAME",
+		help: `Proves fields of validators (` + strings.Join(beaconstate.ValidatorFields, ", ") + `)
+and the state's slot; --index and --field repeat, every field of every index
+is proved. The rocketpool, eigenlayer and calldata formats take whole
+validators: with them the whole record is proved instead.
+
+Example:
+  beaconproof prove validator-field --index 7 --field withdrawal_credentials state.ssz`,
+		protocols: bothProtocols,
+		check: func(f *kindFlags) string {
+			if msg := needIndex(f); msg != "" {
+				return msg
+			}
+			if len(f.fields) == 0 {
+				return "at least one --field is required"
+			}
+			return ""
+		},
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			return s.validatorFields(f, f.fields)
+		},
+	},
+	{
+		name:     "exit",
+		synopsis: "--index N",
+		help: `Proves that validators exited: their exit_epoch and withdrawable_epoch,
+and the state's slot. The rocketpool, eigenlayer and calldata formats take
+whole validators: with them the whole record is proved instead.
+
+Example:
+  beaconproof prove exit --index 7 state.ssz`,
+		protocols: bothProtocols,
+		check:     needIndex,
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			return s.validatorFields(f, []string{"exit_epoch", "withdrawable_epoch"})
+		},
+	},
+	{
+		name:     "balance",
+		synopsis: "--index N [--index N ...]",
+		help: `Proves validators' balances and the state's slot. Four balances share a
+32-byte chunk: the leaf is the chunk, the value the balance and its offset.
+As eigenlayer, a BalanceContainerProof and a BalanceProof per validator (its
+pubkeyHash from the state); as rocketpool, a ValidatorBalanceProof.
+
+Example:
+  beaconproof prove balance --index 7 --format eigenlayer state.ssz`,
+		protocols: bothProtocols,
+		check:     needIndex,
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			var out []beaconstate.Claim
+			for _, i := range f.indices {
+				c, err := s.sp.Balance(i)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, c)
+				v, err := s.obj.Validator(i)
+				if err != nil {
+					return nil, err
+				}
+				s.validators[i] = v
+			}
+			return s.withSlot(out, nil)
+		},
+	},
+	{
+		name:     "slot",
+		synopsis: "",
+		help: `Proves state.slot, which verifiers use to bind the slot the other proofs
+are for.
+
+Example:
+  beaconproof prove slot --format rocketpool state.ssz`,
+		protocols: []format.Name{format.RocketPool},
+		claims: func(_ context.Context, _ *env, _ *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			return s.withSlot(nil, nil)
+		},
+	},
+	{
+		name:     "withdrawal",
+		synopsis: "--block BLOCK --withdrawal-num N [--era-block-roots FILE]",
+		help: `Proves withdrawal N of the execution payload of BLOCK (a BeaconBlock or
+SignedBeaconBlock at the withdrawal slot, before the state's slot) and the
+state's slot. A block at most SLOTS_PER_HISTORICAL_ROOT slots older than the
+state is proved through the state's block_roots; an older one through
+historical_summaries and the era's block_roots, which --era-block-roots
+gives (the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or a state at the era's
+end). --network gives the historical_summaries offset (default mainnet).
+
+Example:
+  beaconproof prove withdrawal --block block.ssz --withdrawal-num 0 --format rocketpool later-state.ssz`,
+		protocols: []format.Name{format.RocketPool},
+		check: func(f *kindFlags) string {
+			if f.block == "" {
+				return "--block is required"
+			}
+			if len(f.withdrawalNums) == 0 {
+				return "at least one --withdrawal-num is required"
+			}
+			return ""
+		},
+		claims: proveWithdrawals,
+	},
+	{
+		name:     "pending-deposit",
+		synopsis: "--index N [--index N ...]",
+		help: `Proves entries of the state's pending_deposits queue (electra on).
+
+Example:
+  beaconproof prove pending-deposit --index 0 state.ssz`,
+		check: needIndex,
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			var out []beaconstate.Claim
+			for _, i := range f.indices {
+				c, err := s.sp.PendingDeposit(i)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, c)
+			}
+			return out, nil
+		},
+	},
+	{
+		name:     "field",
+		synopsis: "--path PATH [--path PATH ...]",
+		help: `Proves any path of the state, spelled as in the specs
+("finalized_checkpoint.root", "pending_consolidations[0]", ...).
+
+Example:
+  beaconproof prove field --path finalized_checkpoint.root state.ssz`,
+		check: func(f *kindFlags) string {
+			if len(f.paths) == 0 {
+				return "at least one --path is required"
+			}
+			return ""
+		},
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+			var out []beaconstate.Claim
+			for _, p := range f.paths {
+				c, err := s.sp.Field(p)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, c)
+			}
+			return out, nil
+		},
+	},
+	{
+		name:     "block-field",
+		synopsis: "(--block BLOCK | FILE) --field NAME",
+		help: `Proves fields of a block against its root (the root EIP-4788 stores):
+` + blockFieldNames() + `. With --block the block is
+read; without it, FILE is the block's post-state and the field is proved
+from latest_block_header or latest_execution_payload_header.
+
+Example:
+  beaconproof prove block-field --block block.ssz --field timestamp`,
+		noState: true,
+		check: func(f *kindFlags) string {
+			if len(f.fields) == 0 {
+				return "at least one --field is required"
+			}
+			if f.block != "" && f.anchor != string(beaconstate.AnchorBlock) {
+				return "a block's fields are anchored to the block: --anchor block"
+			}
+			return ""
+		},
+		claims: proveBlockFields,
+	},
+}
+
+func blockFieldNames() string {
+	names := make([]string, 0, len(beaconstate.BlockFields))
+	for k := range beaconstate.BlockFields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func needIndex(f *kindFlags) string {
+	if len(f.indices) == 0 {
+		return "at least one --index is required"
+	}
+	return ""
+}
+
+func init() {
+	for _, k := range kinds {
+		proveKinds[k.name] = k.run
+	}
+}
+
+// uintList is a repeatable flag of uint64s; a value may also list several,
+// comma-separated.
+type uintList []uint64
+
+func (l *uintList) String() string {
+	s := make([]string, len(*l))
+	for i, v := range *l {
+		s[i] = strconv.FormatUint(v, 10)
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *uintList) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		v, err := strconv.ParseUint(strings.TrimSpace(part), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a non-negative integer", part)
+		}
+		*l = append(*l, v)
+	}
+	return nil
+}
+
+// kindFlags are the flags of every kind; each kind registers those it
+// takes.
+type kindFlags struct {
+	state                 string
+	fork, preset, network string
+	maxSize               int64
+	anchor                string
+	format                string
+	protocol              string
+	timestamp             string
+
+	indices        uintList
+	fields         pathList
+	paths          pathList
+	block          string
+	blockFork      string
+	withdrawalNums uintList
+	eraBlockRoots  string
+}
+
+func (k *kind) command() *command {
+	usage := "beaconproof prove " + k.name
+	if k.synopsis != "" {
+		usage += " " + k.synopsis
+	}
+	usage += " [--anchor block|state] [--format F] [--timestamp N|next] [--fork F] [--network N]"
+	if !k.noState {
+		usage += " FILE"
+	}
+	return &command{name: "prove " + k.name, usage: usage, help: k.help}
+}
+
+func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
+	fs.StringVar(&f.state, "state", "", "the BeaconState file (instead of FILE)")
+	fs.StringVar(&f.fork, "fork", "", "the state's fork (detected from fork.current_version when omitted)")
+	fs.StringVar(&f.preset, "preset", beaconstate.DefaultPreset, "preset: "+strings.Join(fork.PresetNames(), ", "))
+	fs.StringVar(&f.network, "network", "", "network: maps a block's slot to its fork, gives the historical_summaries offset and --timestamp next's genesis (default: the built-in network with the state's genesis_time, else mainnet)")
+	fs.Int64Var(&f.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes, also after decompression")
+	fs.StringVar(&f.anchor, "anchor", string(beaconstate.AnchorBlock), "root the proofs lead to: block (the EIP-4788 root of the state's block) or state")
+	fs.StringVar(&f.format, "format", string(format.JSON), "output format: json, rocketpool, eigenlayer or calldata")
+	fs.StringVar(&f.protocol, "protocol", string(format.RocketPool), "whose structs --format calldata encodes: rocketpool or eigenlayer")
+	fs.StringVar(&f.timestamp, "timestamp", "", "the EIP-4788 timestamp of the anchor block (its child's time), or next: the time of the slot after the anchor's (assumes that slot has a block)")
+	switch k.name {
+	case "validator", "validator-field", "exit", "balance", "pending-deposit":
+		fs.Var(&f.indices, "index", "validator (or queue entry) index; repeat or comma-separate for more")
+	}
+	switch k.name {
+	case "validator-field":
+		fs.Var(&f.fields, "field", "validator field: "+strings.Join(beaconstate.ValidatorFields, ", ")+"; repeat for more")
+	case "block-field":
+		fs.Var(&f.fields, "field", "block field: "+blockFieldNames()+"; repeat for more")
+	case "field":
+		fs.Var(&f.paths, "path", "path in the state, as in the specs; repeat for more")
+	}
+	if k.name == "withdrawal" || k.name == "block-field" {
+		fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file")
+		fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected from its slot and --network when omitted)")
+	}
+	if k.name == "withdrawal" {
+		fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
+		fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or a state at the era's end")
+	}
+}
+
+// proveSession is what the kinds prove from.
+type proveSession struct {
+	obj        *beaconstate.Object // the state; nil for block-field from a block
+	sp         *beaconstate.StateProver
+	in         format.Input
+	validators map[uint64]beaconstate.Validator
+	whole      bool // the format takes whole validators only
+}
+
+// withSlot puts the slot proof before claims.
+func (s *proveSession) withSlot(claims []beaconstate.Claim, err error) ([]beaconstate.Claim, error) {
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.sp.SlotProof()
+	if err != nil {
+		return nil, err
+	}
+	return append([]beaconstate.Claim{c}, claims...), nil
+}
+
+// validatorFields proves fields of the indices' validators, or whole
+// validators when the format takes only those.
+func (s *proveSession) validatorFields(f *kindFlags, fields []string) ([]beaconstate.Claim, error) {
+	if s.whole {
+		return s.withSlot(s.sp.Validators(f.indices))
+	}
+	var out []beaconstate.Claim
+	for _, i := range f.indices {
+		for _, name := range fields {
+			c, err := s.sp.ValidatorField(i, name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+	}
+	return s.withSlot(out, nil)
+}
+
+func (k *kind) run(ctx context.Context, e *env, args []string) int {
+	c := k.command()
+	fs := c.flagSet()
+	var f kindFlags
+	k.register(fs, &f)
+	pos, done, code := c.parse(e, fs, args)
+	if done {
+		return code
+	}
+	name, err := format.ParseName(f.format)
+	if err != nil {
+		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "format: "))
+	}
+	protocol, err := format.ParseProtocol(f.protocol)
+	if err != nil {
+		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "format: "))
+	}
+	anchor, err := beaconstate.ParseAnchorKind(f.anchor)
+	if err != nil {
+		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "beaconstate: "))
+	}
+	if name != format.JSON {
+		target := name
+		if name == format.Calldata {
+			target = protocol
+		}
+		if !slices.Contains(k.protocols, target) {
+			return c.usageError(e, fs, "%s proofs have no %s form (use --format json)", k.name, target)
+		}
+		if anchor != beaconstate.AnchorBlock {
+			return c.usageError(e, fs, "%s proofs lead to the EIP-4788 block root: --anchor block", target)
+		}
+	}
+	if k.check != nil {
+		if msg := k.check(&f); msg != "" {
+			return c.usageError(e, fs, "%s", msg)
+		}
+	}
+	file := f.state
+	if len(pos) > 0 {
+		file = pos[0]
+	}
+	switch n := len(pos) + min(len(f.state), 1); {
+	case k.noState && f.block != "" && n > 0:
+		return c.usageError(e, fs, "with --block, the fields are proved from the block: no state FILE")
+	case n > 1:
+		return c.usageError(e, fs, "want one state FILE (or --state), got %d", n)
+	case n == 0 && !(k.noState && f.block != ""):
+		return c.usageError(e, fs, "want the state FILE (or --state)")
+	}
+	if file != "" && file == f.block {
+		return c.usageError(e, fs, "the state and the block are the same file")
+	}
+	ts, tsNext, err := parseTimestamp(f.timestamp)
+	if err != nil {
+		return c.usageError(e, fs, "%v", err)
+	}
+
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON}
+	if file != "" {
+		obj, err := loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
+		if err != nil {
+			return e.fail(err)
+		}
+		defer obj.Close()
+		p, err := beaconstate.NewProver(obj)
+		if err != nil {
+			return e.fail(err)
+		}
+		if s.sp, err = beaconstate.NewStateProver(p, anchor); err != nil {
+			return e.fail(err)
+		}
+		s.obj = obj
+		if f.network == "" {
+			f.network = stateNetwork(obj)
+		}
+		s.in = format.Input{Fork: obj.Fork, Preset: obj.Preset, Network: f.network, Anchor: s.sp.Anchor()}
+	}
+	claims, err := k.claims(ctx, e, &f, s)
+	if err != nil {
+		return e.fail(err)
+	}
+	s.in.Claims = claims
+	s.in.Validators = s.validators
+	if len(claims) > 0 && s.sp == nil { // block-field from a block
+		s.in.Anchor = claims[0].Anchor
+	}
+	switch {
+	case ts != 0:
+		s.in.Timestamp = ts
+	case tsNext:
+		if s.in.Timestamp, err = nextTimestamp(f.network, s.in.Anchor.Slot); err != nil {
+			return e.fail(err)
+		}
+	}
+	doc, err := format.Emit(s.in, name, protocol)
+	if err != nil {
+		return e.fail(err)
+	}
+	out, err := format.Marshal(doc)
+	if err != nil {
+		return e.fail(err)
+	}
+	if _, err := e.stdout.Write(out); err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
+
+// parseTimestamp parses --timestamp: a number, "next" or empty.
+func parseTimestamp(s string) (ts uint64, next bool, err error) {
+	switch s {
+	case "":
+		return 0, false, nil
+	case "next":
+		return 0, true, nil
+	}
+	ts, err = strconv.ParseUint(s, 10, 64)
+	if err != nil || ts == 0 {
+		return 0, false, fmt.Errorf("--timestamp %q: want a Unix time or next", s)
+	}
+	return ts, false, nil
+}
+
+// stateNetwork returns the built-in network whose genesis time the state
+// has, or "" (mainnet is then assumed).
+func stateNetwork(obj *beaconstate.Object) string {
+	gt, err := obj.Uint64("genesis_time")
+	if err != nil {
+		return ""
+	}
+	for _, n := range fork.Networks() {
+		if n.GenesisTime == gt {
+			return n.Name
+		}
+	}
+	return ""
+}
+
+// nextTimestamp returns the time of the slot after slot on the network:
+// the EIP-4788 key of the anchor's root when that slot has a block.
+func nextTimestamp(network string, slot uint64) (uint64, error) {
+	if network == "" {
+		network = "mainnet"
+	}
+	net, err := fork.NetworkByName(network)
+	if err != nil {
+		return 0, fmt.Errorf("--timestamp next: %w", err)
+	}
+	return eip4788.SlotTimestamp(net, slot+1)
+}
+
+// loadObject loads a file, or standard input for "-".
+func loadObject(ctx context.Context, e *env, file string, o beaconstate.LoadOptions) (*beaconstate.Object, error) {
+	if file == "-" {
+		return beaconstate.Load(ctx, e.stdin, o)
+	}
+	return beaconstate.LoadFile(ctx, file, o)
+}
+
+// loadBlock loads a BeaconBlock or, failing that, a SignedBeaconBlock.
+func loadBlock(ctx context.Context, e *env, f *kindFlags) (*beaconstate.Object, error) {
+	network := f.network
+	if network == "" && f.blockFork == "" {
+		network = "mainnet"
+	}
+	o := beaconstate.LoadOptions{Fork: f.blockFork, Preset: f.preset, Type: "BeaconBlock", Network: network, MaxSize: f.maxSize}
+	var data []byte
+	if f.block == "-" {
+		b, err := io.ReadAll(io.LimitReader(e.stdin, f.maxSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("block: standard input: %w", err)
+		}
+		data = b
+	}
+	load := func(o beaconstate.LoadOptions) (*beaconstate.Object, error) {
+		if data != nil {
+			return beaconstate.Load(ctx, bytes.NewReader(data), o)
+		}
+		return beaconstate.LoadFile(ctx, f.block, o)
+	}
+	obj, err := load(o)
+	if err == nil {
+		return obj, nil
+	}
+	o.Type = "SignedBeaconBlock"
+	if signed, err2 := load(o); err2 == nil {
+		return signed, nil
+	}
+	return nil, err
+}
+
+func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+	block, err := loadBlock(ctx, e, f)
+	if err != nil {
+		return nil, err
+	}
+	defer block.Close()
+	src := beaconstate.WithdrawalSource{Block: block}
+	if f.network != "" {
+		if src.Network, err = fork.NetworkByName(f.network); err != nil {
+			return nil, err
+		}
+	}
+	if f.eraBlockRoots != "" {
+		if src.EraBlockRoots, err = readEraBlockRoots(ctx, f, s.obj); err != nil {
+			return nil, err
+		}
+	}
+	if block.Fork != s.obj.Fork {
+		s.in.BlockFork = block.Fork
+	}
+	var out []beaconstate.Claim
+	for _, n := range f.withdrawalNums {
+		c, err := s.sp.Withdrawal(src, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return s.withSlot(out, nil)
+}
+
+// readEraBlockRoots reads --era-block-roots: the raw vector, or a state
+// whose block_roots it is.
+func readEraBlockRoots(ctx context.Context, f *kindFlags, state *beaconstate.Object) ([]byte, error) {
+	fk, err := fork.Lookup(state.Fork)
+	if err != nil {
+		return nil, err
+	}
+	sch, err := fk.Schemas(state.Preset)
+	if err != nil {
+		return nil, err
+	}
+	want := 32 * sch.Preset.SlotsPerHistoricalRoot
+	if st, err := os.Stat(f.eraBlockRoots); err == nil && uint64(st.Size()) == want {
+		return os.ReadFile(f.eraBlockRoots)
+	}
+	era, err := beaconstate.LoadFile(ctx, f.eraBlockRoots, beaconstate.LoadOptions{Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize})
+	if err != nil {
+		return nil, fmt.Errorf("--era-block-roots: neither %d bytes of block roots nor a state: %w", want, err)
+	}
+	b, _, err := era.Field("block_roots")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}
+
+func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+	var out []beaconstate.Claim
+	if f.block == "" {
+		for _, name := range f.fields {
+			c, err := s.sp.BlockField(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	}
+	block, err := loadBlock(ctx, e, f)
+	if err != nil {
+		return nil, err
+	}
+	defer block.Close()
+	for _, name := range f.fields {
+		c, err := beaconstate.ProveBlockField(block, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	s.in = format.Input{Fork: block.Fork, Preset: block.Preset, Network: f.network}
+	return out, nil
+}

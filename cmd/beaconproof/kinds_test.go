@@ -1,0 +1,361 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/ssz"
+	"github.com/beaconproof/beaconproof/testdata"
+)
+
+// fixtureSlot is the slot of the embedded fulu state and block.
+const fixtureSlot = 13_165_000
+
+// fixtures writes the embedded fulu state and block, and two made-up later
+// states whose history holds the block: one 32 slots later (the block is in
+// its block_roots) and one an era later (the block is in
+// historical_summaries; eraRoots is the era's block_roots).
+type fixtures struct {
+	dir, state, block, later, historical, eraRoots string
+}
+
+func writeFixtures(t *testing.T) fixtures {
+	t.Helper()
+	dir := t.TempDir()
+	f := fixtures{
+		dir:        dir,
+		state:      filepath.Join(dir, "state.ssz"),
+		block:      filepath.Join(dir, "block.ssz"),
+		later:      filepath.Join(dir, "later.ssz"),
+		historical: filepath.Join(dir, "historical.ssz"),
+		eraRoots:   filepath.Join(dir, "era-block-roots.ssz"),
+	}
+	fu, err := fork.Lookup(fork.Fulu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := fu.Schemas("mainnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, block := testdata.FuluState(), testdata.FuluBlock()
+	blockRoot, err := ssz.HashTreeRoot(s.BeaconBlock, block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 32 slots later: block_roots[fixtureSlot % 8192] is the block's root.
+	later := advance(t, s, state, fixtureSlot+32, func(roots []byte) {
+		copy(roots[32*(fixtureSlot%8192):], blockRoot[:])
+	}, nil)
+	// An era later: historical_summaries[849] summarises the era that
+	// holds the block (mainnet's capella era is 758).
+	era := make([]byte, 32*8192)
+	for i := 0; i < 8192; i++ {
+		h := synth.Hash(7, "era", uint64(i))
+		copy(era[32*i:], h[:])
+	}
+	copy(era[32*(fixtureSlot%8192):], blockRoot[:])
+	eraRoot, err := ssz.HashTreeRoot(ssz.Vector(ssz.Bytes32, 8192), era)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := append(eraRoot[:], make([]byte, 32)...)
+	historical := advance(t, s, state, (fixtureSlot/8192+1)*8192+700, nil, summary)
+	for name, b := range map[string][]byte{f.state: state, f.block: block, f.later: later, f.historical: historical, f.eraRoots: era} {
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+// advance returns a copy of the state moved to slot, as the post-state of a
+// made-up block there: slot and latest_block_header set, block_roots edited
+// by roots, summary appended to historical_summaries.
+func advance(t *testing.T, s *fork.Schemas, state []byte, slot uint64, roots func([]byte), summary []byte) []byte {
+	t.Helper()
+	st := s.BeaconState
+	out, err := synth.ReplaceField(st, state, "slot", synth.Uint64(slot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := binary.LittleEndian.AppendUint64(nil, slot)
+	header = binary.LittleEndian.AppendUint64(header, 3)
+	p := synth.Hash(9, "parent", slot)
+	b := synth.Hash(9, "body", slot)
+	header = append(append(append(header, p[:]...), make([]byte, 32)...), b[:]...)
+	if out, err = synth.ReplaceField(st, out, "latest_block_header", header); err != nil {
+		t.Fatal(err)
+	}
+	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roots != nil {
+		br, _, err := obj.Field("block_roots")
+		if err != nil {
+			t.Fatal(err)
+		}
+		br = append([]byte(nil), br...)
+		roots(br)
+		if out, err = synth.ReplaceField(st, out, "block_roots", br); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if summary != nil {
+		hs, _, err := obj.Field("historical_summaries")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err = synth.ReplaceField(st, out, "historical_summaries", append(append([]byte(nil), hs...), summary...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// proveAndVerify runs prove and verifies its output with verify, from a
+// file; it returns the output.
+func proveAndVerify(t *testing.T, args ...string) string {
+	t.Helper()
+	r := runCLI(t, nil, append([]string{"prove"}, args...)...).ok(t)
+	file := filepath.Join(t.TempDir(), "proof.json")
+	if err := os.WriteFile(file, []byte(r.stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v := runCLI(t, nil, "verify", file).ok(t); v.stdout != "ok\n" {
+		t.Fatalf("verify: %q", v.stdout)
+	}
+	return r.stdout
+}
+
+type doc struct {
+	Format string `json:"format"`
+	Type   string `json:"type"`
+	Anchor struct {
+		Kind      string  `json:"kind"`
+		Root      string  `json:"root"`
+		Slot      string  `json:"slot"`
+		Timestamp *string `json:"timestamp"`
+	} `json:"anchor"`
+	Proofs []struct {
+		Kind  string          `json:"kind"`
+		Path  string          `json:"path"`
+		Value json.RawMessage `json:"value"`
+	} `json:"proofs"`
+	SlotProof        json.RawMessage   `json:"slotProof"`
+	ValidatorProofs  []json.RawMessage `json:"validatorProofs"`
+	WithdrawalProofs []struct {
+		WithdrawalSlot string `json:"withdrawalSlot"`
+		Withdrawal     struct {
+			ValidatorIndex        string `json:"validatorIndex"`
+			WithdrawalCredentials string `json:"withdrawalCredentials"`
+		} `json:"withdrawal"`
+	} `json:"withdrawalProofs"`
+	StateRootProof json.RawMessage `json:"stateRootProof"`
+	BalanceProofs  []struct {
+		PubkeyHash string `json:"pubkeyHash"`
+	} `json:"balanceProofs"`
+	Values []struct {
+		Name string `json:"name"`
+	} `json:"values"`
+	Calls []struct {
+		Function string `json:"function"`
+	} `json:"calls"`
+}
+
+func parseDoc(t *testing.T, s string) doc {
+	t.Helper()
+	var d doc
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func kindList(d doc) string {
+	var k []string
+	for _, p := range d.Proofs {
+		k = append(k, p.Kind)
+	}
+	return strings.Join(k, ",")
+}
+
+// TestKindsJSON proves every kind as json and verifies it.
+func TestKindsJSON(t *testing.T) {
+	f := writeFixtures(t)
+	for _, c := range []struct {
+		args  []string
+		kinds string
+	}{
+		{[]string{"validator", "--index", "2", "--index", "7", f.state}, "slot,validator,validator"},
+		{[]string{"validator", "--index", "2,7", "--anchor", "state", f.state}, "slot,validator,validator"},
+		{[]string{"validator-field", "--index", "7", "--field", "withdrawal_credentials", "--field", "pubkey", f.state}, "slot,validator_field,validator_field"},
+		{[]string{"exit", "--index", "7", f.state}, "slot,validator_field,validator_field"},
+		{[]string{"balance", "--index", "7", "--state", f.state}, "slot,balance"},
+		{[]string{"slot", f.state}, "slot"},
+		{[]string{"pending-deposit", "--index", "1", f.state}, "pending_deposit"},
+		{[]string{"field", "--path", "finalized_checkpoint.root", "--path", "balances[5]", f.state}, "state_field,state_field"},
+		{[]string{"block-field", "--block", f.block, "--field", "timestamp", "--field", "block_hash"}, "block_field,block_field"},
+		{[]string{"block-field", "--field", "timestamp", f.state}, "block_field"},
+		{[]string{"withdrawal", "--block", f.block, "--withdrawal-num", "0", "--withdrawal-num", "1", f.later}, "slot,withdrawal,withdrawal"},
+		{[]string{"withdrawal", "--block", f.block, "--withdrawal-num", "0", "--era-block-roots", f.eraRoots, f.historical}, "slot,historical_withdrawal"},
+		{[]string{"--format", "json", "exit", "--index", "15", f.state}, "slot,validator_field,validator_field"},
+	} {
+		t.Run(strings.Join(c.args[:2], " "), func(t *testing.T) {
+			d := parseDoc(t, proveAndVerify(t, c.args...))
+			if got := kindList(d); got != c.kinds {
+				t.Errorf("kinds %s, want %s", got, c.kinds)
+			}
+			if d.Format != "json" || d.Anchor.Root == "" || d.Anchor.Timestamp != nil {
+				t.Errorf("format %q anchor %+v", d.Format, d.Anchor)
+			}
+		})
+	}
+}
+
+// TestKindsProtocols proves the kinds the protocols take in their formats.
+func TestKindsProtocols(t *testing.T) {
+	f := writeFixtures(t)
+	t.Run("rocketpool", func(t *testing.T) {
+		d := parseDoc(t, proveAndVerify(t, "validator", "--index", "7,12", "--format", "rocketpool", f.state))
+		if d.Format != "rocketpool" || d.SlotProof == nil || len(d.ValidatorProofs) != 2 {
+			t.Errorf("%+v", d)
+		}
+		// exit and validator-field: whole validators.
+		d = parseDoc(t, proveAndVerify(t, "exit", "--index", "7", "--format", "rocketpool", f.state))
+		if len(d.ValidatorProofs) != 1 || !strings.Contains(string(d.ValidatorProofs[0]), `"exitEpoch": "205703"`) {
+			t.Errorf("exit: %s", d.ValidatorProofs)
+		}
+		d = parseDoc(t, proveAndVerify(t, "withdrawal", "--block", f.block, "--withdrawal-num", "0", "--format", "rocketpool", f.later))
+		if len(d.WithdrawalProofs) != 1 || d.WithdrawalProofs[0].Withdrawal.ValidatorIndex != "7" ||
+			d.WithdrawalProofs[0].Withdrawal.WithdrawalCredentials != "0x4d656761706f6f6c000000000000000000000788" {
+			t.Errorf("withdrawal: %+v", d.WithdrawalProofs)
+		}
+		d = parseDoc(t, proveAndVerify(t, "withdrawal", "--block", f.block, "--withdrawal-num", "1", "--era-block-roots", f.eraRoots, "--format", "rocketpool", f.historical))
+		if len(d.WithdrawalProofs) != 1 || d.WithdrawalProofs[0].Withdrawal.ValidatorIndex != "13" {
+			t.Errorf("historical withdrawal: %+v", d.WithdrawalProofs)
+		}
+		proveAndVerify(t, "balance", "--index", "7", "--format", "rocketpool", f.state)
+		proveAndVerify(t, "slot", "--format", "rocketpool", f.state)
+	})
+	t.Run("eigenlayer", func(t *testing.T) {
+		d := parseDoc(t, proveAndVerify(t, "validator", "--index", "2,7", "--format", "eigenlayer", f.state))
+		if d.Format != "eigenlayer" || d.StateRootProof == nil || len(d.ValidatorProofs) != 2 {
+			t.Errorf("%+v", d)
+		}
+		d = parseDoc(t, proveAndVerify(t, "balance", "--index", "2,7", "--format", "eigenlayer", f.state))
+		if len(d.BalanceProofs) != 2 || d.BalanceProofs[0].PubkeyHash == d.BalanceProofs[1].PubkeyHash {
+			t.Errorf("balances: %+v", d.BalanceProofs)
+		}
+		proveAndVerify(t, "validator-field", "--index", "7", "--field", "slashed", "--format", "eigenlayer", f.state)
+	})
+	t.Run("calldata", func(t *testing.T) {
+		d := parseDoc(t, proveAndVerify(t, "validator", "--index", "7", "--format", "calldata", "--timestamp", "next", f.state))
+		if d.Format != "calldata" || len(d.Calls) != 2 || !strings.HasPrefix(d.Calls[1].Function, "verifyValidator(uint64,uint64,(uint40,") {
+			t.Errorf("%+v", d)
+		}
+		if want := "1764804035"; d.Anchor.Timestamp == nil || *d.Anchor.Timestamp != want { // genesis + (slot+1)·12
+			t.Errorf("timestamp %v, want %s", d.Anchor.Timestamp, want)
+		}
+		d = parseDoc(t, proveAndVerify(t, "--format", "calldata", "--protocol", "eigenlayer", "validator", "--index", "7", "--timestamp", "1764804035", f.state))
+		if len(d.Calls) != 1 || !strings.HasPrefix(d.Calls[0].Function, "verifyWithdrawalCredentials(") {
+			t.Errorf("%+v", d.Calls)
+		}
+		d = parseDoc(t, proveAndVerify(t, "withdrawal", "--block", f.block, "--withdrawal-num", "0", "--format", "calldata", f.later))
+		if len(d.Calls) != 0 || len(d.Values) != 2 {
+			t.Errorf("no timestamp: %+v", d)
+		}
+	})
+}
+
+// TestKindsTamper checks that verify refuses every format's output once a
+// value is changed, with exit 1 and one line.
+func TestKindsTamper(t *testing.T) {
+	f := writeFixtures(t)
+	for _, c := range []struct {
+		args     []string
+		old, new string
+		want     string
+	}{
+		{[]string{"exit", "--index", "7", f.state}, `"exit_epoch": "205703"`, `"exit_epoch": "205704"`, `proofs[1] (path "validators[7].exit_epoch")`},
+		{[]string{"validator", "--index", "7", "--format", "rocketpool", f.state}, `"withdrawableEpoch": "205959"`, `"withdrawableEpoch": "205958"`, "validatorProofs[0] (validator 7)"},
+		{[]string{"validator", "--index", "7", "--format", "rocketpool", f.state}, `"slot": "13165000"`, `"slot": "13165001"`, "slotProof"},
+		{[]string{"withdrawal", "--block", f.block, "--withdrawal-num", "0", "--format", "rocketpool", f.later}, `"amountInGwei": "32001234567"`, `"amountInGwei": "32001234568"`, "withdrawalProofs[0]"},
+		{[]string{"withdrawal", "--block", f.block, "--withdrawal-num", "0", "--format", "rocketpool", f.later}, `"withdrawalSlot": "13165000"`, `"withdrawalSlot": "13164999"`, "withdrawalProofs[0]"},
+		{[]string{"balance", "--index", "7", "--format", "eigenlayer", f.state}, `"validatorIndex": "7"`, `"validatorIndex": "6"`, "balanceProofs[0] (validator 6)"},
+		{[]string{"validator", "--index", "7", "--format", "calldata", "--timestamp", "next", f.state}, `"timestamp": "1764804035"`, `"timestamp": "1764804047"`, "calls[0]"},
+	} {
+		out := runCLI(t, nil, append([]string{"prove"}, c.args...)...).ok(t).stdout
+		bad := strings.Replace(out, c.old, c.new, 1)
+		if bad == out {
+			t.Fatalf("%v: %s not in the output", c.args, c.old)
+		}
+		file := filepath.Join(t.TempDir(), "bad.json")
+		if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runCLI(t, nil, "verify", file).failsWithOneLine(t, c.want)
+	}
+}
+
+func TestKindsBadInput(t *testing.T) {
+	f := writeFixtures(t)
+	// The block's own slot is not in the state's history.
+	runCLI(t, nil, "prove", "withdrawal", "--block", f.block, "--withdrawal-num", "0", f.state).
+		failsWithOneLine(t, "withdrawal slot 13165000 is not before the state's slot 13165000")
+	runCLI(t, nil, "prove", "withdrawal", "--block", f.block, "--withdrawal-num", "0", f.historical).
+		failsWithOneLine(t, "era 1607")
+	runCLI(t, nil, "prove", "withdrawal", "--block", f.block, "--withdrawal-num", "5", f.later).failsWithOneLine(t, "withdrawals[5]")
+	runCLI(t, nil, "prove", "validator", "--index", "64", f.state).failsWithOneLine(t, `path "validators[64]"`)
+	runCLI(t, nil, "prove", "validator", "--index", "1", "/nonexistent.ssz").failsWithOneLine(t, "/nonexistent.ssz")
+	runCLI(t, nil, "prove", "validator-field", "--index", "1", "--field", "balance", f.state).failsWithOneLine(t, `validator field "balance"`)
+	runCLI(t, nil, "prove", "block-field", "--field", "nope", f.state).failsWithOneLine(t, `unknown block field "nope"`)
+}
+
+func TestKindsUsage(t *testing.T) {
+	f := writeFixtures(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"validator", f.state}, "at least one --index"},
+		{[]string{"validator", "--index", "x", f.state}, "not a non-negative integer"},
+		{[]string{"validator", "--index", "1"}, "want the state FILE"},
+		{[]string{"validator", "--index", "1", "--state", f.state, f.state}, "want one state FILE"},
+		{[]string{"validator", "--index", "1", "--format", "xml", f.state}, `unknown format "xml"`},
+		{[]string{"validator", "--index", "1", "--format", "rocketpool", "--anchor", "state", f.state}, "--anchor block"},
+		{[]string{"validator", "--index", "1", "--anchor", "header", f.state}, `unknown anchor "header"`},
+		{[]string{"validator", "--index", "1", "--timestamp", "soon", f.state}, "--timestamp"},
+		{[]string{"validator", "--index", "1", "--format", "calldata", "--protocol", "lido", f.state}, `unknown protocol "lido"`},
+		{[]string{"slot", "--format", "eigenlayer", f.state}, "slot proofs have no eigenlayer form"},
+		{[]string{"withdrawal", "--block", f.block, "--withdrawal-num", "0", "--format", "calldata", "--protocol", "eigenlayer", f.later}, "no eigenlayer form"},
+		{[]string{"pending-deposit", "--index", "0", "--format", "rocketpool", f.state}, "no rocketpool form"},
+		{[]string{"withdrawal", "--withdrawal-num", "0", f.later}, "--block is required"},
+		{[]string{"withdrawal", "--block", f.block, f.later}, "--withdrawal-num"},
+		{[]string{"block-field", "--block", f.block}, "--field"},
+		{[]string{"block-field", "--block", f.block, "--field", "slot", f.state}, "no state FILE"},
+		{[]string{"block-field", "--block", f.block, "--field", "slot", "--anchor", "state"}, "--anchor block"},
+		{[]string{"field", f.state}, "--path"},
+	} {
+		runCLI(t, nil, append([]string{"prove"}, c.args...)...).isUsage(t, c.want)
+	}
+	for _, k := range kinds {
+		for _, args := range [][]string{{"prove", k.name, "--help"}, {"prove", "-h", k.name}} {
+			r := runCLI(t, nil, args...).ok(t)
+			if !strings.Contains(r.stdout, "Usage: beaconproof prove "+k.name) || !strings.Contains(r.stdout, "Example:") {
+				t.Errorf("%v: %q", args, r.stdout)
+			}
+		}
+	}
+	if r := runCLI(t, nil, "help", "prove").ok(t); !strings.Contains(r.stdout, "validator-field") {
+		t.Errorf("prove help lacks the kinds: %q", r.stdout)
+	}
+}

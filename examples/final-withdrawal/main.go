@@ -1,0 +1,197 @@
+// Command final-withdrawal proves a validator's final withdrawal, as Rocket
+// Pool's BeaconStateVerifier.verifyWithdrawal takes it: withdrawal 0 of
+// the execution payload of the block embedded in the module (slot
+// 13,165,000: validator 7's 32.001 ETH to the megapool), anchored to the
+// root of a later block.
+//
+// A withdrawal is proved from a later state, whose block_roots (for the
+// last 8192 slots) or historical_summaries (older) commit to the block.
+// The module embeds only the state at the block's own slot, so this
+// example makes the later state itself, with the test-data generator
+// internal/synth: the embedded state moved 32 slots on, as the post-state
+// of a made-up block there, with block_roots[13165000 % 8192] holding the
+// embedded block's root, as process_slot writes it. Against a real chain,
+// load that later state from a beacon node instead
+// (beaconstate/beaconapi) and keep the rest.
+//
+//	go run ./examples/final-withdrawal
+package main
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/eip4788"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/testdata"
+)
+
+// later is how many slots after the withdrawal the proving state is.
+const later = 32
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "final-withdrawal:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer) error {
+	block, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconBlock", testdata.FuluBlock())
+	if err != nil {
+		return err
+	}
+	ws, err := block.Slot()
+	if err != nil {
+		return err
+	}
+	wd, err := block.Withdrawal(0)
+	if err != nil {
+		return err
+	}
+	blockRoot, err := block.Root()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "withdrawal block: slot %d, root %#x\n", ws, blockRoot)
+	fmt.Fprintf(w, "withdrawal 0: index %d, validator %d, %d Gwei to %#x\n", wd.Index, wd.ValidatorIndex, wd.Amount, wd.Address)
+
+	stateBytes, err := laterState(blockRoot, ws+later)
+	if err != nil {
+		return err
+	}
+	state, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", stateBytes)
+	if err != nil {
+		return err
+	}
+	p, err := beaconstate.NewProver(state)
+	if err != nil {
+		return err
+	}
+	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	if err != nil {
+		return err
+	}
+	anchor := sp.Anchor()
+	fmt.Fprintf(w, "anchor: block %s at slot %d (the later state's block)\n", anchor.Root, anchor.Slot)
+
+	recent, err := beaconstate.WithdrawalIsRecent(sp.Slot(), ws, 8192)
+	if err != nil {
+		return err
+	}
+	withdrawal, err := sp.Withdrawal(beaconstate.WithdrawalSource{Block: block}, 0)
+	if err != nil {
+		return err
+	}
+	slot, err := sp.SlotProof()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "route: %s (recent: %v), gindex %s, %d witnesses\n", withdrawal.Path, recent, withdrawal.Proof.Gindex, len(withdrawal.Proof.Branch))
+
+	mainnet, err := fork.NetworkByName("mainnet")
+	if err != nil {
+		return err
+	}
+	ts, err := eip4788.SlotTimestamp(mainnet, anchor.Slot+1) // assumes the next slot has a block
+	if err != nil {
+		return err
+	}
+	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Timestamp: ts, Claims: []beaconstate.Claim{slot, withdrawal}}
+	rp, err := format.NewRocketPool(in)
+	if err != nil {
+		return err
+	}
+	wp := rp.WithdrawalProofs[0]
+	fmt.Fprintf(w, "WithdrawalProof{withdrawalSlot: %d, withdrawalNum: %d, withdrawal: {index: %d, validatorIndex: %d, withdrawalCredentials: %s, amountInGwei: %d}, %d witnesses}\n",
+		wp.WithdrawalSlot, wp.WithdrawalNum, wp.Withdrawal.Index, wp.Withdrawal.ValidatorIndex,
+		mustText(wp.Withdrawal.WithdrawalCredentials), wp.Withdrawal.AmountInGwei, len(wp.Witnesses))
+
+	calldata, err := format.CalldataOf(rp)
+	if err != nil {
+		return err
+	}
+	b, err := format.Marshal(calldata)
+	if err != nil {
+		return err
+	}
+	back, err := format.Parse(b)
+	if err != nil {
+		return err
+	}
+	if err := back.Verify(); err != nil {
+		return err
+	}
+	for _, c := range calldata.Calls {
+		fmt.Fprintf(w, "call %s: %d bytes\n", c.Function, len(c.Data))
+	}
+	fmt.Fprintf(w, "verified offline: the calldata decodes to proofs that lead to the anchor (timestamp %d)\n", ts)
+	return nil
+}
+
+func mustText(a format.Address) string {
+	b, _ := a.MarshalText()
+	return string(b)
+}
+
+// laterState returns the embedded state moved on to slot: the post-state of
+// a made-up block at slot, whose block_roots hold blockRoot for the
+// embedded block's slot (and made-up roots for the slots in between).
+func laterState(blockRoot [32]byte, slot uint64) ([]byte, error) {
+	f, err := fork.Lookup(fork.Fulu)
+	if err != nil {
+		return nil, err
+	}
+	s, err := f.Schemas("mainnet")
+	if err != nil {
+		return nil, err
+	}
+	t := s.BeaconState
+	state := testdata.FuluState()
+	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", state)
+	if err != nil {
+		return nil, err
+	}
+	from, err := obj.Slot()
+	if err != nil {
+		return nil, err
+	}
+	roots, _, err := obj.Field("block_roots")
+	if err != nil {
+		return nil, err
+	}
+	sphr := s.Preset.SlotsPerHistoricalRoot
+	roots = append([]byte(nil), roots...)
+	for sl := from; sl < slot; sl++ { // process_slot writes the root of each slot it leaves
+		r := synth.Hash(1, "later block", sl)
+		if sl == from {
+			r = blockRoot
+		}
+		copy(roots[32*(sl%sphr):], r[:])
+	}
+	// latest_block_header: slot, proposer_index, parent_root, state_root
+	// (zero in a post-state), body_root.
+	parent := synth.Hash(1, "later block", slot-1)
+	body := synth.Hash(1, "later body", slot)
+	header := binary.LittleEndian.AppendUint64(nil, slot)
+	header = binary.LittleEndian.AppendUint64(header, 42)
+	header = append(append(append(header, parent[:]...), make([]byte, 32)...), body[:]...)
+	for _, fv := range []struct {
+		name  string
+		value []byte
+	}{
+		{"slot", synth.Uint64(slot)},
+		{"latest_block_header", header},
+		{"block_roots", roots},
+	} {
+		if state, err = synth.ReplaceField(t, state, fv.name, fv.value); err != nil {
+			return nil, err
+		}
+	}
+	return state, nil
+}

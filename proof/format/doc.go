@@ -1,0 +1,45 @@
+// Package format turns the Claims of beaconstate's StateProver into the
+// documents that staking protocols and tools consume, and reads them back
+// to verify them offline.
+//
+// Four formats are written, all JSON:
+//
+//   - JSON ("json"): the proof set of `beaconproof prove`
+//     {"fork", "preset", "type", "root", "proofs": [{"path", "gindex", "leaf",
+//     "branch"}]} with an "anchor" object {"kind", "root", "slot",
+//     "timestamp"} and, per proof, its "kind" and decoded "value". The
+//     top-level "root" is the anchor's root and "type" the type of the object
+//     it is the root of (BeaconBlock for a block anchor), so that every
+//     reader of the plain proof set still verifies it.
+//   - Rocket Pool ("rocketpool"): the structs of Rocket Pool's
+//     BeaconStateVerifier: SlotProof{slot, witnesses},
+//     ValidatorProof{validatorIndex, validator{...}, witnesses} and
+//     WithdrawalProof{withdrawalSlot, withdrawalNum, withdrawal{index,
+//     validatorIndex, withdrawalCredentials, amountInGwei}, witnesses}, with
+//     the witnesses bottom-up from the leaf to the beacon block root, plus
+//     ValidatorBalanceProof{balanceChunk, witnesses} of the newer interface.
+//   - EigenLayer ("eigenlayer"): the structs of EigenLayer's
+//     BeaconChainProofs as EigenPod takes them: StateRootProof{beaconStateRoot,
+//     proof} (state root to block root), ValidatorProof{validatorFields,
+//     proof} (validator to state root),
+//     BalanceContainerProof{balanceContainerRoot, proof} (balances root to
+//     block root) and
+//     BalanceProof{pubkeyHash, balanceRoot, proof} (balance chunk to the
+//     balances root); proofs are the branch hashes concatenated bottom-up.
+//   - Calldata ("calldata"): the ABI encoding (abi.encode) of the Rocket Pool
+//     or EigenLayer structs, each with its Solidity tuple type, and, when the
+//     EIP-4788 timestamp is known, the complete calldata of the verifier's
+//     functions, ready to send or to sign offline.
+//
+// Parse also reads the plain proof sets of `beaconproof prove --path` and
+// the oracle vectors, and the files of protocol vectors
+// ({"cases": [...]}, VectorsDocument).
+//
+// Every document names its fork and preset; Parse detects the format and
+// Document.Verify checks it without trusting its gindices or leaves: leaves
+// are recomputed from the decoded values (a validator's 8 fields, a
+// withdrawal's 4, the slot, a balance in its lane of the chunk) and
+// gindices from the fork's schemas and the indices the document proves.
+// Errors name the failing item (an *ItemError, or a
+// *beaconstate.ProofError in a proof set).
+package format
