@@ -3,6 +3,7 @@ package ssz
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Sentinel errors for the main classes of bad input; every error returned by
@@ -77,4 +78,4 @@ func joinPath(parent, child string) string {
 	return parent + "." + child
 }
 
-func indexPath(parent string, i int) string { return fmt.Sprintf("%s[%d]", parent, i) }
+func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }

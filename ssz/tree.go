@@ -496,9 +496,15 @@ func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		}
 		return tr.walk(t.Elem, b[lo:hi], off+lo, g, pos, indexPath(path, int(ci)), branch)
 	default: // containers
-		spans, err := containerSpans(t, b, nil)
-		if err != nil {
-			return zero, at(t, path, off, err)
+		var spans []span
+		if off == 0 && t == tr.t {
+			spans = tr.rootSpans() // the root container's, computed once
+		}
+		if spans == nil {
+			var err error
+			if spans, err = containerSpans(t, b, nil); err != nil {
+				return zero, at(t, path, off, err)
+			}
 		}
 		for i, f := range t.Fields {
 			if uint64(f.Position) == ci {
