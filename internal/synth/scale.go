@@ -74,7 +74,7 @@ func MainnetOptions(forkName string, n int) (Options, error) {
 // (gloas) holds 16 withdrawals.
 //
 // At n = 2,200,000 the state is about 310 MB; generating it takes a few
-// seconds and about three times that in memory.
+// seconds and about four times that in memory.
 func MainnetShaped(forkName string, n int) (state, block []byte, err error) {
 	f, err := fork.Lookup(forkName)
 	if err != nil {
