@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof/format"
@@ -37,7 +38,8 @@ Staking proofs: 'beaconproof prove KIND [flags] FILE', FILE the state:
 They take --anchor block|state (default block), --format json|rocketpool|
 eigenlayer|calldata, --timestamp N|next; validator, validator-field, exit,
 balance and withdrawal proofs come with the slot proof. Run
-'beaconproof prove KIND --help' for a kind's flags.`
+'beaconproof prove KIND --help' for a kind's flags.
+` + nodeHelp
 
 // kind is one proof kind.
 type kind struct {
@@ -169,6 +171,12 @@ Example:
   beaconproof prove withdrawal --block block.ssz --withdrawal-num 0 --format rocketpool later-state.ssz`,
 		protocols: []format.Name{format.RocketPool},
 		check: func(f *kindFlags) string {
+			if f.block == "" && f.node.url != "" {
+				if !f.node.hasValidator {
+					return "--validator is required with --beacon-url (or give --block)"
+				}
+				return ""
+			}
 			if f.block == "" {
 				return "--block is required"
 			}
@@ -312,6 +320,8 @@ type kindFlags struct {
 	blockFork      string
 	withdrawalNums uintList
 	eraBlockRoots  string
+
+	node nodeFlags // proving from a beacon node (beacon.go)
 }
 
 func (k *kind) command() *command {
@@ -356,10 +366,13 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 		fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
 		fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or a state at the era's end")
 	}
+	f.node.register(fs, k.name)
 }
 
 // proveSession is what the kinds prove from.
 type proveSession struct {
+	node       *beaconapi.Client   // the beacon node, when proving from one
+	net        *fork.Network       // the node's network
 	obj        *beaconstate.Object // the state; nil for block-field from a block
 	sp         *beaconstate.StateProver
 	in         format.Input
@@ -440,7 +453,9 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 	if len(pos) > 0 {
 		file = pos[0]
 	}
+	fromNode := f.node.url != "" && len(pos) == 0 && !(k.noState && f.block != "") && !isFile(f.state)
 	switch n := len(pos) + min(len(f.state), 1); {
+	case fromNode:
 	case k.noState && f.block != "" && n > 0:
 		return c.usageError(e, fs, "with --block, the fields are proved from the block: no state FILE")
 	case n > 1:
@@ -448,7 +463,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 	case n == 0 && !(k.noState && f.block != ""):
 		return c.usageError(e, fs, "want the state FILE (or --state)")
 	}
-	if file != "" && file == f.block {
+	if !fromNode && file != "" && file == f.block {
 		return c.usageError(e, fs, "the state and the block are the same file")
 	}
 	ts, tsNext, err := parseTimestamp(f.timestamp)
@@ -457,8 +472,13 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 	}
 
 	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON}
-	if file != "" {
-		obj, err := loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
+	if fromNode || file != "" {
+		var obj *beaconstate.Object
+		if fromNode {
+			obj, err = s.nodeState(ctx, &f)
+		} else {
+			obj, err = loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
+		}
 		if err != nil {
 			return e.fail(err)
 		}
@@ -490,6 +510,10 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		s.in.Timestamp = ts
 	case tsNext:
 		if s.in.Timestamp, err = nextTimestamp(f.network, s.in.Anchor.Slot); err != nil {
+			return e.fail(err)
+		}
+	case s.node != nil:
+		if s.in.Timestamp, err = s.nodeTimestamp(ctx, s.in.Anchor.Slot); err != nil {
 			return e.fail(err)
 		}
 	}
@@ -591,6 +615,9 @@ func loadBlock(ctx context.Context, e *env, f *kindFlags) (*beaconstate.Object, 
 }
 
 func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+	if f.block == "" && s.node != nil {
+		return s.nodeWithdrawals(ctx, f)
+	}
 	block, err := loadBlock(ctx, e, f)
 	if err != nil {
 		return nil, err

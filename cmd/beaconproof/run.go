@@ -33,6 +33,7 @@ Commands:
   gindex   print the generalized index of a path in a type
   prove    print Merkle proofs of paths in an SSZ object, as JSON
   verify   check every proof of a JSON proof file against its root
+  fixtures write a Foundry-ready fixture set of proofs from a node or files
 
 FILE may be .ssz, .ssz_snappy (snappy block format), framed snappy, .gz,
 or - for standard input. The type defaults to BeaconState and the preset
@@ -96,18 +97,26 @@ Example:
 		},
 		{
 			name:  "verify",
-			usage: "beaconproof verify FILE.json",
+			usage: "beaconproof verify [--el-rpc URL [--beacon-url URL]] FILE.json",
 			help: `Checks every proof of a JSON proof file against its root: as printed by
 prove in any --format (json, rocketpool, eigenlayer, calldata), an oracle
 vector.json, or a file of protocol vectors. Leaves are recomputed from the
 values the file states and gindices from its fork and indices. Prints ok
 and exits 0, or names the first failing proof and exits 1.
 
+With --el-rpc (or $EL_RPC), also checks that the execution client's
+EIP-4788 beacon roots contract stores the anchor root under the anchor's
+timestamp: the file's, or, without one, the child block's time that
+--beacon-url's node gives for the anchor's slot.
+
 Example:
   beaconproof prove --fork deneb --path slot state.ssz > proofs.json
-  beaconproof verify proofs.json`,
+  beaconproof verify proofs.json
+  beaconproof verify --el-rpc http://localhost:8545 validator.json`,
 			run: cmdVerify,
 		},
+		fixturesCommand,
+		benchCommand,
 	}
 }
 
@@ -381,9 +390,13 @@ func cmdProve(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-func cmdVerify(_ context.Context, e *env, args []string) int {
+func cmdVerify(ctx context.Context, e *env, args []string) int {
 	c := lookupCommand("verify")
 	fs := c.flagSet()
+	var lf liveFlags
+	fs.StringVar(&lf.elRPC, "el-rpc", os.Getenv(envELRPC), "execution client JSON-RPC URL: check the anchor against its beacon roots contract (default $"+envELRPC+")")
+	fs.StringVar(&lf.beaconURL, "beacon-url", os.Getenv(envBeaconURL), "with --el-rpc: beacon node that gives the anchor's timestamp when the file states none (default $"+envBeaconURL+")")
+	fs.StringVar(&lf.network, "network", "", "with --beacon-url: the network the node must be on")
 	pos, done, code := c.parse(e, fs, args)
 	if done {
 		return code
@@ -416,6 +429,11 @@ func cmdVerify(_ context.Context, e *env, args []string) int {
 	}
 	if err := doc.Verify(); err != nil {
 		return e.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	if lf.elRPC != "" {
+		if err := checkLive(ctx, doc, lf); err != nil {
+			return e.fail(fmt.Errorf("%s: %w", name, err))
+		}
 	}
 	fmt.Fprintln(e.stdout, "ok")
 	return exitOK

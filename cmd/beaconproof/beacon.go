@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
+	"github.com/beaconproof/beaconproof/eip4788"
+	"github.com/beaconproof/beaconproof/fork"
+)
+
+// Proving from a beacon node: `beaconproof prove KIND --beacon-url URL
+// [--state ID] ...` fetches the state (and, for withdrawals, the blocks
+// and the era's block_roots) through the beacon API instead of reading
+// files, and takes the anchor's EIP-4788 timestamp from the node.
+
+// Environment variables that give flags their defaults.
+const (
+	envBeaconURL = "BEACON_URL"
+	envELRPC     = "EL_RPC"
+)
+
+// defaultStateID is the state proved from a node when --state is absent.
+const defaultStateID = "finalized"
+
+// nodeHelp ends the help of prove; it says how to prove from a node.
+const nodeHelp = `
+From a beacon node: --beacon-url URL (or $BEACON_URL) instead of FILE;
+--state is then a state id (finalized, head, a slot or a state root;
+default finalized), and the anchor's EIP-4788 timestamp comes from the
+node. withdrawal then takes --validator N [--withdrawal-slot S]: without
+--withdrawal-slot the paying block is searched from the validator's
+withdrawable epoch (or --search-from); a historical withdrawal's era
+block_roots come from the state at the era's last slot.
+
+Example:
+  beaconproof prove validator --beacon-url http://localhost:5052 --state finalized --index 123 --format rocketpool
+  beaconproof prove withdrawal --beacon-url http://localhost:5052 --validator 123 --format rocketpool`
+
+// nodeFlags are the flags of proving from a node.
+type nodeFlags struct {
+	url            string
+	validator      uint64
+	hasValidator   bool
+	withdrawalSlot uint64
+	searchFrom     uint64
+}
+
+// uintFlag is a uint64 flag that remembers whether it was set.
+type uintFlag struct {
+	v   *uint64
+	set *bool
+}
+
+func (u uintFlag) String() string {
+	if u.v == nil {
+		return ""
+	}
+	return fmt.Sprint(*u.v)
+}
+
+func (u uintFlag) Set(s string) error {
+	var l uintList
+	if err := l.Set(s); err != nil {
+		return err
+	}
+	if len(l) != 1 {
+		return fmt.Errorf("%q: want one integer", s)
+	}
+	*u.v = l[0]
+	if u.set != nil {
+		*u.set = true
+	}
+	return nil
+}
+
+func (n *nodeFlags) register(fs *flag.FlagSet, kind string) {
+	fs.StringVar(&n.url, "beacon-url", os.Getenv(envBeaconURL), "beacon node URL to fetch the state from instead of FILE; --state is then a state id (default $"+envBeaconURL+")")
+	if kind == "withdrawal" {
+		fs.Var(uintFlag{&n.validator, &n.hasValidator}, "validator", "with --beacon-url: the validator whose withdrawal to prove")
+		fs.Var(uintFlag{&n.withdrawalSlot, nil}, "withdrawal-slot", "with --beacon-url: the slot of the block that paid the withdrawal (searched when omitted)")
+		fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch)")
+	}
+}
+
+// newClient returns a client of the node at url; network, when not "",
+// is the network the node must be on.
+func newClient(url, network string) (*beaconapi.Client, error) {
+	opts := []beaconapi.Option{beaconapi.WithProgress(nil), beaconapi.WithBackoff(50*time.Millisecond, 2*time.Second)}
+	if network != "" {
+		n, err := fork.NetworkByName(network)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, beaconapi.WithNetwork(n))
+	}
+	return beaconapi.New(url, opts...)
+}
+
+// nodeState connects to the node of f and fetches the state --state names
+// (default finalized). It sets s.node and s.net and f.network.
+func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstate.Object, error) {
+	c, err := newClient(f.node.url, f.network)
+	if err != nil {
+		return nil, err
+	}
+	net, err := c.Network(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id := f.state
+	if id == "" {
+		id = defaultStateID
+	}
+	obj, err := c.State(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.node, s.net = c, net
+	if f.network == "" {
+		f.network = net.Name
+	}
+	return obj, nil
+}
+
+// nodeTimestamp returns the EIP-4788 timestamp of the anchor at slot from
+// the node: the time of its child block. A block without a child yet has
+// none (0).
+func (s *proveSession) nodeTimestamp(ctx context.Context, slot uint64) (uint64, error) {
+	a, err := eip4788.AnchorOf(ctx, s.net, s.node, slot)
+	if errors.Is(err, eip4788.ErrNoChild) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return a.Timestamp, nil
+}
+
+// nodeWithdrawals proves the withdrawal of --validator: the block at
+// --withdrawal-slot, or the one FindWithdrawal finds, and for a historical
+// one the era's block_roots from the state at the era's last slot.
+func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]beaconstate.Claim, error) {
+	if !f.node.hasValidator {
+		return nil, errors.New("withdrawal from a beacon node: --validator is required")
+	}
+	v := f.node.validator
+	var block *beaconstate.Object
+	var num uint64
+	if f.node.withdrawalSlot != 0 {
+		signed, err := s.node.Block(ctx, beaconapi.SlotID(f.node.withdrawalSlot))
+		if err != nil {
+			return nil, err
+		}
+		if block, err = beaconapi.BlockMessage(signed); err != nil {
+			return nil, err
+		}
+		ws, err := block.Withdrawals()
+		if err != nil {
+			return nil, err
+		}
+		found := false
+		for i, w := range ws {
+			if w.ValidatorIndex == v {
+				num, found = uint64(i), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
+		}
+	} else {
+		id := f.state
+		if id == "" {
+			id = defaultStateID
+		}
+		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{FromSlot: f.node.searchFrom, StateID: id})
+		if err != nil {
+			return nil, err
+		}
+		if block, err = beaconapi.BlockMessage(wb.Block); err != nil {
+			return nil, err
+		}
+		num = uint64(wb.Position)
+	}
+	if len(f.withdrawalNums) > 0 {
+		num = f.withdrawalNums[0]
+	}
+	src := beaconstate.WithdrawalSource{Block: block, Network: s.net}
+	ws, err := block.Uint64("slot")
+	if err != nil {
+		return nil, err
+	}
+	fk, err := fork.Lookup(s.obj.Fork)
+	if err != nil {
+		return nil, err
+	}
+	sch, err := fk.Schemas(s.obj.Preset)
+	if err != nil {
+		return nil, err
+	}
+	sphr := sch.Preset.SlotsPerHistoricalRoot
+	recent, err := beaconstate.WithdrawalIsRecent(s.sp.Slot(), ws, sphr)
+	if err != nil {
+		return nil, err
+	}
+	if !recent {
+		src.EraBlockRoots, err = s.eraBlockRoots(ctx, ws/sphr, sphr)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if block.Fork != s.obj.Fork {
+		s.in.BlockFork = block.Fork
+	}
+	c, err := s.sp.Withdrawal(src, num)
+	if err != nil {
+		return nil, err
+	}
+	return s.withSlot([]beaconstate.Claim{c}, nil)
+}
+
+// eraBlockRoots fetches the block_roots of era from the node's state at
+// slot (era+1)·SLOTS_PER_HISTORICAL_ROOT: processing the era's last slot
+// writes its last entry and then summarises the vector, so the state of
+// the next era's first slot (also when that slot is missed) holds exactly
+// the vector that historical_summaries commits to; the state at the era's
+// last slot still lacks the last entry.
+func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]byte, error) {
+	slot := (era + 1) * sphr
+	st, err := s.node.State(ctx, beaconapi.SlotID(slot))
+	if err != nil {
+		return nil, fmt.Errorf("the era's block_roots (state at slot %d): %w", slot, err)
+	}
+	defer st.Close()
+	b, _, err := st.Field("block_roots")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// isFile reports whether --state names an existing file rather than a
+// state id, so that $BEACON_URL does not override a local file.
+func isFile(name string) bool {
+	if name == "" || name == "-" {
+		return name == "-"
+	}
+	st, err := os.Stat(name)
+	return err == nil && !st.IsDir()
+}

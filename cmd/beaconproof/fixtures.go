@@ -1,0 +1,374 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/eip4788"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/proof/format"
+)
+
+// `beaconproof fixtures`: a Foundry-ready set of proofs, one JSON file per
+// proof, and manifest.json.
+//
+// Each proof file is a rocketpool document of one proof (and the slot
+// proof it comes with), written for vm.parseJson: object keys in
+// alphabetical order at every level (parseJson decodes an object into a
+// tuple by sorted key), uint64 values as JSON numbers (parseJson encodes
+// numbers as uint256 and keeps decimal strings as strings), no gindex
+// fields (the structs have none). `beaconproof verify` reads the files
+// too. Proof kinds Rocket Pool's verifier has no struct for
+// (pending-deposit) are written as json documents, for verify only.
+
+var fixturesCommand = &command{
+	name:  "fixtures",
+	usage: "beaconproof fixtures (--beacon-url URL [--state ID] | --state FILE) --out DIR --index N [--index N ...] [flags]",
+	help: `Writes a Foundry-ready fixture set into DIR: for the state (from a beacon
+node, default finalized, or a local file) the slot proof, and for each
+--index a validator, exit and balance proof; a withdrawal proof with
+--validator (from a node) or --block and --withdrawal-num (local files); a
+pending deposit proof with --pending-deposit. Every file is a rocketpool
+document of one proof whose keys are sorted so that vm.parseJson decodes
+e.g. ".validatorProofs[0]" into a struct with the same fields declared in
+alphabetical order (manifest.json lists those declarations); numbers are
+JSON numbers. manifest.json lists the files and kinds, the anchor (slot,
+block root, and the EIP-4788 timestamp under which to mock the root: call
+the beacon roots contract with abi.encode(timestamp), return abi.encode(root)),
+the fork and the network.
+
+The anchor's timestamp comes from the node (its child block's time) or,
+from files, --timestamp (default: the slot after the anchor's). A fixture
+whose anchor has left the EIP-4788 window is refused unless
+--allow-expired: its age is measured at the node's head, or, from files,
+at the current time.
+
+Example:
+  beaconproof fixtures --beacon-url http://localhost:5052 --state finalized --index 123 --validator 123 --out test/fixtures
+  beaconproof fixtures --state state.ssz --block block.ssz --withdrawal-num 0 --index 7 --out test/fixtures --allow-expired`,
+	run: cmdFixtures,
+}
+
+// nowFunc is the clock of fixtures from local files.
+var nowFunc = time.Now
+
+// fixtureStructs are the Foundry-side declarations of the structs the
+// files decode into: Rocket Pool's, with fields in alphabetical order.
+var fixtureStructs = map[string]string{
+	"SlotProof":       "struct SlotProof { uint64 slot; bytes32[] witnesses; }",
+	"Validator":       "struct Validator { uint64 activationEligibilityEpoch; uint64 activationEpoch; uint64 effectiveBalance; uint64 exitEpoch; bytes pubkey; bool slashed; uint64 withdrawableEpoch; bytes32 withdrawalCredentials; }",
+	"ValidatorProof":  "struct ValidatorProof { Validator validator; uint40 validatorIndex; bytes32[] witnesses; }",
+	"Withdrawal":      "struct Withdrawal { uint64 amountInGwei; uint64 index; uint64 validatorIndex; address withdrawalCredentials; }",
+	"WithdrawalProof": "struct WithdrawalProof { Withdrawal withdrawal; uint16 withdrawalNum; uint64 withdrawalSlot; bytes32[] witnesses; }",
+	"BalanceProof":    "struct BalanceProof { uint64 balance; bytes32 balanceChunk; uint64 validatorIndex; bytes32[] witnesses; }",
+}
+
+// fixtureFile is one entry of the manifest.
+type fixtureFile struct {
+	File   string            `json:"file"`
+	Format string            `json:"format"`
+	Keys   map[string]string `json:"keys,omitempty"` // JSON path -> struct
+	Kind   string            `json:"kind"`
+}
+
+type fixtureManifest struct {
+	Anchor      fixtureAnchor     `json:"anchor"`
+	BeaconRoots string            `json:"beaconRoots"`
+	Files       []fixtureFile     `json:"files"`
+	Fork        string            `json:"fork"`
+	Network     string            `json:"network"`
+	Preset      string            `json:"preset"`
+	Structs     map[string]string `json:"structs"`
+}
+
+type fixtureAnchor struct {
+	Expiry    uint64 `json:"expiry"`
+	Root      string `json:"root"`
+	Slot      uint64 `json:"slot"`
+	Timestamp uint64 `json:"timestamp"`
+}
+
+func cmdFixtures(ctx context.Context, e *env, args []string) int {
+	c := lookupCommand("fixtures")
+	fs := c.flagSet()
+	var f kindFlags
+	var out string
+	var allowExpired bool
+	var deposits uintList
+	fs.StringVar(&f.state, "state", "", "with --beacon-url a state id (default finalized), else the BeaconState file")
+	fs.StringVar(&f.fork, "fork", "", "the state's fork (detected when omitted)")
+	fs.StringVar(&f.preset, "preset", beaconstate.DefaultPreset, "preset")
+	fs.StringVar(&f.network, "network", "", "network (default: the node's, or the one of the state's genesis time, else mainnet)")
+	fs.Int64Var(&f.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes")
+	fs.StringVar(&f.timestamp, "timestamp", "", "from files: the anchor's EIP-4788 timestamp (default: the time of the slot after the anchor's)")
+	fs.Var(&f.indices, "index", "validator to prove (validator, exit and balance proofs); repeat for more")
+	fs.StringVar(&f.block, "block", "", "from files: the withdrawal's BeaconBlock or SignedBeaconBlock file")
+	fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected when omitted)")
+	fs.Var(&f.withdrawalNums, "withdrawal-num", "from files: position of the withdrawal in the block's payload")
+	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "from files: the era's block_roots for a historical withdrawal")
+	fs.Var(&deposits, "pending-deposit", "pending_deposits index to prove; repeat for more")
+	fs.StringVar(&out, "out", "", "directory to write the fixtures into (created if needed)")
+	fs.BoolVar(&allowExpired, "allow-expired", false, "write fixtures whose anchor has left the EIP-4788 window")
+	f.node.register(fs, "withdrawal")
+	pos, done, code := c.parse(e, fs, args)
+	if done {
+		return code
+	}
+	switch {
+	case len(pos) > 0:
+		return c.usageError(e, fs, "unexpected arguments %q", pos)
+	case out == "":
+		return c.usageError(e, fs, "--out is required")
+	case f.node.url == "" && f.state == "":
+		return c.usageError(e, fs, "want --beacon-url or a --state FILE")
+	case len(f.indices) == 0:
+		return c.usageError(e, fs, "at least one --index is required")
+	case f.block != "" && len(f.withdrawalNums) == 0:
+		return c.usageError(e, fs, "--block needs --withdrawal-num")
+	}
+	ts, _, err := parseTimestamp(f.timestamp)
+	if err != nil || f.timestamp == "next" {
+		return c.usageError(e, fs, "--timestamp: want a Unix time")
+	}
+	f.anchor = string(beaconstate.AnchorBlock)
+
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true}
+	var obj *beaconstate.Object
+	fromNode := f.node.url != "" && !isFile(f.state)
+	if fromNode {
+		obj, err = s.nodeState(ctx, &f)
+	} else {
+		obj, err = loadObject(ctx, e, f.state, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
+	}
+	if err != nil {
+		return e.fail(err)
+	}
+	defer obj.Close()
+	p, err := beaconstate.NewProver(obj)
+	if err != nil {
+		return e.fail(err)
+	}
+	if s.sp, err = beaconstate.NewStateProver(p, beaconstate.AnchorBlock); err != nil {
+		return e.fail(err)
+	}
+	s.obj = obj
+	if f.network == "" {
+		f.network = stateNetwork(obj)
+	}
+	if f.network == "" {
+		f.network = "mainnet"
+	}
+	net := s.net
+	if net == nil {
+		if net, err = fork.NetworkByName(f.network); err != nil {
+			return e.fail(err)
+		}
+	}
+	anchor := s.sp.Anchor()
+	s.in = format.Input{Fork: obj.Fork, Preset: obj.Preset, Network: f.network, Anchor: anchor}
+
+	// The anchor's timestamp and the window.
+	var now uint64
+	if fromNode {
+		if ts, err = s.nodeTimestamp(ctx, anchor.Slot); err != nil {
+			return e.fail(err)
+		}
+		if ts == 0 {
+			return e.fail(fmt.Errorf("the anchor block at slot %d has no child block yet, so its root is not stored in the beacon roots contract; use an older --state", anchor.Slot))
+		}
+		head, err := s.node.HeadSlot(ctx)
+		if err != nil {
+			return e.fail(err)
+		}
+		now = net.SlotTime(head)
+	} else {
+		if ts == 0 {
+			if ts, err = nextTimestamp(f.network, anchor.Slot); err != nil {
+				return e.fail(err)
+			}
+		}
+		now = uint64(nowFunc().Unix())
+	}
+	s.in.Timestamp = ts
+	if err := eip4788.CheckWindow(net, ts, now); err != nil && !allowExpired {
+		return e.fail(fmt.Errorf("the anchor (slot %d, timestamp %d) cannot be read from the beacon roots contract (--allow-expired writes it anyway): %w", anchor.Slot, ts, err))
+	}
+	expiry, err := eip4788.Expiry(net, ts)
+	if err != nil {
+		return e.fail(err)
+	}
+
+	// The proofs.
+	type job struct {
+		kind, file string
+		flags      kindFlags
+	}
+	var jobs []job
+	add := func(kind, file string, mod func(k *kindFlags)) {
+		k := f
+		k.indices, k.withdrawalNums = nil, nil
+		mod(&k)
+		jobs = append(jobs, job{kind, file, k})
+	}
+	add("slot", "slot.json", func(*kindFlags) {})
+	for _, i := range f.indices {
+		add("validator", fmt.Sprintf("validator-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
+		add("exit", fmt.Sprintf("exit-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
+		add("balance", fmt.Sprintf("balance-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
+	}
+	switch {
+	case f.block != "":
+		for _, n := range f.withdrawalNums {
+			add("withdrawal", fmt.Sprintf("withdrawal-%d.json", n), func(k *kindFlags) { k.withdrawalNums = uintList{n} })
+		}
+	case fromNode && f.node.hasValidator:
+		add("withdrawal", fmt.Sprintf("withdrawal-%d.json", f.node.validator), func(k *kindFlags) { k.withdrawalNums = f.withdrawalNums })
+	}
+	for _, n := range deposits {
+		add("pending-deposit", fmt.Sprintf("pending-deposit-%d.json", n), func(k *kindFlags) { k.indices = uintList{n} })
+	}
+
+	type written struct {
+		name string
+		data []byte
+	}
+	var files []written
+	m := fixtureManifest{
+		Anchor:      fixtureAnchor{Expiry: expiry, Root: proof.FormatHash(anchor.Root), Slot: anchor.Slot, Timestamp: ts},
+		BeaconRoots: eip4788.BeaconRootsAddress.Hex(),
+		Fork:        obj.Fork, Network: f.network, Preset: obj.Preset, Structs: fixtureStructs,
+	}
+	for _, j := range jobs {
+		k := kindByName(j.kind)
+		in := s.in
+		claims, err := k.claims(ctx, e, &j.flags, s)
+		if err != nil {
+			return e.fail(fmt.Errorf("%s: %w", j.file, err))
+		}
+		in.BlockFork, s.in.BlockFork = s.in.BlockFork, ""
+		in.Claims, in.Validators = claims, s.validators
+		name := format.RocketPool
+		if !k.hasProtocol(format.RocketPool) {
+			name = format.JSON
+		}
+		doc, err := format.Emit(in, name, format.RocketPool)
+		if err != nil {
+			return e.fail(fmt.Errorf("%s: %w", j.file, err))
+		}
+		data, keys, err := foundryJSON(doc)
+		if err != nil {
+			return e.fail(fmt.Errorf("%s: %w", j.file, err))
+		}
+		files = append(files, written{j.file, data})
+		m.Files = append(m.Files, fixtureFile{File: j.file, Kind: j.kind, Format: string(name), Keys: keys})
+	}
+	mdata, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return e.fail(err)
+	}
+	files = append(files, written{"manifest.json", append(mdata, '\n')})
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return e.fail(err)
+	}
+	for _, w := range files {
+		if err := os.WriteFile(filepath.Join(out, w.name), w.data, 0o644); err != nil {
+			return e.fail(err)
+		}
+	}
+	fmt.Fprintf(e.stdout, "wrote %d fixtures and manifest.json to %s (anchor slot %d, timestamp %d)\n", len(files)-1, out, anchor.Slot, ts)
+	return exitOK
+}
+
+func kindByName(name string) *kind {
+	for _, k := range kinds {
+		if k.name == name {
+			return k
+		}
+	}
+	panic("no kind " + name)
+}
+
+func (k *kind) hasProtocol(n format.Name) bool {
+	for _, p := range k.protocols {
+		if p == n {
+			return true
+		}
+	}
+	return false
+}
+
+// foundryStructOf names the struct of each array of a rocketpool
+// document.
+var foundryStructOf = map[string]string{
+	"slotProof":        "SlotProof",
+	"validatorProofs":  "ValidatorProof",
+	"withdrawalProofs": "WithdrawalProof",
+	"balanceProofs":    "BalanceProof",
+}
+
+// foundryJSON writes a document for vm.parseJson: a rocketpool document
+// with sorted keys, numbers for decimal strings and no gindex; a json
+// document as it is. keys maps the JSON paths of the structs to their
+// names.
+func foundryJSON(doc format.Document) ([]byte, map[string]string, error) {
+	raw, err := format.Marshal(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if doc.Format() != format.RocketPool {
+		return raw, nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		return nil, nil, err
+	}
+	keys := map[string]string{}
+	for k, name := range foundryStructOf {
+		switch x := v[k].(type) {
+		case map[string]any:
+			keys["."+k] = name
+		case []any:
+			for i := range x {
+				keys[fmt.Sprintf(".%s[%d]", k, i)] = name
+			}
+		}
+	}
+	out, err := json.MarshalIndent(foundryValue(v), "", "  ")
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(out, '\n'), keys, nil
+}
+
+// foundryValue drops gindex keys and turns decimal strings into numbers;
+// encoding/json writes map keys sorted.
+func foundryValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, "gindex")
+		for k, e := range x {
+			x[k] = foundryValue(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = foundryValue(e)
+		}
+		return x
+	case string:
+		if x != "" && strings.Trim(x, "0123456789") == "" && (x == "0" || x[0] != '0') {
+			return json.Number(x)
+		}
+	}
+	return v
+}
