@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
@@ -22,35 +25,54 @@ import (
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
-// This file runs the fixture set that `beaconproof fixtures` writes from
+// This file runs the fixture sets that `beaconproof fixtures` writes from
 // local files through `beaconproof verify` and through the verifier in the
 // EVM, as a Foundry test would: each Rocket Pool-shaped file is decoded,
 // ABI-encoded into the verifier's struct, and checked against the
 // manifest's anchor root stored under the manifest's timestamp by the
-// EIP-4788 system call.
+// EIP-4788 system call. foundry_test.go runs the same sets through a real
+// Foundry project (testdata/foundry).
 //
 // Kinds and the entry points they run through:
 //
-//	slot.json          verifySlotProof
-//	validator-i.json   verifyValidatorProof
-//	exit-i.json        verifyValidatorProof (a whole validator, exit epoch included)
-//	balance-i.json     verifyBalance, with an empty state proof (the witnesses lead to the block root)
-//	withdrawal-n.json  verifyWithdrawalProof
+//	slot.json              verifySlotProof
+//	validator-i.json       verifyValidatorProof
+//	exit-i.json            verifyValidatorProof (a whole validator, exit epoch included)
+//	balance-i.json         verifyBalance, with an empty state proof (the witnesses lead to the block root)
+//	withdrawal-n.json      verifyWithdrawalProof, recent (through block_roots) and historical
+//	                       (through historical_summaries, a gindex of more than 64 bits)
+//	pending-deposit-n.json verifyLeaf: a json document (Rocket Pool has no struct for it and the
+//	                       verifier no entry point); the test rebuilds the leaf, the PendingDeposit's
+//	                       root, from the decoded value, so the value is what is proved
 //
-// pending-deposit-n.json is a json document (Rocket Pool has no struct for
-// it and the verifier no entry point): `beaconproof verify` only.
-//
-// The files carry no gindex (the Rocket Pool structs have none); the test
-// derives it from the fork's schemas and the indices the file proves, as
-// a production verifier would.
+// The Rocket Pool files carry no gindex (the Rocket Pool structs have
+// none); the test derives it from the fork's schemas and the indices the
+// file proves, as a production verifier would. The json document carries
+// one, which the test checks against the derived one.
 
 // cliFixtureSlot is the slot of testdata's fulu state and block.
 const cliFixtureSlot = 13_165_000
 
-// cliFixtureInputs writes testdata's fulu block and a state 32 slots later
-// whose block_roots hold the block's root, so that the block's withdrawals
-// are recent withdrawals of that state.
-func cliFixtureInputs(t *testing.T, dir string) (statePath, blockPath string) {
+// cliInputs are the files the fixture sets are written from: testdata's
+// fulu block (at cliFixtureSlot) and two made-up later states whose
+// history holds it, as on chain.
+type cliInputs struct {
+	block string
+	// later is 32 slots after the block: block_roots holds the block's
+	// root, so its withdrawals are recent.
+	later string
+	// historical is in the era after the block's, more than
+	// SLOTS_PER_HISTORICAL_ROOT slots later: its last historical summary
+	// commits to the block's era, whose block_roots eraRoots holds.
+	historical, eraRoots string
+}
+
+// cliHistoricalSlot is the slot of cliInputs.historical: 700 slots into
+// the era after the block's, 8436 slots after the block.
+const cliHistoricalSlot = (cliFixtureSlot/8192+1)*8192 + 700
+
+// writeCLIInputs writes the inputs into dir.
+func writeCLIInputs(t *testing.T, dir string) cliInputs {
 	t.Helper()
 	fu, err := fork.Lookup(fork.Fulu)
 	if err != nil {
@@ -65,42 +87,151 @@ func cliFixtureInputs(t *testing.T, dir string) (statePath, blockPath string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slot := uint64(cliFixtureSlot + 32)
-	st := s.BeaconState
-	later, err := synth.ReplaceField(st, state, "slot", synth.Uint64(slot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// latest_block_header of a made-up block at slot (state_root zero, as
-	// in a post-state).
-	header := binary.LittleEndian.AppendUint64(nil, slot)
-	header = binary.LittleEndian.AppendUint64(header, 3)
-	p, b := synth.Hash(9, "parent", slot), synth.Hash(9, "body", slot)
-	header = append(append(append(header, p[:]...), make([]byte, 32)...), b[:]...)
-	if later, err = synth.ReplaceField(st, later, "latest_block_header", header); err != nil {
-		t.Fatal(err)
-	}
-	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", later)
-	if err != nil {
-		t.Fatal(err)
-	}
-	br, _, err := obj.Field("block_roots")
-	if err != nil {
-		t.Fatal(err)
-	}
-	br = append([]byte(nil), br...)
 	spr := s.Preset.SlotsPerHistoricalRoot
-	copy(br[32*(cliFixtureSlot%spr):], blockRoot[:])
-	if later, err = synth.ReplaceField(st, later, "block_roots", br); err != nil {
+	later := cliAdvance(t, s, state, cliFixtureSlot+32, func(roots []byte) {
+		copy(roots[32*(cliFixtureSlot%spr):], blockRoot[:])
+	}, nil)
+	// The block's era: made-up roots but the block's. testdata's state
+	// has the summaries of eras 758 (mainnet's capella era) to 1606; the
+	// one appended is era 1607's, the block's.
+	era := make([]byte, 32*spr)
+	for i := uint64(0); i < spr; i++ {
+		h := synth.Hash(11, "era", i)
+		copy(era[32*i:], h[:])
+	}
+	copy(era[32*(cliFixtureSlot%spr):], blockRoot[:])
+	eraRoot, err := ssz.HashTreeRoot(ssz.Vector(ssz.Bytes32, spr), era)
+	if err != nil {
 		t.Fatal(err)
 	}
-	statePath, blockPath = filepath.Join(dir, "later.ssz"), filepath.Join(dir, "block.ssz")
-	for name, data := range map[string][]byte{statePath: later, blockPath: block} {
+	stateSummary := synth.Hash(11, "state_summary_root", cliFixtureSlot/spr)
+	historical := cliAdvance(t, s, state, cliHistoricalSlot, nil, append(eraRoot[:], stateSummary[:]...))
+	in := cliInputs{
+		block:      filepath.Join(dir, "block.ssz"),
+		later:      filepath.Join(dir, "later.ssz"),
+		historical: filepath.Join(dir, "historical.ssz"),
+		eraRoots:   filepath.Join(dir, "era-block-roots.ssz"),
+	}
+	for name, data := range map[string][]byte{in.block: block, in.later: later, in.historical: historical, in.eraRoots: era} {
 		if err := os.WriteFile(name, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return statePath, blockPath
+	return in
+}
+
+// cliAdvance returns a copy of the fulu state moved to slot, as the
+// post-state of a made-up block there: slot and latest_block_header set
+// (state_root zero, as in a post-state), block_roots edited by roots,
+// summary appended to historical_summaries.
+func cliAdvance(t *testing.T, s *fork.Schemas, state []byte, slot uint64, roots func([]byte), summary []byte) []byte {
+	t.Helper()
+	st := s.BeaconState
+	out, err := synth.ReplaceField(st, state, "slot", synth.Uint64(slot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := binary.LittleEndian.AppendUint64(nil, slot)
+	header = binary.LittleEndian.AppendUint64(header, 3)
+	p, b := synth.Hash(9, "parent", slot), synth.Hash(9, "body", slot)
+	header = append(append(append(header, p[:]...), make([]byte, 32)...), b[:]...)
+	if out, err = synth.ReplaceField(st, out, "latest_block_header", header); err != nil {
+		t.Fatal(err)
+	}
+	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roots != nil {
+		br, _, err := obj.Field("block_roots")
+		if err != nil {
+			t.Fatal(err)
+		}
+		br = append([]byte(nil), br...)
+		roots(br)
+		if out, err = synth.ReplaceField(st, out, "block_roots", br); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if summary != nil {
+		hs, _, err := obj.Field("historical_summaries")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err = synth.ReplaceField(st, out, "historical_summaries", append(append([]byte(nil), hs...), summary...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// cliFixtureSet is one `beaconproof fixtures` run.
+type cliFixtureSet struct {
+	name       string
+	anchorSlot uint64   // the state's slot
+	args       []string // the run's arguments but --out and --timestamp
+	files      []string // the files it writes, manifest.json aside
+	// historical: the set's withdrawals are older than the state's
+	// block_roots.
+	historical bool
+}
+
+// cliFixtureSets are the sets the tests write: every kind from the later
+// state, and historical withdrawals (with the other kinds once more) from
+// the historical one.
+func cliFixtureSets(in cliInputs) []cliFixtureSet {
+	return []cliFixtureSet{
+		{
+			name: "recent", anchorSlot: cliFixtureSlot + 32,
+			args: []string{"--state", in.later, "--block", in.block, "--withdrawal-num", "0", "--withdrawal-num", "1",
+				"--index", "7", "--index", "13", "--pending-deposit", "1"},
+			files: []string{"slot.json", "validator-7.json", "exit-7.json", "balance-7.json", "validator-13.json", "exit-13.json",
+				"balance-13.json", "withdrawal-0.json", "withdrawal-1.json", "pending-deposit-1.json"},
+		},
+		{
+			name: "historical", anchorSlot: cliHistoricalSlot, historical: true,
+			args: []string{"--state", in.historical, "--block", in.block, "--era-block-roots", in.eraRoots,
+				"--withdrawal-num", "0", "--withdrawal-num", "1", "--index", "13", "--pending-deposit", "0"},
+			files: []string{"slot.json", "validator-13.json", "exit-13.json", "balance-13.json",
+				"withdrawal-0.json", "withdrawal-1.json", "pending-deposit-0.json"},
+		},
+	}
+}
+
+// writeCLIFixtures runs `beaconproof fixtures` for the set into out, with
+// the anchor's EIP-4788 timestamp the time of the slot after the anchor's,
+// and checks and returns the manifest.
+func writeCLIFixtures(t *testing.T, bin string, set cliFixtureSet, out string) cliManifest {
+	t.Helper()
+	net := mustNetwork(t, "mainnet")
+	ts := net.SlotTime(set.anchorSlot + 1)
+	args := append([]string{"fixtures"}, set.args...)
+	args = append(args, "--out", out, "--allow-expired", "--timestamp", strconv.FormatUint(ts, 10))
+	if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s: fixtures: %v\n%s", set.name, err, b)
+	}
+	mdata, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m cliManifest
+	if err := json.Unmarshal(mdata, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Anchor.Timestamp != ts || m.Anchor.Slot != set.anchorSlot || m.Fork != fork.Fulu || m.Network != "mainnet" {
+		t.Fatalf("%s: manifest anchor %+v fork %s network %s", set.name, m.Anchor, m.Fork, m.Network)
+	}
+	var got []string
+	for _, f := range m.Files {
+		got = append(got, f.File)
+	}
+	want := append([]string(nil), set.files...)
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("%s: files %v, want %v", set.name, got, want)
+	}
+	return m
 }
 
 // buildCLI builds cmd/beaconproof into dir.
@@ -232,7 +363,9 @@ func (w cliWithdrawal) encode(t *testing.T) []byte {
 }
 
 // cliCalls turns one Rocket Pool-shaped file into verifier calls, with
-// gindices derived from the fork and the indices the file proves.
+// gindices derived from the fork and the indices the file proves. A
+// withdrawal older than the anchor's block_roots is a kindRPHistorical
+// call.
 func cliCalls(t *testing.T, m cliManifest, net *fork.Network, data []byte) []call {
 	t.Helper()
 	var d cliRPDoc
@@ -264,7 +397,15 @@ func cliCalls(t *testing.T, m cliManifest, net *fork.Network, data []byte) []cal
 		if err != nil {
 			t.Fatal(err)
 		}
-		calls = append(calls, call{kind: kindRPWithdrawal, timestamp: ts, gindex: g.Big().Bytes(),
+		recent, err := beaconstate.WithdrawalIsRecent(m.Anchor.Slot, p.WithdrawalSlot, 8192)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := kindRPWithdrawal
+		if !recent {
+			kind = kindRPHistorical
+		}
+		calls = append(calls, call{kind: kind, timestamp: ts, gindex: g.Big().Bytes(),
 			value: p.Withdrawal.encode(t), wslot: p.WithdrawalSlot, wnum: p.WithdrawalNum, branch: cliHashes(t, p.Witnesses)})
 	}
 	for _, p := range d.BalanceProofs {
@@ -275,122 +416,228 @@ func cliCalls(t *testing.T, m cliManifest, net *fork.Network, data []byte) []cal
 	return calls
 }
 
-// TestCLIFixturesInEVM builds the CLI, writes a fixture set of every kind
-// from local files, verifies each file with `beaconproof verify`, and runs
-// each Rocket Pool-shaped one through the verifier in the EVM: the valid
-// call succeeds, and with a witness, value or anchor byte changed it
-// reverts.
+// kindCLIPendingDeposit is a pending deposit proved through verifyLeaf:
+// call.pack sends kindWithdrawalCreds there, with the value as the leaf.
+const kindCLIPendingDeposit = kindWithdrawalCreds
+
+// cliJSONDoc is the part of a json document (a pending-deposit file) the
+// test reads; numbers are decimal strings.
+type cliJSONDoc struct {
+	Format string `json:"format"`
+	Fork   string `json:"fork"`
+	Anchor struct {
+		Kind      string `json:"kind"`
+		Root      string `json:"root"`
+		Slot      string `json:"slot"`
+		Timestamp string `json:"timestamp"`
+	} `json:"anchor"`
+	Proofs []struct {
+		Kind   string            `json:"kind"`
+		Path   string            `json:"path"`
+		Gindex string            `json:"gindex"`
+		Leaf   string            `json:"leaf"`
+		Branch []string          `json:"branch"`
+		Value  cliPendingDeposit `json:"value"`
+	} `json:"proofs"`
+}
+
+// cliPendingDeposit is a PendingDeposit as a json document's value.
+type cliPendingDeposit struct {
+	Index                 string `json:"index"`
+	Pubkey                string `json:"pubkey"`
+	WithdrawalCredentials string `json:"withdrawal_credentials"`
+	Amount                string `json:"amount"`
+	Signature             string `json:"signature"`
+	Slot                  string `json:"slot"`
+}
+
+func cliUint(t *testing.T, s string) uint64 {
+	t.Helper()
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		t.Fatalf("bad number %q: %v", s, err)
+	}
+	return v
+}
+
+// pendingDepositRoot is the hash tree root of a PendingDeposit with the
+// value's fields, amount replaced by amount.
+func pendingDepositRoot(t *testing.T, m cliManifest, v cliPendingDeposit, amount uint64) [32]byte {
+	t.Helper()
+	f, err := fork.Lookup(m.Fork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.Schemas(m.Preset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := append(cliHex(t, v.Pubkey, 48), cliHex(t, v.WithdrawalCredentials, 32)...)
+	b = binary.LittleEndian.AppendUint64(b, amount)
+	b = append(b, cliHex(t, v.Signature, 96)...)
+	b = binary.LittleEndian.AppendUint64(b, cliUint(t, v.Slot))
+	r, err := ssz.HashTreeRoot(s.PendingDeposit, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// cliPendingDepositCalls turns a pending-deposit json document into
+// verifyLeaf calls whose leaf is the root of the decoded value (checked
+// against the file's leaf), with the gindex derived from the fork
+// (checked against the file's), and for each the call with the deposit's
+// amount changed, which must revert.
+func cliPendingDepositCalls(t *testing.T, m cliManifest, data []byte) (calls, changed []call) {
+	t.Helper()
+	var d cliJSONDoc
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Format != "json" || d.Fork != m.Fork || d.Anchor.Kind != string(beaconstate.AnchorBlock) || d.Anchor.Root != m.Anchor.Root ||
+		cliUint(t, d.Anchor.Slot) != m.Anchor.Slot || cliUint(t, d.Anchor.Timestamp) != m.Anchor.Timestamp {
+		t.Fatalf("format %q fork %s anchor %+v, manifest anchor %+v", d.Format, d.Fork, d.Anchor, m.Anchor)
+	}
+	for _, p := range d.Proofs {
+		i := cliUint(t, p.Value.Index)
+		path := fmt.Sprintf("pending_deposits[%d]", i)
+		if p.Kind != "pending_deposit" || p.Path != path {
+			t.Fatalf("proof %s of %s", p.Kind, p.Path)
+		}
+		g, err := beaconstate.AnchoredGindex(m.Fork, m.Preset, beaconstate.AnchorBlock, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Gindex != g.Big().String() {
+			t.Fatalf("%s: gindex %s in the file, %s from the fork", path, p.Gindex, g.Big())
+		}
+		leaf := pendingDepositRoot(t, m, p.Value, cliUint(t, p.Value.Amount))
+		if proof.FormatHash(leaf) != p.Leaf {
+			t.Fatalf("%s: leaf %s, the value's root %s", path, p.Leaf, proof.FormatHash(leaf))
+		}
+		c := call{kind: kindCLIPendingDeposit, timestamp: m.Anchor.Timestamp, gindex: g.Big().Bytes(),
+			value: leaf[:], leaf: leaf, index: i, branch: cliHashes(t, p.Branch)}
+		calls = append(calls, c)
+		other := pendingDepositRoot(t, m, p.Value, cliUint(t, p.Value.Amount)+1)
+		bad := c.clone()
+		bad.value, bad.leaf = other[:], other
+		changed = append(changed, bad)
+	}
+	return calls, changed
+}
+
+// TestCLIFixturesInEVM builds the CLI, writes the fixture sets from local
+// files, verifies each file with `beaconproof verify`, and runs each
+// through the verifier in the EVM: the valid call succeeds, and with a
+// witness, value or anchor byte changed it reverts.
 func TestCLIFixturesInEVM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the CLI")
 	}
 	dir := t.TempDir()
 	bin := buildCLI(t, dir)
-	statePath, blockPath := cliFixtureInputs(t, dir)
+	in := writeCLIInputs(t, dir)
 	net := mustNetwork(t, "mainnet")
-	ts := net.SlotTime(cliFixtureSlot + 33) // the slot after the anchor's
-	out := filepath.Join(dir, "fx")
-	cmd := exec.Command(bin, "fixtures", "--state", statePath, "--block", blockPath,
-		"--withdrawal-num", "0", "--withdrawal-num", "1", "--index", "7", "--index", "13", "--pending-deposit", "1",
-		"--out", out, "--allow-expired", "--timestamp", strconv.FormatUint(ts, 10))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("fixtures: %v\n%s", err, b)
-	}
-	mdata, err := os.ReadFile(filepath.Join(out, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m cliManifest
-	if err := json.Unmarshal(mdata, &m); err != nil {
-		t.Fatal(err)
-	}
-	if m.Anchor.Timestamp != ts || m.Anchor.Slot != cliFixtureSlot+32 || m.Fork != fork.Fulu || m.Network != "mainnet" {
-		t.Fatalf("manifest anchor %+v fork %s network %s", m.Anchor, m.Fork, m.Network)
-	}
-	root, err := proof.ParseHash(m.Anchor.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantFiles := []string{"slot.json", "validator-7.json", "exit-7.json", "balance-7.json", "validator-13.json", "exit-13.json",
-		"balance-13.json", "withdrawal-0.json", "withdrawal-1.json", "pending-deposit-1.json"}
-	var got []string
-	for _, f := range m.Files {
-		got = append(got, f.File)
-	}
-	sort.Strings(got)
-	sort.Strings(wantFiles)
-	if strings.Join(got, " ") != strings.Join(wantFiles, " ") {
-		t.Fatalf("files %v, want %v", got, wantFiles)
-	}
-
-	e := newEVM(t)
-	e.store(m.Anchor.Timestamp, root)
-	now := m.Anchor.Timestamp + 12
-	onChain := map[string]int{} // kind -> calls run in the EVM
-	for _, f := range m.Files {
-		t.Run(f.File, func(t *testing.T) {
-			path := filepath.Join(out, f.File)
-			// (1) verify offline, and refuse the file with a witness changed.
-			if b, err := exec.Command(bin, "verify", path).CombinedOutput(); err != nil || string(b) != "ok\n" {
-				t.Fatalf("verify: %v: %s", err, b)
-			}
-			data, err := os.ReadFile(path)
+	for _, set := range cliFixtureSets(in) {
+		t.Run(set.name, func(t *testing.T) {
+			out := filepath.Join(dir, set.name)
+			m := writeCLIFixtures(t, bin, set, out)
+			root, err := proof.ParseHash(m.Anchor.Root)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cliTamperedFails(t, bin, path, data)
-			if f.Format != "rocketpool" {
-				// pending-deposit: no Rocket Pool struct, no entry point.
-				if f.Kind != "pending-deposit" {
-					t.Fatalf("kind %s written as %s", f.Kind, f.Format)
-				}
-				return
+			e := newEVM(t)
+			e.store(m.Anchor.Timestamp, root)
+			now := m.Anchor.Timestamp + 12
+			onChain := map[string]int{} // kind (entry point) -> calls run in the EVM
+			for _, f := range m.Files {
+				t.Run(f.File, func(t *testing.T) {
+					path := filepath.Join(out, f.File)
+					// (1) verify offline, and refuse the file with a witness changed.
+					if b, err := exec.Command(bin, "verify", path).CombinedOutput(); err != nil || string(b) != "ok\n" {
+						t.Fatalf("verify: %v: %s", err, b)
+					}
+					data, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					cliTamperedFails(t, bin, path, data)
+					// (2) on chain.
+					var calls, changed []call
+					switch {
+					case f.Format == "rocketpool":
+						calls = cliCalls(t, m, net, data)
+					case f.Kind == "pending-deposit" && f.Format == "json":
+						calls, changed = cliPendingDepositCalls(t, m, data)
+					default:
+						t.Fatalf("kind %s written as %s", f.Kind, f.Format)
+					}
+					if len(calls) == 0 {
+						t.Fatal("no proofs in the file")
+					}
+					for _, c := range calls {
+						input, err := c.pack(e.abi)
+						if err != nil {
+							t.Fatal(err)
+						}
+						ret, _, err := e.call(input, now)
+						if err != nil {
+							t.Fatalf("%s: valid proof: %v: %s", c.kind, err, e.describeRevert(ret))
+						}
+						if len(ret) != 32 || ret[31] != 1 {
+							t.Fatalf("%s: valid proof returned 0x%x", c.kind, ret)
+						}
+						label := f.Kind
+						if c.kind == kindRPHistorical {
+							if bits := new(big.Int).SetBytes(c.gindex).BitLen(); bits <= 64 {
+								t.Errorf("historical withdrawal gindex of %d bits", bits)
+							}
+							label = "historical " + label
+						}
+						onChain[label+" ("+kindEntry[c.kind]+")"]++
+						// (3) changed bytes revert: a byte of the first and last
+						// witness, of the value (and, for a balance, of the chunk),
+						// and a spread of the other one-byte changes.
+						ms := cliMutations(c)
+						ambiguous := 0
+						for _, mu := range ms {
+							mc := c.clone()
+							mu.f(&mc)
+							expectOutcome(t, e, mu, mc, now, root, &ambiguous)
+						}
+					}
+					// A pending deposit with another amount is not proved.
+					for _, c := range changed {
+						input, err := c.pack(e.abi)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if ret, _, err := e.call(input, now); !errors.Is(err, vm.ErrExecutionReverted) {
+							t.Fatalf("pending deposit with another amount: accepted (%v, 0x%x)", err, ret)
+						}
+					}
+				})
 			}
-			// (2) on chain.
-			calls := cliCalls(t, m, net, data)
-			if len(calls) == 0 {
-				t.Fatal("no proofs in the file")
+			var kinds []string
+			for k, n := range onChain {
+				kinds = append(kinds, fmt.Sprintf("%s×%d", k, n))
 			}
-			for _, c := range calls {
-				input, err := c.pack(e.abi)
-				if err != nil {
-					t.Fatal(err)
+			sort.Strings(kinds)
+			t.Logf("in the EVM: %s", strings.Join(kinds, ", "))
+			want := []string{"slot", "validator", "exit", "balance", "withdrawal", "pending-deposit"}
+			if set.historical {
+				want[4] = "historical withdrawal"
+			}
+			for _, k := range want {
+				found := false
+				for name := range onChain {
+					found = found || strings.HasPrefix(name, k+" ")
 				}
-				ret, _, err := e.call(input, now)
-				if err != nil {
-					t.Fatalf("%s: valid proof: %v: %s", c.kind, err, e.describeRevert(ret))
-				}
-				if len(ret) != 32 || ret[31] != 1 {
-					t.Fatalf("%s: valid proof returned 0x%x", c.kind, ret)
-				}
-				onChain[f.Kind+" ("+kindEntry[c.kind]+")"]++
-				// (3) changed bytes revert: a byte of the first and last
-				// witness, of the value (and, for a balance, of the chunk),
-				// and a spread of the other one-byte changes.
-				ms := cliMutations(c)
-				ambiguous := 0
-				for _, mu := range ms {
-					mc := c.clone()
-					mu.f(&mc)
-					expectOutcome(t, e, mu, mc, now, root, &ambiguous)
+				if !found && !t.Failed() {
+					t.Errorf("no %s proof ran in the EVM", k)
 				}
 			}
 		})
-	}
-	var kinds []string
-	for k, n := range onChain {
-		kinds = append(kinds, fmt.Sprintf("%s×%d", k, n))
-	}
-	sort.Strings(kinds)
-	t.Logf("in the EVM: %s; pending-deposit verified offline only", strings.Join(kinds, ", "))
-	for _, k := range []string{"slot", "validator", "exit", "balance", "withdrawal"} {
-		found := false
-		for name := range onChain {
-			found = found || strings.HasPrefix(name, k+" ")
-		}
-		if !found && !t.Failed() {
-			t.Errorf("no %s proof ran in the EVM", k)
-		}
 	}
 }
 
