@@ -12,6 +12,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/proof"
 )
 
 // Proving from a beacon node: `beaconproof prove KIND --beacon-url URL
@@ -36,11 +37,13 @@ default finalized), and the anchor's EIP-4788 timestamp comes from the
 node. withdrawal then takes --validator N [--withdrawal-slot S]: without
 --withdrawal-slot the paying block is searched from the validator's
 withdrawable epoch (or --search-from); a historical withdrawal's era
-block_roots come from the state at the era's last slot.
+block_roots come from the state at the next era's first slot.
+block-field takes --block ID, a block id, and needs no state.
 
 Example:
   beaconproof prove validator --beacon-url http://localhost:5052 --state finalized --index 123 --format rocketpool
-  beaconproof prove withdrawal --beacon-url http://localhost:5052 --validator 123 --format rocketpool`
+  beaconproof prove withdrawal --beacon-url http://localhost:5052 --validator 123 --format rocketpool
+  beaconproof prove block-field --beacon-url http://localhost:5052 --block head --field block_hash`
 
 // nodeFlags are the flags of proving from a node.
 type nodeFlags struct {
@@ -102,49 +105,75 @@ func newClient(url, network string) (*beaconapi.Client, error) {
 	return beaconapi.New(url, opts...)
 }
 
-// nodeState connects to the node of f and fetches the state --state names
-// (default finalized). It sets s.node and s.net and f.network.
-func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstate.Object, error) {
+// connect connects to the node of f and reads its network. It sets s.node
+// and s.net, and f.network when empty.
+func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
 	c, err := newClient(f.node.url, f.network)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	net, err := c.Network(ctx)
 	if err != nil {
+		return err
+	}
+	s.node, s.net = c, net
+	if f.network == "" {
+		f.network = net.Name
+	}
+	return nil
+}
+
+// nodeState connects to the node of f and fetches the state --state names
+// (default finalized). It sets s.node and s.net and f.network.
+func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstate.Object, error) {
+	if err := s.connect(ctx, f); err != nil {
 		return nil, err
 	}
 	id := f.state
 	if id == "" {
 		id = defaultStateID
 	}
-	obj, err := c.State(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	s.node, s.net = c, net
-	if f.network == "" {
-		f.network = net.Name
-	}
-	return obj, nil
+	return s.node.State(ctx, id)
 }
 
-// nodeTimestamp returns the EIP-4788 timestamp of the anchor at slot from
-// the node: the time of its child block. A block without a child yet has
-// none (0).
-func (s *proveSession) nodeTimestamp(ctx context.Context, slot uint64) (uint64, error) {
-	a, err := eip4788.AnchorOf(ctx, s.net, s.node, slot)
+// nodeBlock fetches the block with the id (head, finalized, justified, a
+// slot or a block root) from the node and returns its BeaconBlock; close
+// releases it.
+func (s *proveSession) nodeBlock(ctx context.Context, id string) (block *beaconstate.Object, close func(), err error) {
+	signed, err := s.node.Block(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if block, err = beaconapi.BlockMessage(signed); err != nil {
+		signed.Close()
+		return nil, nil, err
+	}
+	return block, func() { block.Close(); signed.Close() }, nil
+}
+
+// nodeTimestamp returns the EIP-4788 timestamp of the anchor from the
+// node: the time of its block's child. A block without a child yet has
+// none (0). For a block anchor, the node's block at the anchor's slot must
+// be the anchor's block.
+func (s *proveSession) nodeTimestamp(ctx context.Context, anchor beaconstate.Anchor) (uint64, error) {
+	a, err := eip4788.AnchorOf(ctx, s.net, s.node, anchor.Slot)
 	if errors.Is(err, eip4788.ErrNoChild) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, err
 	}
+	if anchor.Kind == beaconstate.AnchorBlock && a.Root != [32]byte(anchor.Root) {
+		return 0, fmt.Errorf("the node's block at slot %d is %s, the proofs' anchor is %s (the node changed its chain meanwhile?): %w",
+			anchor.Slot, proof.FormatHash(a.Root), proof.FormatHash(anchor.Root), eip4788.ErrRootMismatch)
+	}
 	return a.Timestamp, nil
 }
 
 // nodeWithdrawals proves the withdrawal of --validator: the block at
 // --withdrawal-slot, or the one FindWithdrawal finds, and for a historical
-// one the era's block_roots from the state at the era's last slot.
+// one the era's block_roots from the state at the next era's first slot
+// (eraBlockRoots).
 func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]beaconstate.Claim, error) {
 	if !f.node.hasValidator {
 		return nil, errors.New("withdrawal from a beacon node: --validator is required")

@@ -611,6 +611,85 @@ func TestFixturesFromFiles(t *testing.T) {
 	}
 }
 
+// blockHeader returns the header of a BeaconBlock.
+func blockHeader(t *testing.T, block []byte) header {
+	t.Helper()
+	s := fuluSchemas(t)
+	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconBlock", block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _, err := obj.Field("body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodyRoot, err := ssz.HashTreeRoot(s.BeaconBlockBody, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := header{slot: binary.LittleEndian.Uint64(block), proposer: binary.LittleEndian.Uint64(block[8:]), bodyRoot: bodyRoot}
+	copy(h.parent[:], block[16:48])
+	copy(h.stateRoot[:], block[48:80])
+	return h
+}
+
+// TestProveBlockFieldFromNode proves fields of a block the node serves by
+// id: the anchor is the block, its timestamp its child's time.
+func TestProveBlockFieldFromNode(t *testing.T) {
+	f := writeFixtures(t)
+	n := newChainNode(t, f, mustRead(t, f.later), 0)
+	block := mustRead(t, f.block)
+	h := blockHeader(t, block)
+	root := h.root(t)
+	n.addHeader(h, false)
+	n.addHeader(header{slot: fixtureSlot + 1, proposer: 4, parent: root, stateRoot: [32]byte{5}, bodyRoot: [32]byte{6}}, false)
+	n.blocks["finalized"] = signedBlock(block)
+	n.blocks["0x"+hex.EncodeToString(root[:])] = signedBlock(block)
+	ts := strconv.FormatUint(mainnet(t).SlotTime(fixtureSlot+1), 10)
+	for _, id := range []string{strconv.FormatUint(fixtureSlot, 10), "finalized", "0x" + hex.EncodeToString(root[:])} {
+		t.Run(id, func(t *testing.T) {
+			d := parseDoc(t, proveAndVerify(t, "block-field", "--beacon-url", n.srv.URL, "--block", id, "--field", "timestamp", "--field", "block_hash"))
+			if got := kindList(d); got != "block_field,block_field" {
+				t.Fatalf("kinds %s", got)
+			}
+			if d.Anchor.Root != "0x"+hex.EncodeToString(root[:]) || d.Anchor.Slot != strconv.FormatUint(fixtureSlot, 10) ||
+				d.Anchor.Timestamp == nil || *d.Anchor.Timestamp != ts {
+				t.Fatalf("anchor %+v (timestamp %v), want root %x slot %d timestamp %s", d.Anchor, d.Anchor.Timestamp, root, fixtureSlot, ts)
+			}
+		})
+	}
+	// The URL from the environment; a block file still wins over it.
+	t.Setenv(envBeaconURL, n.srv.URL)
+	proveAndVerify(t, "block-field", "--block", "finalized", "--field", "slot")
+	d := parseDoc(t, proveAndVerify(t, "block-field", "--block", f.block, "--field", "slot"))
+	if d.Anchor.Timestamp != nil {
+		t.Fatalf("a block file got the timestamp %s from the node", *d.Anchor.Timestamp)
+	}
+
+	for _, c := range []struct {
+		name, id, want string
+		setup          func()
+	}{
+		{name: "missed slot", id: strconv.FormatUint(fixtureSlot-1, 10), want: "no block at slot"},
+		{name: "unknown root", id: "0x" + strings.Repeat("ee", 32), want: "no block with this root"},
+		{name: "bad id", id: "latest", want: `invalid id "latest"`},
+		{
+			// The node's canonical block at the slot is another one.
+			name: "reorg", id: "finalized", want: "mismatch",
+			setup: func() { other := h; other.proposer++; n.addHeader(other, false) },
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.setup != nil {
+				c.setup()
+			}
+			r := runCLI(t, nil, "prove", "block-field", "--beacon-url", n.srv.URL, "--block", c.id, "--field", "slot")
+			r.failsWithOneLine(t, c.want)
+			t.Log(strings.TrimSpace(r.stderr))
+		})
+	}
+}
+
 // TestNodeFailures: every failure is one line and exit 1.
 func TestNodeFailures(t *testing.T) {
 	f := writeFixtures(t)
@@ -652,7 +731,8 @@ func TestNodeFailures(t *testing.T) {
 
 // TestNodeHelp: every new command's help shows an example.
 func TestNodeHelp(t *testing.T) {
-	for _, args := range [][]string{{"fixtures", "--help"}, {"verify", "--help"}, {"prove", "--help"}, {"prove", "withdrawal", "--help"}} {
+	for _, args := range [][]string{{"fixtures", "--help"}, {"verify", "--help"}, {"prove", "--help"}, {"prove", "withdrawal", "--help"},
+		{"prove", "block-field", "--help"}} {
 		r := runCLI(t, nil, args...).ok(t)
 		if !strings.Contains(r.stdout, "Example:") || !strings.Contains(r.stdout, "beacon-url") {
 			t.Fatalf("%v: %q", args, r.stdout)

@@ -178,7 +178,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	// The anchor's timestamp and the window.
 	var now uint64
 	if fromNode {
-		if ts, err = s.nodeTimestamp(ctx, anchor.Slot); err != nil {
+		if ts, err = s.nodeTimestamp(ctx, anchor); err != nil {
 			return e.fail(err)
 		}
 		if ts == 0 {

@@ -239,10 +239,14 @@ Example:
 		help: `Proves fields of a block against its root (the root EIP-4788 stores):
 ` + blockFieldNames() + `. With --block the block is
 read; without it, FILE is the block's post-state and the field is proved
-from latest_block_header or latest_execution_payload_header.
+from latest_block_header or latest_execution_payload_header. With
+--beacon-url, --block is a block id (head, finalized, justified, a slot or
+a block root; a file of that name still wins) fetched from the node, and
+the anchor's EIP-4788 timestamp comes from the node.
 
 Example:
-  beaconproof prove block-field --block block.ssz --field timestamp`,
+  beaconproof prove block-field --block block.ssz --field timestamp
+  beaconproof prove block-field --beacon-url http://localhost:5052 --block finalized --field block_hash --field timestamp`,
 		noState: true,
 		check: func(f *kindFlags) string {
 			if len(f.fields) == 0 {
@@ -358,8 +362,13 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	case "field":
 		fs.Var(&f.paths, "path", "path in the state, as in the specs; repeat for more")
 	}
-	if k.name == "withdrawal" || k.name == "block-field" {
+	switch k.name {
+	case "withdrawal":
 		fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file")
+	case "block-field":
+		fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file, or with --beacon-url a block id (head, finalized, justified, a slot or a block root)")
+	}
+	if k.name == "withdrawal" || k.name == "block-field" {
 		fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected from its slot and --network when omitted)")
 	}
 	if k.name == "withdrawal" {
@@ -454,6 +463,8 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		file = pos[0]
 	}
 	fromNode := f.node.url != "" && len(pos) == 0 && !(k.noState && f.block != "") && !isFile(f.state)
+	// block-field --beacon-url URL --block ID: the block from the node.
+	blockFromNode := k.noState && f.block != "" && f.node.url != "" && !isFile(f.block)
 	switch n := len(pos) + min(len(f.state), 1); {
 	case fromNode:
 	case k.noState && f.block != "" && n > 0:
@@ -472,6 +483,11 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 	}
 
 	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON}
+	if blockFromNode {
+		if err := s.connect(ctx, &f); err != nil {
+			return e.fail(err)
+		}
+	}
 	if fromNode || file != "" {
 		var obj *beaconstate.Object
 		if fromNode {
@@ -513,7 +529,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 			return e.fail(err)
 		}
 	case s.node != nil:
-		if s.in.Timestamp, err = s.nodeTimestamp(ctx, s.in.Anchor.Slot); err != nil {
+		if s.in.Timestamp, err = s.nodeTimestamp(ctx, s.in.Anchor); err != nil {
 			return e.fail(err)
 		}
 	}
@@ -686,11 +702,20 @@ func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		}
 		return out, nil
 	}
-	block, err := loadBlock(ctx, e, f)
-	if err != nil {
-		return nil, err
+	var block *beaconstate.Object
+	var err error
+	if s.node != nil && !isFile(f.block) {
+		var release func()
+		if block, release, err = s.nodeBlock(ctx, f.block); err != nil {
+			return nil, err
+		}
+		defer release()
+	} else {
+		if block, err = loadBlock(ctx, e, f); err != nil {
+			return nil, err
+		}
+		defer block.Close()
 	}
-	defer block.Close()
 	for _, name := range f.fields {
 		c, err := beaconstate.ProveBlockField(block, name)
 		if err != nil {
