@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/golang/snappy"
@@ -64,7 +63,10 @@ type LoadOptions struct {
 	// named by Network (for a devnet loaded with fork.LoadNetworkConfig).
 	NetworkConfig *fork.Network
 	// MaxSize bounds the input and its decompressed size, in bytes; 0
-	// means DefaultMaxSize. Larger input fails with ErrTooLarge.
+	// means DefaultMaxSize. Larger input fails with ErrTooLarge. Compressed
+	// input also fails with ErrTooLarge when it decompresses to more than
+	// 64 times its own size plus 64 MiB, far more than any beacon-chain
+	// object compresses.
 	MaxSize int64
 	// Compression is the input's compression; the zero value detects it.
 	Compression Compression
@@ -115,7 +117,7 @@ func compressionFromName(name string) (outer, inner Compression) {
 	ext := filepath.Ext(lower)
 	if ext == ".gz" || ext == ".gzip" {
 		outer = CompressionGzip
-		_, inner = compressionFromName(strings.TrimSuffix(lower, ext))
+		inner, _ = compressionFromName(strings.TrimSuffix(lower, ext))
 		return outer, inner
 	}
 	switch ext {
@@ -130,17 +132,20 @@ func compressionFromName(name string) (outer, inner Compression) {
 // Load reads one SSZ object from r, decompressing it as opts.Compression
 // says (by default detected from its magic bytes), and checks it against
 // the schema of opts.Type in opts.Fork and opts.Preset. It reads r to its
-// end, once, into a single buffer, and fails with ErrTooLarge as soon as
-// the input or its decompressed form passes opts.MaxSize. Errors name the
-// fork and the type, as in
+// end into a single buffer (of the input's size when r is a file or an
+// in-memory reader), and fails with ErrTooLarge as soon as the input or
+// its decompressed form passes opts.MaxSize. Gzip and framed snappy are
+// decompressed twice: once to count the bytes, once into a buffer of
+// exactly that size, so that a compression bomb fails before anything of
+// its size is allocated. Errors name the fork and the type, as in
 // "beaconstate: deneb BeaconState: ssz: bad offset: ... at validators[3] ...".
 func Load(ctx context.Context, r io.Reader, opts LoadOptions) (*Object, error) {
 	opts = opts.withDefaults()
-	data, comp, err := readInput(ctx, r, opts.Compression, CompressionAuto, opts.MaxSize, sizeHint(r))
+	data, comp, input, err := readInput(ctx, r, opts.Compression, CompressionAuto, opts.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("beaconstate: %w", err)
 	}
-	return decode(data, comp, opts)
+	return decode(data, comp, input, opts)
 }
 
 // LoadFile is Load for the named file. Beside the magic bytes, it takes
@@ -163,11 +168,11 @@ func LoadFile(ctx context.Context, path string, opts LoadOptions) (*Object, erro
 			return obj, err
 		}
 	}
-	data, comp, err := readInput(ctx, f, outer, inner, opts.MaxSize, sizeHint(f))
+	data, comp, input, err := readInput(ctx, f, outer, inner, opts.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("beaconstate: %s: %w", path, err)
 	}
-	return decode(data, comp, opts)
+	return decode(data, comp, input, opts)
 }
 
 // loadMapped maps f and loads it when it is an uncompressed regular file.
@@ -193,7 +198,7 @@ func loadMapped(ctx context.Context, f *os.File, opts LoadOptions) (obj *Object,
 		_ = unmap()
 		return nil, true, fmt.Errorf("beaconstate: %w", err)
 	}
-	obj, err = decode(b, CompressionAuto, opts)
+	obj, err = decode(b, CompressionAuto, int64(len(b)), opts)
 	if err != nil {
 		_ = unmap()
 		return nil, true, err
@@ -206,37 +211,102 @@ func loadMapped(ctx context.Context, f *os.File, opts LoadOptions) (obj *Object,
 	return obj, true, nil
 }
 
-// sizeHint returns the number of bytes left in r when r is a regular file,
-// or -1.
-func sizeHint(r io.Reader) int64 {
-	f, ok := r.(*os.File)
-	if !ok {
-		return -1
+// ErrEmpty reports input of zero bytes: Load found no object to read.
+var ErrEmpty = errors.New("empty input")
+
+// The limit on what compressed input may decompress to, beside MaxSize:
+// maxCompressionRatio × the compressed size + compressionAllowance. A
+// compression bomb (gzip turns 1 MiB of zeros into about 1 KiB) is refused
+// long before MaxSize, while real objects stay far inside the limit. A
+// large beacon state is mostly its validators, 139 bytes each (with the
+// balance, inactivity score and participation flags) of which 48 are a
+// BLS public key that no compressor shrinks: a state of more than 64 MiB
+// (over 450,000 validators) cannot compress better than about 3:1. The
+// mainnet genesis state (21,063 validators, 5.4 MB) gzips 3.3:1. Only
+// small states compress better (the oracle's 2.7 MB deneb state with 400
+// validators 10:1, a nearly empty one up to about 1000:1), and the
+// allowance takes any object of up to 64 MiB whatever its ratio.
+const (
+	maxCompressionRatio  = 64
+	compressionAllowance = 64 << 20
+)
+
+// decompressedLimit returns the largest size that compressed bytes of
+// input may decompress to: max, or less when the input is small.
+func decompressedLimit(compressed, max int64) int64 {
+	if compressed > (max-compressionAllowance)/maxCompressionRatio {
+		return max
 	}
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return -1
-	}
-	pos, err := f.Seek(0, io.SeekCurrent)
-	if err != nil || pos > st.Size() {
-		return -1
-	}
-	return st.Size() - pos
+	return min(max, maxCompressionRatio*compressed+compressionAllowance)
 }
 
-// readInput reads r to its end, undoing a gzip or framed-snappy layer as it
-// streams. It returns the bytes and the compression still to undo: the
-// snappy block format (which needs the whole input), CompressionAuto
-// (unknown: raw SSZ, or snappy block as a fallback) or CompressionNone.
-func readInput(ctx context.Context, r io.Reader, outer, inner Compression, max, hint int64) ([]byte, Compression, error) {
-	r = ctxReader{ctx, r}
+// limitMessage names the limit that decompressedLimit(compressed, max)
+// gives, for ErrTooLarge messages.
+func limitMessage(limit, compressed, max int64) string {
+	if limit < max {
+		return fmt.Sprintf("limit %d for %d compressed bytes (%d × the compressed size + %d MiB)",
+			limit, compressed, maxCompressionRatio, compressionAllowance>>20)
+	}
+	return fmt.Sprintf("limit %d", max)
+}
+
+// sizeHint returns the number of bytes left in r when r is a regular file
+// or an in-memory reader (*bytes.Reader, *strings.Reader, *bytes.Buffer),
+// or -1. rewind is set when r can go back to its current position (a
+// regular file, a *bytes.Reader or *strings.Reader): it seeks there.
+func sizeHint(r io.Reader) (size int64, rewind func() error) {
+	switch r := r.(type) {
+	case *bytes.Buffer:
+		return int64(r.Len()), nil
+	case *bytes.Reader, *strings.Reader:
+		rs := r.(io.ReadSeeker)
+		pos, err := rs.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1, nil
+		}
+		return int64(r.(interface{ Len() int }).Len()), func() error {
+			_, err := rs.Seek(pos, io.SeekStart)
+			return err
+		}
+	case *os.File:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return -1, nil
+		}
+		pos, err := r.Seek(0, io.SeekCurrent)
+		if err != nil || pos > st.Size() {
+			return -1, nil
+		}
+		return st.Size() - pos, func() error {
+			_, err := r.Seek(pos, io.SeekStart)
+			return err
+		}
+	}
+	return -1, nil
+}
+
+// readInput reads r to its end, undoing a gzip or framed-snappy layer. It
+// returns the bytes, the compression still to undo (the snappy block
+// format, which needs the whole input; CompressionAuto, unknown: raw SSZ,
+// or snappy block as a fallback; or CompressionNone) and the size of the
+// input as read, which bounds what undoing it may give (decompressedLimit).
+//
+// Raw input is read once into one buffer, of the input's size when that is
+// known. Compressed input is decompressed twice (see decompress), from r
+// again when r can seek back, otherwise from a copy of the compressed
+// bytes (readChunks): the decompressed bytes are never held beyond one buffer of their
+// exact size, which is allocated only once they are known to be within
+// the limit.
+func readInput(ctx context.Context, r io.Reader, outer, inner Compression, max int64) ([]byte, Compression, int64, error) {
+	size, rewind := sizeHint(r)
+	cr := ctxReader{ctx, r}
 	var head [10]byte
-	n, err := io.ReadFull(r, head[:])
+	n, err := io.ReadFull(cr, head[:])
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if n == 0 {
-		return nil, 0, errors.New("empty input")
+		return nil, 0, 0, ErrEmpty
 	}
 	if got := sniff(head[:n]); got != CompressionAuto && outer != CompressionNone {
 		if outer != got {
@@ -244,57 +314,218 @@ func readInput(ctx context.Context, r io.Reader, outer, inner Compression, max, 
 		}
 		outer = got
 	}
-	rest := io.MultiReader(bytes.NewReader(head[:n]), r)
-	var data []byte
-	switch outer {
-	case CompressionGzip:
-		zr, err := gzip.NewReader(rest)
+	rest := io.MultiReader(bytes.NewReader(head[:n]), cr)
+	if outer != CompressionGzip && outer != CompressionSnappyFramed {
+		data, err := readLimited(rest, size, max, "input")
 		if err != nil {
-			return nil, 0, fmt.Errorf("gzip: %w", err)
+			return nil, 0, 0, err
 		}
-		if data, err = readLimited(zr, -1, max, "decompressed (gzip)"); err != nil {
-			return nil, 0, fmt.Errorf("gzip: %w", err)
+		return data, outer, int64(len(data)), nil
+	}
+
+	// The compressed input, from its start, for each pass.
+	var open func() (io.Reader, error)
+	if size >= 0 && rewind != nil {
+		if size > max {
+			return nil, 0, 0, fmt.Errorf("%w: input of %d bytes, limit %d", ErrTooLarge, size, max)
 		}
-		// A gzip may hold framed snappy, or (by its name) block snappy.
-		if sniff(data) == CompressionSnappyFramed {
-			if data, err = readLimited(snappy.NewReader(bytes.NewReader(data)), -1, max, "decompressed (snappy)"); err != nil {
-				return nil, 0, fmt.Errorf("framed snappy in gzip: %w", err)
+		open = func() (io.Reader, error) { return cr, rewind() }
+	} else {
+		chunks, n, err := readChunks(rest, size, max, "input")
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		size = n
+		open = func() (io.Reader, error) {
+			rs := make([]io.Reader, len(chunks))
+			for i, c := range chunks {
+				rs[i] = bytes.NewReader(c)
 			}
-			return data, CompressionNone, nil
+			return ctxReader{ctx, io.MultiReader(rs...)}, nil
 		}
-		return data, inner, nil
-	case CompressionSnappyFramed:
-		if data, err = readLimited(snappy.NewReader(rest), -1, max, "decompressed (snappy)"); err != nil {
-			return nil, 0, fmt.Errorf("framed snappy: %w", err)
+	}
+	limit := decompressedLimit(size, max)
+	lim := func(what string) sizeLimit { return sizeLimit{what, limit, limitMessage(limit, size, max)} }
+	if outer == CompressionSnappyFramed {
+		data, err := decompress(open, newSnappyLayer(), lim("decompressed (snappy)"))
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("framed snappy: %w", err)
 		}
-		return data, CompressionNone, nil
+		return data, CompressionNone, size, nil
 	}
-	if data, err = readLimited(rest, hint, max, "input"); err != nil {
-		return nil, 0, err
+	data, err := decompress(open, newGzipLayer(), lim("decompressed (gzip)"))
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("gzip: %w", err)
 	}
-	return data, outer, nil
+	// A gzip may hold framed snappy, or (by its name) block snappy.
+	if sniff(data) == CompressionSnappyFramed {
+		open := func() (io.Reader, error) { return ctxReader{ctx, bytes.NewReader(data)}, nil }
+		if data, err = decompress(open, newSnappyLayer(), lim("decompressed (snappy)")); err != nil {
+			return nil, 0, 0, fmt.Errorf("framed snappy in gzip: %w", err)
+		}
+		return data, CompressionNone, size, nil
+	}
+	return data, inner, size, nil
 }
 
-// readLimited reads r to its end into one buffer sized from hint (the
-// expected size, or -1), failing with ErrTooLarge past max bytes.
-func readLimited(r io.Reader, hint, max int64, what string) ([]byte, error) {
-	if hint > max {
-		return nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, hint, max)
+// sizeLimit bounds a decompressed size, for decompress.
+type sizeLimit struct {
+	what  string // "decompressed (gzip)"
+	limit int64
+	msg   string // "limit N", naming where the limit comes from
+}
+
+func (l sizeLimit) exceeded() error {
+	return fmt.Errorf("%w: %s of more than %d bytes, %s", ErrTooLarge, l.what, l.limit, l.msg)
+}
+
+// layer is a decompressor that can be reused on a new input.
+type layer interface {
+	// reader returns a reader of r's decompressed bytes, reusing the
+	// decompressor's buffers from one call to the next.
+	reader(r io.Reader) (io.Reader, error)
+}
+
+type gzipLayer struct{ zr *gzip.Reader }
+
+func newGzipLayer() *gzipLayer { return &gzipLayer{} }
+
+func (g *gzipLayer) reader(r io.Reader) (io.Reader, error) {
+	if g.zr == nil {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		g.zr = zr
+		return zr, nil
 	}
-	size := int64(512)
-	if hint >= 0 {
-		size = hint + 1 // one more byte to see EOF without growing
+	if err := g.zr.Reset(r); err != nil {
+		return nil, err
 	}
-	buf := make([]byte, 0, size)
+	return g.zr, nil
+}
+
+type snappyLayer struct{ sr *snappy.Reader }
+
+func newSnappyLayer() *snappyLayer { return &snappyLayer{} }
+
+func (s *snappyLayer) reader(r io.Reader) (io.Reader, error) {
+	if s.sr == nil {
+		s.sr = snappy.NewReader(r)
+	} else {
+		s.sr.Reset(r)
+	}
+	return s.sr, nil
+}
+
+// decompress undoes one layer of compression in two passes over the
+// compressed input, which open returns from its start. The first pass
+// counts the decompressed bytes without keeping them and fails with
+// ErrTooLarge as soon as they pass the limit; it also checks the stream (headers, checksums). The second
+// decodes into one buffer of exactly the counted size. So a bomb costs no
+// more memory than its compressed bytes, and a real object exactly its
+// size, at the price of decompressing twice.
+func decompress(open func() (io.Reader, error), l layer, lim sizeLimit) ([]byte, error) {
+	src, err := open()
+	if err != nil {
+		return nil, err
+	}
+	zr, err := l.reader(src)
+	if err != nil {
+		return nil, err
+	}
+	// io.Discard reads through a pooled buffer: the pass allocates nothing.
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, lim.limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > lim.limit {
+		return nil, lim.exceeded()
+	}
+
+	if src, err = open(); err != nil {
+		return nil, err
+	}
+	if zr, err = l.reader(src); err != nil {
+		return nil, err
+	}
+	out := make([]byte, n)
+	if _, err := io.ReadFull(zr, out); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("%w: the input changed while read: %s of fewer than the %d bytes counted before", io.ErrUnexpectedEOF, lim.what, n)
+		}
+		return nil, err
+	}
+	if err := expectEOF(zr); err != nil {
+		if err == errNotEOF {
+			return nil, fmt.Errorf("%w: the input changed while read: %s of more than the %d bytes counted before", ErrTooLarge, lim.what, n)
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// errNotEOF is expectEOF's report of a byte where the end was expected.
+var errNotEOF = errors.New("more bytes")
+
+// expectEOF reads from r into a one-byte probe until r ends (nil), gives
+// a byte (errNotEOF) or fails.
+func expectEOF(r io.Reader) error {
+	var probe [1]byte
+	for {
+		n, err := r.Read(probe[:])
+		if n > 0 {
+			return errNotEOF
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// readLimited reads r to its end into one buffer, failing with ErrTooLarge
+// past limit bytes. size is the expected size, or -1: the buffer is
+// allocated at that size, and otherwise starts small and doubles (not past
+// limit). Whenever the buffer is full, a one-byte probe looks for the end
+// before the buffer grows, so that input of exactly the expected size, or
+// of exactly limit bytes, is read without a larger buffer.
+func readLimited(r io.Reader, size, limit int64, what string) ([]byte, error) {
+	if size > limit {
+		return nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, size, limit)
+	}
+	c := min(int64(512), limit)
+	if size >= 0 {
+		c = size
+	}
+	buf := make([]byte, 0, c)
+	var probe [1]byte
 	for {
 		if len(buf) == cap(buf) {
-			// Double the buffer (not past the limit) to copy little.
-			buf = slices.Grow(buf, int(min(int64(len(buf)), max-int64(len(buf))+1)))
+			n, err := r.Read(probe[:])
+			if n > 0 {
+				if int64(len(buf)) >= limit {
+					return nil, fmt.Errorf("%w: %s of more than %d bytes", ErrTooLarge, what, limit)
+				}
+				// Double the buffer (not past the limit) to copy little.
+				grown := make([]byte, len(buf), min(int64(max(2*len(buf), 512)), limit))
+				copy(grown, buf)
+				buf = append(grown, probe[0])
+			}
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			continue
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > max {
-			return nil, fmt.Errorf("%w: %s of more than %d bytes", ErrTooLarge, what, max)
+		if int64(len(buf)) > limit {
+			return nil, fmt.Errorf("%w: %s of more than %d bytes", ErrTooLarge, what, limit)
 		}
 		if err == io.EOF {
 			return buf, nil
@@ -302,6 +533,44 @@ func readLimited(r io.Reader, hint, max int64, what string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+}
+
+// maxChunk is the largest chunk of readChunks.
+const maxChunk = 64 << 10
+
+// readChunks reads r to its end, failing with ErrTooLarge past limit
+// bytes, and returns its bytes in chunks: one of size bytes when size (the
+// expected size, or -1) is known, otherwise chunks that start at 512 bytes
+// and double up to maxChunk. Unlike one growing buffer, the chunks are
+// never copied: the compressed input of a stream costs its size, plus at
+// most one chunk.
+func readChunks(r io.Reader, size, limit int64, what string) (chunks [][]byte, n int64, err error) {
+	if size > limit {
+		return nil, 0, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, size, limit)
+	}
+	if size >= 0 {
+		b, err := readLimited(r, size, limit, what)
+		return [][]byte{b}, int64(len(b)), err
+	}
+	next := int64(512)
+	for {
+		c := make([]byte, min(next, limit-n+1))
+		m, err := io.ReadFull(r, c)
+		n += int64(m)
+		if n > limit {
+			return nil, 0, fmt.Errorf("%w: %s of more than %d bytes", ErrTooLarge, what, limit)
+		}
+		if m > 0 {
+			chunks = append(chunks, c[:m])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return chunks, n, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		next = min(2*next, maxChunk)
 	}
 }
 
@@ -318,34 +587,41 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// decodeBlock undoes the snappy block format, checking the decoded length
-// that the block states against max before allocating.
-func decodeBlock(data []byte, max int64) ([]byte, error) {
+// decodeBlock undoes the snappy block format. It checks the decoded length
+// that the block states against max and decompressedLimit(input, max),
+// input being the size of Load's input, and then that its elements decode
+// to that length (checkSnappyBlock), before it allocates the output: a
+// corrupt block costs nothing beyond its own bytes.
+func decodeBlock(data []byte, input, max int64) ([]byte, error) {
 	n, err := snappy.DecodedLen(data)
 	if err != nil {
-		return nil, fmt.Errorf("snappy: %w", err)
-	}
-	if int64(n) > max {
-		return nil, fmt.Errorf("%w: decompressed (snappy) size %d bytes, limit %d", ErrTooLarge, n, max)
+		return nil, err // snappy.ErrCorrupt or snappy.ErrTooLarge, saying "snappy: "
 	}
 	// No snappy element expands more than 64/3 times (a 3-byte copy of 64
-	// bytes): a larger stated length is corrupt, and is refused before the
-	// decoder allocates it.
+	// bytes): a larger stated length is corrupt, whatever the elements.
 	if int64(n) > 22*int64(len(data))+64 {
-		return nil, fmt.Errorf("snappy: corrupt input: states %d decoded bytes for %d bytes", n, len(data))
+		return nil, fmt.Errorf("%w: states %d decoded bytes for %d bytes, more than any snappy block expands to", snappy.ErrCorrupt, n, len(data))
+	}
+	if limit := decompressedLimit(input, max); int64(n) > limit {
+		return nil, fmt.Errorf("%w: decompressed (snappy) size %d bytes, %s", ErrTooLarge, n, limitMessage(limit, input, max))
+	}
+	if err := checkSnappyBlock(data); err != nil {
+		return nil, err
 	}
 	out, err := snappy.Decode(nil, data)
 	if err != nil {
-		return nil, fmt.Errorf("snappy: %w", err)
+		return nil, err
 	}
 	return out, nil
 }
 
 // decode turns the read bytes into an Object: undoes the snappy block
-// format when comp says so, finds the fork and validates.
-func decode(data []byte, comp Compression, opts LoadOptions) (*Object, error) {
+// format when comp says so, finds the fork and validates. input is the
+// size of Load's input, which bounds the snappy block's decoded size
+// (decompressedLimit).
+func decode(data []byte, comp Compression, input int64, opts LoadOptions) (*Object, error) {
 	if comp == CompressionSnappy {
-		b, err := decodeBlock(data, opts.MaxSize)
+		b, err := decodeBlock(data, input, opts.MaxSize)
 		if err != nil {
 			return nil, fmt.Errorf("beaconstate: %w", err)
 		}
@@ -357,7 +633,7 @@ func decode(data []byte, comp Compression, opts LoadOptions) (*Object, error) {
 	}
 	// Not valid raw SSZ: it may be the snappy block format, which has no
 	// magic bytes. Keep the raw error unless that works.
-	if b, berr := decodeBlock(data, opts.MaxSize); berr == nil {
+	if b, berr := decodeBlock(data, input, opts.MaxSize); berr == nil {
 		if obj, berr := object(b, opts); berr == nil {
 			return obj, nil
 		}
