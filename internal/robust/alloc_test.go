@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -192,7 +193,6 @@ func craftedCompressed(t testing.TB) []struct {
 	b       []byte
 	maxSize int64
 	framed  bool
-	known   string
 } {
 	garbage := bytes.Repeat([]byte{0xff}, 64<<10)
 	stated22 := uvarint(uint64(22*(64<<10) + 60))
@@ -215,20 +215,44 @@ func craftedCompressed(t testing.TB) []struct {
 		t.Fatal(err)
 	}
 	framedHead := []byte("\xff\x06\x00\x00sNaPpY")
+	// A 64 KiB snappy block whose stated length is what its elements
+	// decode to (one literal byte, then copies of 64 bytes, about 21× the
+	// block), but whose last copy reaches 16 MiB back: every element
+	// but the last is valid.
+	copies := (64<<10 - 4 - 2 - 5) / 3
+	stated21 := uvarint(uint64(1 + 64*copies + 64))
+	stated21 = append(stated21, 0<<2, 0) // a literal of 1 byte
+	for range copies {
+		stated21 = append(stated21, 63<<2|2, 1, 0) // copy 64 bytes from 1 back
+	}
+	stated21 = append(stated21, 63<<2|3, 0, 0, 0, 1) // copy 64 bytes from 16 MiB back
+	// 256 gzip members of 1 MiB of zeros each (Go's gzip reader reads
+	// every member): the ratio limit (64 × the compressed size + 64 MiB)
+	// stops it long before the default MaxSize.
+	var member bytes.Buffer
+	zw, _ = gzip.NewWriterLevel(&member, gzip.BestCompression)
+	if _, err := zw.Write(chunk); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gzipMembers := bytes.Repeat(member.Bytes(), 256)
 	return []struct {
 		name    string
 		b       []byte
 		maxSize int64
 		framed  bool
-		known   string
 	}{
-		{"snappy block stating 2^40 decoded bytes", append(uvarint(1<<40), garbage[:1000]...), 0, false, ""},
-		{"snappy block stating 4 GiB decoded bytes", append(uvarint(1<<32), garbage[:1000]...), 0, false, ""},
-		{"snappy block stating 22× its size, corrupt body", append(stated22, garbage[:64<<10-len(stated22)]...), 0, false, "ROB-1"},
-		{"framed snappy: chunk header claims 16 MiB", append(append(framedHead, 0x00, 0xff, 0xff, 0xff), garbage[:1000]...), 0, true, ""},
-		{"framed snappy: 16 MiB of zeros, MaxSize 4 MiB", framedZeros.Bytes(), 4 << 20, true, "ROB-2"},
-		{"gzip bomb: 64 MiB of zeros, MaxSize 4 MiB", gzipBomb.Bytes(), 4 << 20, false, "ROB-2"},
-		{"gzip: truncated header", []byte{0x1f, 0x8b, 8}, 0, false, ""},
+		{"snappy block stating 2^40 decoded bytes", append(uvarint(1<<40), garbage[:1000]...), 0, false},
+		{"snappy block stating 4 GiB decoded bytes", append(uvarint(1<<32), garbage[:1000]...), 0, false},
+		{"snappy block stating 22× its size, corrupt body", append(stated22, garbage[:64<<10-len(stated22)]...), 0, false},
+		{"snappy block stating 21× its size, last copy reaching back too far", stated21, 0, false},
+		{"framed snappy: chunk header claims 16 MiB", append(append(framedHead, 0x00, 0xff, 0xff, 0xff), garbage[:1000]...), 0, true},
+		{"framed snappy: 16 MiB of zeros, MaxSize 4 MiB", framedZeros.Bytes(), 4 << 20, true},
+		{"gzip bomb: 64 MiB of zeros, MaxSize 4 MiB", gzipBomb.Bytes(), 4 << 20, false},
+		{"gzip bomb: 256 members of 1 MiB of zeros, default MaxSize (1 GiB)", gzipMembers, 0, false},
+		{"gzip: truncated header", []byte{0x1f, 0x8b, 8}, 0, false},
 	}
 }
 
@@ -328,16 +352,26 @@ func TestCraftedInputAllocations(t *testing.T) {
 			input: len(claim), wantErr: true, run: func() error { return c.run(claim) }})
 	}
 	for _, in := range craftedCompressed(t) {
-		c := allocCase{name: in.name, call: "beaconstate.Load", input: len(in.b), wantErr: true, known: in.known,
-			run: func() error {
-				_, err := beaconstate.Load(context.Background(), bytes.NewReader(in.b),
-					beaconstate.LoadOptions{Fork: "deneb", Type: "BeaconState", MaxSize: in.maxSize})
-				return err
-			}}
-		if in.framed {
-			c.extra = snappyFrameBuffers
+		// From a *bytes.Reader, which Load can size and seek, as a file;
+		// and from a stream (standard input), which it must copy.
+		for _, how := range []struct {
+			call string
+			r    func() io.Reader
+		}{
+			{"beaconstate.Load", func() io.Reader { return bytes.NewReader(in.b) }},
+			{"beaconstate.Load (stream)", func() io.Reader { return struct{ io.Reader }{bytes.NewReader(in.b)} }},
+		} {
+			c := allocCase{name: in.name, call: how.call, input: len(in.b), wantErr: true,
+				run: func() error {
+					_, err := beaconstate.Load(context.Background(), how.r(),
+						beaconstate.LoadOptions{Fork: "deneb", Type: "BeaconState", MaxSize: in.maxSize})
+					return err
+				}}
+			if in.framed {
+				c.extra = snappyFrameBuffers
+			}
+			cases = append(cases, c)
 		}
-		cases = append(cases, c)
 	}
 	for _, in := range craftedJSON() {
 		cases = append(cases, allocCase{name: in.name, call: in.call, input: len(in.b), wantErr: true, known: in.known,
