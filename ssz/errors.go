@@ -79,3 +79,43 @@ func joinPath(parent, child string) string {
 }
 
 func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
+
+// trail is the path from the top-level value to the one being read, kept
+// as steps and built into a string (as joinPath and indexPath would) only
+// when an error needs it: the walk of every proof carries one on its stack
+// without allocating.
+type trail struct {
+	steps [16]step
+	n     int // may exceed len(steps): deeper steps are shown as "…"
+}
+
+// step is a field's name, or an element's index when name is "".
+type step struct {
+	name  string
+	index int
+}
+
+func (p *trail) push(name string, index int) {
+	if p.n < len(p.steps) {
+		p.steps[p.n] = step{name, index}
+	}
+	p.n++
+}
+
+func (p *trail) pop() { p.n-- }
+
+// String returns the path in the specs' spelling, "" for the top level.
+func (p *trail) String() string {
+	s := ""
+	for i := 0; i < p.n; i++ {
+		if i == len(p.steps) {
+			return s + ".…"
+		}
+		if st := p.steps[i]; st.name == "" {
+			s = indexPath(s, st.index)
+		} else {
+			s = joinPath(s, st.name)
+		}
+	}
+	return s
+}

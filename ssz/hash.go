@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prysmaticlabs/gohashtree"
 )
@@ -27,11 +28,16 @@ func ZeroHash(d int) [32]byte { return zeroHashes[d] }
 
 // hash2 returns SHA-256(a || b).
 func hash2(a, b [32]byte) [32]byte {
-	var out [1][32]byte
-	in := [2][32]byte{a, b}
-	gohashtree.HashChunks(out[:], in[:])
-	return out[0]
+	// The hasher's slices escape; a pooled triple keeps this allocation-free.
+	p := pairPool.Get().(*[3][32]byte)
+	p[0], p[1] = a, b
+	gohashtree.HashChunks(p[2:3], p[0:2])
+	out := p[2]
+	pairPool.Put(p)
+	return out
 }
+
+var pairPool = sync.Pool{New: func() any { return new([3][32]byte) }}
 
 // hashLevel hashes consecutive pairs of 32-byte nodes of src into dst, which
 // must hold len(src)/2 bytes; len(src) must be a multiple of 64. Large levels
@@ -60,6 +66,65 @@ func hashLevel(dst, src []byte) {
 		}()
 	}
 	wg.Wait()
+}
+
+// hashTwoLevels hashes level d of a tree (src, one 32-byte node after
+// another) two levels up into dst, which must hold ceil(ceil(n/2)/2) nodes
+// for the n nodes of src. Odd counts are padded with the zero hashes of
+// their level. Level d+1 is never stored whole: blocks of src go through a
+// small scratch buffer, on all cores when src is large.
+func hashTwoLevels(dst, src []byte, d int) {
+	n := len(src) / 32
+	const blk = 1 << 12 // nodes of level d per block: a multiple of 4
+	nblocks := (n + blk - 1) / blk
+	work := func(k int, scratch []byte) {
+		lo, hi := k*blk, min((k+1)*blk, n)
+		mid := hashUp(scratch, src[lo*32:hi*32], d)
+		hashUp(dst[lo/4*32:], mid, d+1)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if n < 1<<14 || workers < 2 {
+		scratch := make([]byte, blk/2*32)
+		for k := 0; k < nblocks; k++ {
+			work(k, scratch)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, nblocks); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scratch := make([]byte, blk/2*32)
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= nblocks {
+					return
+				}
+				work(k, scratch)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// hashUp hashes the nodes of src (of level d) in pairs into dst, padding an
+// odd count with the zero hash of level d, and returns the part of dst
+// written.
+func hashUp(dst, src []byte, d int) []byte {
+	m := len(src) / 32
+	even := m &^ 1
+	if even > 0 {
+		hashPairs(dst[:even*16], src[:even*32])
+	}
+	if m%2 == 1 {
+		var pair [64]byte
+		copy(pair[:32], src[even*32:])
+		copy(pair[32:], zeroHashes[d][:])
+		hashPairs(dst[even*16:even*16+32], pair[:])
+	}
+	return dst[:(m+1)/2*32]
 }
 
 func hashPairs(dst, src []byte) {
@@ -214,15 +279,16 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 			return
 		}
 		w := 32 << depth
-		buf := getBuf(n * w)
-		defer putBuf(buf)
+		bs := getBuf(n * w)
+		defer putBuf(bs)
+		buf := bs.b
 		clear(buf)
 		for i := 0; i < n; i++ {
 			copy(buf[i*w:], b[i*size:(i+1)*size])
 		}
-		scratch := getBuf(len(buf) / 2)
-		defer putBuf(scratch)
-		copy(out, merkleizeInPlace(buf, scratch, depth))
+		ss := getBuf(len(buf) / 2)
+		defer putBuf(ss)
+		copy(out, merkleizeInPlace(buf, ss.b, depth))
 		return
 	}
 	if t.Kind == KindProgressiveContainer {
@@ -239,28 +305,41 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 	}
 	depth := ceilLog2(uint64(members))
 	w := 32 << depth
-	buf := getBuf(n * w)
-	defer putBuf(buf)
+	bs := getBuf(n * w)
+	defer putBuf(bs)
+	buf := bs.b
 	clear(buf)
 	if t.Kind == KindVector {
-		col := getBuf(n * members * 32)
-		defer putBuf(col)
+		cs := getBuf(n * members * 32)
+		defer putBuf(cs)
+		col := cs.b
 		fixedRoots(t.Elem, b, n*members, col)
 		for i := 0; i < n; i++ {
 			copy(buf[i*w:], col[i*members*32:(i+1)*members*32])
 		}
 	} else {
-		col := getBuf(n * 32)
-		defer putBuf(col)
-		var gather []byte
+		var cs, gs *scratchBuf
 		off := 0
 		for j, f := range t.Fields {
 			fs := int(f.Type.fixedSize)
-			if cap(gather) < n*fs {
-				putBuf(gather)
-				gather = getBuf(n * fs)
+			if f.Type.IsBasic() || (isPacked(f.Type) && fs <= 32) {
+				// A field of one chunk is its own root: copy it in place
+				// (buf is zeroed, which pads it).
+				for i := 0; i < n; i++ {
+					copy(buf[i*w+j*32:], b[i*size+off:i*size+off+fs])
+				}
+				off += fs
+				continue
 			}
-			g := gather[:n*fs]
+			if cs == nil {
+				cs, gs = getBuf(n*32), getBuf(n*fs)
+				defer putBuf(cs)
+				defer putBuf(gs)
+			}
+			if cap(gs.b) < n*fs {
+				gs.b = make([]byte, n*fs)
+			}
+			g, col := gs.b[:n*fs], cs.b
 			for i := 0; i < n; i++ {
 				copy(g[i*fs:], b[i*size+off:i*size+off+fs])
 			}
@@ -270,32 +349,34 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 			}
 			off += fs
 		}
-		putBuf(gather)
 	}
-	scratch := getBuf(len(buf) / 2)
-	defer putBuf(scratch)
-	copy(out, merkleizeInPlace(buf, scratch, depth))
+	ss := getBuf(len(buf) / 2)
+	defer putBuf(ss)
+	copy(out, merkleizeInPlace(buf, ss.b, depth))
 }
 
 // bufPool recycles the scratch buffers of fixedRoots, which hashes big
-// lists in blocks of thousands of values.
-var bufPool sync.Pool
+// lists in blocks of thousands of values, and a few values at a time for
+// each proof.
+var bufPool = sync.Pool{New: func() any { return new(scratchBuf) }}
 
-// getBuf returns a buffer of n bytes with arbitrary contents.
-func getBuf(n int) []byte {
-	if v, ok := bufPool.Get().(*[]byte); ok && cap(*v) >= n {
-		return (*v)[:n]
+// scratchBuf is a pooled buffer; the pool holds the struct, so that
+// getting and putting one allocates nothing.
+type scratchBuf struct{ b []byte }
+
+// getBuf returns a pooled buffer whose b holds n bytes with arbitrary
+// contents. Give it back with putBuf.
+func getBuf(n int) *scratchBuf {
+	s := bufPool.Get().(*scratchBuf)
+	if cap(s.b) < n {
+		s.b = make([]byte, n)
 	}
-	return make([]byte, n)
+	s.b = s.b[:n]
+	return s
 }
 
-// putBuf returns a buffer to the pool; nil and tiny buffers are dropped.
-func putBuf(b []byte) {
-	if cap(b) < 4096 {
-		return
-	}
-	bufPool.Put(&b)
-}
+// putBuf returns a buffer to the pool.
+func putBuf(s *scratchBuf) { bufPool.Put(s) }
 
 // progressiveContainerRoots is fixedRoots for a fixed-size
 // ProgressiveContainer: field roots at their active positions, merkleized

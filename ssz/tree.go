@@ -184,7 +184,10 @@ func (tr *Tree) rootOf(t *Type, b []byte, off int) ([32]byte, error) {
 		copy(out[:], b)
 		return out, nil
 	}
-	if t.IsFixed() && !tr.cache && t.fixedSize <= 4096 {
+	// A small fixed-size value (a Validator, a Withdrawal, a root) is hashed
+	// straight from its bytes: it is never cached unless it is the whole
+	// value, so a tree of its chunks would be thrown away.
+	if t.IsFixed() && t.fixedSize <= 4096 && (!tr.cache || (off != 0 && (t.fixedSize+31)/32 < cacheMinChunks)) {
 		fixedRoots(t, b, 1, out[:])
 		return out, nil
 	}
@@ -362,7 +365,7 @@ func (tr *Tree) Node(g proof.Gindex) ([32]byte, error) {
 	if !g.IsValid() {
 		return [32]byte{}, fmt.Errorf("ssz: %s: %w", tr.t.Name, proof.ErrInvalidGindex)
 	}
-	return tr.walk(tr.t, tr.b, 0, g, g.Depth(), "", nil)
+	return tr.walk(tr.t, tr.b, 0, g, g.Depth(), new(trail), nil)
 }
 
 // Prove returns the Merkle proof of node g against the value's root. The
@@ -373,7 +376,7 @@ func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
 		return p, fmt.Errorf("ssz: %s: prove generalized index %s: %w", tr.t.Name, g, proof.ErrInvalidGindex)
 	}
 	p.Branch = make([][32]byte, g.Depth())
-	leaf, err := tr.walk(tr.t, tr.b, 0, g, g.Depth(), "", p.Branch)
+	leaf, err := tr.walk(tr.t, tr.b, 0, g, g.Depth(), new(trail), p.Branch)
 	if err != nil {
 		return proof.Proof{}, err
 	}
@@ -393,13 +396,13 @@ func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
 // With a branch (of g.Depth() entries), it also writes the sibling of every
 // node on the way: branch[k] is the sibling of the ancestor with k bits of g
 // below it, as in a bottom-up Merkle branch.
-func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path string, branch [][32]byte) ([32]byte, error) {
+func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path *trail, branch [][32]byte) ([32]byte, error) {
 	var zero [32]byte
 	if pos == 0 {
 		return tr.rootOf(t, b, off)
 	}
 	if t.IsBasic() {
-		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below basic value", g))
+		return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below basic value", g))
 	}
 	// Mixed-in kinds: the left child is the data tree, the right the
 	// length or active_fields chunk.
@@ -408,11 +411,11 @@ func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		pos--
 		c, err := mixInChunk(t, b)
 		if err != nil {
-			return zero, at(t, path, off, err)
+			return zero, at(t, path.String(), off, err)
 		}
 		if g.Bit(pos) == 1 {
 			if pos != 0 {
-				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below the length chunk", g))
+				return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below the length chunk", g))
 			}
 			if branch != nil {
 				m, err := tr.merkleOf(t, b, off)
@@ -444,7 +447,7 @@ func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 			}
 			if j >= len(m.subs) {
 				// An empty progressive tree is a zero leaf with no children.
-				return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", g))
+				return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", g))
 			}
 			pos--
 			if g.Bit(pos) == 0 {
@@ -466,35 +469,36 @@ func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		d := l.depth - pos
 		idx := readBits(g, pos)
 		if branch != nil {
-			if err := l.path(d, idx, branch[:pos]); err != nil {
-				return zero, err
-			}
+			return l.path(d, idx, branch[:pos])
 		}
 		return l.node(d, idx)
 	}
 	idx := readBits(g.Ancestor(pos-l.depth), l.depth)
 	pos -= l.depth
 	if branch != nil {
-		if err := l.path(0, idx, branch[pos:pos+l.depth]); err != nil {
+		if _, err := l.path(0, idx, branch[pos:pos+l.depth]); err != nil {
 			return zero, err
 		}
 	}
 	ci := base + idx
 	if idx >= uint64(l.n) || isPacked(t) {
-		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below chunk %d", g, ci))
+		return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below chunk %d", g, ci))
 	}
 	// Descend into the member at chunk ci.
 	switch t.Kind {
 	case KindVector, KindList, KindProgressiveList:
 		s, err := sequenceOf(t, b)
 		if err != nil {
-			return zero, at(t, path, off, err)
+			return zero, at(t, path.String(), off, err)
 		}
 		lo, hi, err := s.bounds(int(ci))
 		if err != nil {
-			return zero, at(t, path, off, err)
+			return zero, at(t, path.String(), off, err)
 		}
-		return tr.walk(t.Elem, b[lo:hi], off+lo, g, pos, indexPath(path, int(ci)), branch)
+		path.push("", int(ci))
+		v, err := tr.walk(t.Elem, b[lo:hi], off+lo, g, pos, path, branch)
+		path.pop()
+		return v, err
 	default: // containers
 		var spans []span
 		if off == 0 && t == tr.t {
@@ -503,16 +507,19 @@ func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path s
 		if spans == nil {
 			var err error
 			if spans, err = containerSpans(t, b, nil); err != nil {
-				return zero, at(t, path, off, err)
+				return zero, at(t, path.String(), off, err)
 			}
 		}
 		for i, f := range t.Fields {
 			if uint64(f.Position) == ci {
 				sp := spans[i]
-				return tr.walk(f.Type, b[sp.lo:sp.hi], off+sp.lo, g, pos, joinPath(path, f.Name), branch)
+				path.push(f.Name, 0)
+				v, err := tr.walk(f.Type, b[sp.lo:sp.hi], off+sp.lo, g, pos, path, branch)
+				path.pop()
+				return v, err
 			}
 		}
-		return zero, at(t, path, off, errf(ErrPath, "generalized index %s goes below an inactive field", g))
+		return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below an inactive field", g))
 	}
 }
 
