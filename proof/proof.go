@@ -76,15 +76,20 @@ func (p Proof) Root() ([32]byte, error) {
 	if err := p.check(); err != nil {
 		return [32]byte{}, fmt.Errorf("proof root: %w", err)
 	}
-	node := p.Leaf
+	// buf[0:2] is the pair to hash, buf[2] the result: one allocation for
+	// the whole branch (the hasher's slices escape).
+	buf := make([][32]byte, 3)
+	buf[0] = p.Leaf
 	for i, sib := range p.Branch {
 		if p.Gindex.Bit(i) == 1 {
-			node = hash(sib, node)
+			buf[0], buf[1] = sib, buf[0]
 		} else {
-			node = hash(node, sib)
+			buf[1] = sib
 		}
+		gohashtree.HashChunks(buf[2:3], buf[0:2])
+		buf[0] = buf[2]
 	}
-	return node, nil
+	return buf[0], nil
 }
 
 // Verify checks that p proves its leaf against root. The error wraps
