@@ -98,16 +98,23 @@ func (p *Prover) Prove(path string) (proof.Proof, error) {
 	return pr, nil
 }
 
-// ProvePaths returns the proofs of several paths, in order. It stops at the
-// first path that fails.
+// ProvePaths returns the proofs of several paths, in order, as Prove
+// would, but built together (ssz.Tree.ProveMany): the branches are read on
+// all cores and verified against Root level by level in vectorized batches,
+// so that thousands of validators cost a few microseconds each. It fails
+// on the first path that does not resolve.
 func (p *Prover) ProvePaths(paths []string) ([]proof.Proof, error) {
-	out := make([]proof.Proof, len(paths))
+	gs := make([]proof.Gindex, len(paths))
 	for i, path := range paths {
-		pr, err := p.Prove(path)
+		g, err := p.Gindex(path)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = pr
+		gs[i] = g
+	}
+	out, err := p.tree.ProveMany(gs)
+	if err != nil {
+		return nil, p.obj.errorf("%d paths: %w", len(paths), err)
 	}
 	return out, nil
 }
@@ -125,6 +132,9 @@ func (p *Prover) ProveGindex(g proof.Gindex) (proof.Proof, error) {
 
 // Multiproof returns one multiproof of the members at paths, verified
 // against Root. The paths must be distinct and none may contain another.
+// The multiproof lists the members' gindices in descending order, the
+// canonical order of proof.Multiproof, each with its leaf: not in the
+// order of paths (Gindex gives a path's gindex).
 func (p *Prover) Multiproof(paths []string) (*proof.Multiproof, error) {
 	gs := make([]proof.Gindex, len(paths))
 	for i, path := range paths {
