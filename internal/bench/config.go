@@ -31,8 +31,8 @@ var peerForks = []string{fork.Electra, fork.Fulu, fork.Gloas}
 
 // methods lists the measured methods in the order they run and print.
 var methods = []methodSpec{
-	{name: MethodCold, label: "beaconproof: read + validate + root + validator & slot proofs"},
-	{name: MethodRoot, label: "beaconproof: read + HashTreeRoot (root only)"},
+	{name: MethodCold, label: "beaconproof: map + validate + root + validator & slot proofs"},
+	{name: MethodRoot, label: "beaconproof: map + HashTreeRoot (root only)"},
 	{name: PeerDynSSZ, label: "go-eth2-client decode + dynamic-ssz GetTree + Prove", peer: true, forks: peerForks},
 	// fastssz predates progressive merkleization, so no gloas.
 	{name: PeerFastSSZ, label: "go-eth2-client decode + fastssz tree + Prove", peer: true, forks: []string{fork.Electra, fork.Fulu}},

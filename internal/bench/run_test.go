@@ -67,7 +67,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 	a := rep.AfterLoad
-	if a == nil || a.Proofs != 50 || a.ProofMicros <= 0 || len(a.Multiproofs) != 2 || a.NextRebuildSeconds <= 0 {
+	if a == nil || a.Proofs != 50 || a.ProofMicros <= 0 || a.ManyMicros <= 0 || len(a.Multiproofs) != 2 || a.NextRebuildSeconds <= 0 {
 		t.Fatalf("after load: %+v", a)
 	}
 	if mp := a.Multiproofs[1]; mp.K != 7 || mp.Hashes <= 0 || mp.Hashes >= mp.SingleHashes {
@@ -81,7 +81,7 @@ func TestRun(t *testing.T) {
 	if err := rep.Print(&tables, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"lower bound, 1 core", "beaconproof: read + validate", "skipped: peers skipped", "extra validator proof", "multiproof of 7 validators"} {
+	for _, want := range []string{"lower bound, 1 core", "beaconproof: map + validate", "skipped: peers skipped", "extra validator proofs, all at once", "extra validator proof, one at a time", "multiproof of 7 validators"} {
 		if !strings.Contains(tables.String(), want) {
 			t.Errorf("tables lack %q:\n%s", want, tables.String())
 		}
