@@ -58,10 +58,12 @@ func ExampleNewMultiproof() {
 	if err != nil {
 		panic(err)
 	}
+	fmt.Println("gindices:", m.Gindices) // in the canonical order, descending
 	fmt.Println("helpers:", proof.HelperIndices(gs))
 	fmt.Println("size:", m.Size(), "hashes")
 	fmt.Println("valid:", m.Verify(nodes[1]) == nil)
 	// Output:
+	// gindices: [6 4]
 	// helpers: [7 5]
 	// size: 4 hashes
 	// valid: true

@@ -42,7 +42,7 @@ func FuzzParseGindex(f *testing.F) {
 			t.Fatal(err)
 		}
 		var back Gindex
-		if err := back.UnmarshalText(b); err != nil || !back.Equal(g) || back.key() != g.key() {
+		if err := back.UnmarshalText(b); err != nil || !back.Equal(g) || back.big == nil != (g.big == nil) {
 			t.Fatalf("text round trip of %s: %v %s", g, err, back)
 		}
 		d := g.Depth()
@@ -149,9 +149,10 @@ func (r *fuzzReader) bytes(n int) []byte {
 func (r *fuzzReader) hash() [32]byte { return [32]byte(r.bytes(32)) }
 
 // multiproofFromFuzz decodes a multiproof from fuzz bytes: a flags byte, up
-// to 8 gindices of up to 16 bytes each, then leaves and hashes (counts taken
-// from the input, or the right counts when flags bit 0 is set), capped so
-// that the work per input stays small.
+// to 8 gindices of up to 16 bytes each (sorted in descending order when
+// flags bit 1 is set, as a valid multiproof lists them), then leaves and
+// hashes (counts taken from the input, or the right counts when flags bit
+// 0 is set), capped so that the work per input stays small.
 func multiproofFromFuzz(data []byte) (*Multiproof, [32]byte) {
 	r := &fuzzReader{b: data}
 	flags := r.byte()
@@ -160,6 +161,9 @@ func multiproofFromFuzz(data []byte) (*Multiproof, [32]byte) {
 		v := new(big.Int).SetBytes(r.bytes(int(r.byte() % 17)))
 		g, _ := GindexFromBig(v) // zero stays an invalid Gindex
 		m.Gindices = append(m.Gindices, g)
+	}
+	if flags&2 != 0 {
+		sortDesc(m.Gindices)
 	}
 	nLeaves, nHashes := int(r.byte()%9), int(r.byte()%65)
 	if flags&1 != 0 {
@@ -185,13 +189,15 @@ func FuzzMultiproofVerify(f *testing.F) {
 		return append(b, rest...)
 	}
 	f.Add(seed(1, [][]byte{{9}, {14}}, 0, 0, 1, 2, 3))
+	f.Add(seed(3, [][]byte{{9}, {14}}, 0, 0, 1, 2, 3))
 	f.Add(seed(1, [][]byte{{2}}, 0, 0, 7))
-	f.Add(seed(0, [][]byte{{9}, {14}}, 2, 4))
-	f.Add(seed(1, [][]byte{{9}, {9}}))
-	f.Add(seed(1, [][]byte{{2}, {9}}))
+	f.Add(seed(2, [][]byte{{9}, {14}}, 2, 4))
+	f.Add(seed(3, [][]byte{{9}, {9}}))
+	f.Add(seed(3, [][]byte{{2}, {9}}))
 	f.Add(seed(1, [][]byte{{1}}))
 	f.Add(seed(1, [][]byte{{0}}))
-	f.Add(seed(1, [][]byte{{1, 0, 0, 0, 0, 0, 0, 0, 5}, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 77}}))
+	f.Add(seed(3, [][]byte{{1, 0, 0, 0, 0, 0, 0, 0, 5}, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 77}}))
+	f.Add(seed(3, [][]byte{{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4}, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 77}, {0xc0}}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, root := multiproofFromFuzz(data)
@@ -208,6 +214,11 @@ func FuzzMultiproofVerify(f *testing.F) {
 		}
 		if err := m.Verify(got); err != nil {
 			t.Fatalf("does not verify against its own root: %v", err)
+		}
+		for i := 1; i < len(m.Gindices); i++ {
+			if m.Gindices[i-1].Cmp(m.Gindices[i]) <= 0 {
+				t.Fatalf("gindices %v not in descending order, but verify", m.Gindices)
+			}
 		}
 		if ref := refMultiRoot(m.Leaves, m.Hashes, bigs(m.Gindices)); ref != got {
 			t.Fatalf("root %x, reference %x", got, ref)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
+	"strconv"
 )
 
 // Gindex is a generalized index: the position of a node in a binary Merkle
@@ -47,15 +48,35 @@ func GindexFromBig(v *big.Int) (Gindex, error) {
 }
 
 // ParseGindex parses a decimal generalized index, as written in JSON proofs.
+// It accepts at most 1000 digits and allocates one buffer of the value's
+// size.
 func ParseGindex(s string) (Gindex, error) {
 	if len(s) == 0 || len(s) > 1000 {
 		return Gindex{}, fmt.Errorf("%w: %q", ErrInvalidGindex, truncate(s))
 	}
-	v, ok := new(big.Int).SetString(s, 10)
-	if !ok || s[0] == '+' || s[0] == '-' {
+	if s[0] == '+' || s[0] == '-' {
 		return Gindex{}, fmt.Errorf("%w: %q is not a decimal number", ErrInvalidGindex, truncate(s))
 	}
-	return GindexFromBig(v)
+	if len(s) <= 19 { // below 10^19 < 2^64
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return Gindex{}, fmt.Errorf("%w: %q is not a decimal number", ErrInvalidGindex, truncate(s))
+		}
+		if v == 0 {
+			return Gindex{}, fmt.Errorf("%w: 0", ErrInvalidGindex)
+		}
+		return Gindex{small: v}, nil
+	}
+	// Room for the value up front: SetString would otherwise grow its
+	// buffer digit by digit (log2(10) < 3.322 bits per digit).
+	v := new(big.Int).SetBits(make([]big.Word, 0, len(s)*3322/1000/bits.UintSize+2))
+	if _, ok := v.SetString(s, 10); !ok {
+		return Gindex{}, fmt.Errorf("%w: %q is not a decimal number", ErrInvalidGindex, truncate(s))
+	}
+	if v.Sign() <= 0 {
+		return Gindex{}, fmt.Errorf("%w: %v", ErrInvalidGindex, v)
+	}
+	return norm(v), nil
 }
 
 func truncate(s string) string {

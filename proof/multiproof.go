@@ -3,32 +3,32 @@ package proof
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math/big"
+	"math/bits"
 	"slices"
 )
+
+// ErrUnsorted reports multiproof gindices that are not in the canonical
+// order: strictly descending (see Multiproof).
+var ErrUnsorted = errors.New("multiproof gindices not in descending order")
 
 // Multiproof proves several nodes of one tree at once, as in the consensus
 // specs' calculate_multi_merkle_root: Leaves[i] is the node at Gindices[i],
 // and Hashes holds the nodes at HelperIndices(Gindices), in that order
 // (descending gindex).
+//
+// Gindices are in one canonical order, strictly descending like the
+// helpers. The specs leave their order free (each leaf goes with its
+// gindex), but a fixed order makes the encoding of a multiproof unique, so
+// that two encodings of the same proof cannot differ: NewMultiproof sorts
+// the gindices (with their leaves), and Root, Verify and UnmarshalJSON
+// reject any other order with ErrUnsorted.
 type Multiproof struct {
 	Gindices []Gindex
 	Leaves   [][32]byte
 	Hashes   [][32]byte
-}
-
-// gkey is a cheap comparable map key for a Gindex: the value itself when it
-// fits in 64 bits, otherwise its big-endian bytes.
-type gkey struct {
-	small uint64
-	big   string
-}
-
-func (g Gindex) key() gkey {
-	if g.big != nil {
-		return gkey{big: string(g.big.Bytes())}
-	}
-	return gkey{small: g.small}
 }
 
 // cmpGindex is Gindex.Cmp without allocating: a value held in big is never
@@ -50,107 +50,334 @@ func sortDesc(gs []Gindex) {
 	slices.SortFunc(gs, func(a, b Gindex) int { return cmpGindex(b, a) })
 }
 
-// HelperIndices returns the specs' get_helper_indices(gs): the generalized
-// indices of the nodes, other than gs and their ancestors, needed to compute
-// the root from the nodes at gs — the siblings of every path, minus the paths
-// — sorted in descending order. Indices below 2 contribute nothing.
-func HelperIndices(gs []Gindex) []Gindex {
+// bitsAt returns n ≤ 64 bits of g from bit lo ≥ 0 up, (g >> lo) mod 2^n,
+// without allocating.
+func (g Gindex) bitsAt(lo, n int) uint64 {
+	var v uint64
+	if g.big == nil {
+		if lo < 64 {
+			v = g.small >> uint(lo)
+		}
+	} else {
+		ws := g.big.Bits()
+		for i, shift := lo/bits.UintSize, -(lo % bits.UintSize); i < len(ws) && shift < n; i, shift = i+1, shift+bits.UintSize {
+			if w := uint64(ws[i]); shift < 0 {
+				v |= w >> uint(-shift)
+			} else {
+				v |= w << uint(shift)
+			}
+		}
+	}
+	if n < 64 {
+		v &= 1<<uint(n) - 1
+	}
+	return v
+}
+
+// pathBit returns 1 if the node at depth d on g's path (0 < d ≤ g's depth)
+// is a right child.
+func pathBit(g Gindex, d int) uint { return g.Bit(g.Depth() - d) }
+
+// commonDepth returns the depth of the deepest common ancestor of a and b,
+// looking at most m levels down (m at most both depths): the number of
+// leading path bits they share, up to m. It compares 64 bits at a time
+// and allocates nothing.
+func commonDepth(a, b Gindex, m int) int {
+	da, db := a.Depth(), b.Depth()
+	for i := 0; i < m; i += 64 {
+		n := min(64, m-i)
+		if x, y := a.bitsAt(da-i-n, n), b.bitsAt(db-i-n, n); x != y {
+			return i + n - bits.Len64(x^y)
+		}
+	}
+	return m
+}
+
+// cmpPath orders valid gindices depth-first, left to right, each node
+// before its descendants: the order of their paths as bit strings.
+func cmpPath(a, b Gindex) int {
+	da, db := a.Depth(), b.Depth()
+	c := commonDepth(a, b, min(da, db))
+	if c == da || c == db {
+		return cmp.Compare(da, db)
+	}
+	return cmp.Compare(pathBit(a, c+1), pathBit(b, c+1))
+}
+
+// layout is a set of gindices ≥ 2, none an ancestor of another, in
+// depth-first order: the shape of the tree their paths form. Everything a
+// multiproof needs follows from it without building that tree: its k paths
+// branch at exactly k−1 nodes, the common ancestors of neighbours in this
+// order, so their union has pathNodes nodes and needs pathNodes − 2(k−1)
+// helpers.
+type layout struct {
+	gs    []Gindex
+	order []int // positions in gs, depth-first
+	split []int // split[s]: depth of the common ancestor of order[s] and order[s+1]
+}
+
+// newLayout returns the layout of gs[order[0]], gs[order[1]], …, which
+// must be in depth-first order.
+func newLayout(gs []Gindex, order []int) *layout {
+	l := &layout{gs: gs, order: order, split: make([]int, max(len(order)-1, 0))}
+	for s := range l.split {
+		a, b := gs[order[s]], gs[order[s+1]]
+		l.split[s] = commonDepth(a, b, min(a.Depth(), b.Depth()))
+	}
+	return l
+}
+
+// at returns the s-th gindex in depth-first order.
+func (l *layout) at(s int) Gindex { return l.gs[l.order[s]] }
+
+// pathNodes returns the number of nodes on the union of the paths, the
+// root excluded.
+func (l *layout) pathNodes() int {
 	n := 0
-	for _, g := range gs {
-		n += max(g.Depth(), 0)
-	}
-	n = min(n, 1<<16) // a size hint only
-	onPath := make(map[gkey]struct{}, n)
-	for _, g := range gs {
-		for n := g; n.Depth() > 0; n = n.Parent() {
-			if _, ok := onPath[n.key()]; ok {
-				break // the rest of the path is already recorded
-			}
-			onPath[n.key()] = struct{}{}
+	for s := range l.order {
+		n += l.at(s).Depth()
+		if s > 0 {
+			n -= l.split[s-1]
 		}
 	}
-	seen := make(map[gkey]struct{}, n)
-	out := make([]Gindex, 0, n)
-	for _, g := range gs {
-		for n := g; n.Depth() > 0; n = n.Parent() {
-			s := n.Sibling()
-			k := s.key()
-			if _, ok := onPath[k]; ok {
-				continue
-			}
-			if _, ok := seen[k]; ok {
-				continue
-			}
-			seen[k] = struct{}{}
-			out = append(out, s)
+	return n
+}
+
+// helperCount returns the number of helper nodes. Every node on the union
+// of the paths has its sibling on the union too — the two children of
+// one of the k−1 branching nodes — or as a helper.
+func (l *layout) helperCount() int { return l.pathNodes() - 2*(len(l.order)-1) }
+
+// helperRef names a helper by a path it hangs off: the sibling of the node
+// at depth d on the path of the s-th gindex in depth-first order.
+type helperRef struct{ s, d int }
+
+// climb computes the root from the leaves, one path after the other in
+// depth-first order, with a stack of the subtrees whose right sibling is
+// still to come: each path climbs until it reaches the depth below where
+// the next one branches off. leaf(s) gives the s-th leaf in that order and
+// helper(r) the hash of helper r; helper is called once per helper, in an
+// order that depends only on the layout. With a nil leaf nothing is
+// hashed: the helpers are only listed.
+func (l *layout) climb(leaf func(s int) [32]byte, helper func(r helperRef) [32]byte) [32]byte {
+	type pending struct {
+		d    int
+		node [32]byte
+	}
+	var stack []pending
+	var cur [32]byte
+	for s := range l.order {
+		g := l.at(s)
+		if leaf != nil {
+			cur = leaf(s)
 		}
+		stop := 0 // the last path climbs to the root
+		if s < len(l.split) {
+			stop = l.split[s] + 1
+		}
+		d := g.Depth()
+		for ; d > stop; d-- {
+			var left, right [32]byte
+			if n := len(stack); n > 0 && stack[n-1].d == d {
+				// The left sibling is on an earlier path.
+				left, right = stack[n-1].node, cur
+				stack = stack[:n-1]
+			} else if h := helper(helperRef{s, d}); pathBit(g, d) == 1 {
+				left, right = h, cur
+			} else {
+				left, right = cur, h
+			}
+			if leaf != nil {
+				cur = hash(left, right)
+			}
+		}
+		if s < len(l.split) {
+			stack = append(stack, pending{d, cur})
+		}
+	}
+	return cur
+}
+
+// helperRefs lists the helpers in the order climb asks for them.
+func (l *layout) helperRefs() []helperRef {
+	refs := make([]helperRef, 0, max(l.helperCount(), 0))
+	l.climb(nil, func(r helperRef) [32]byte {
+		refs = append(refs, r)
+		return [32]byte{}
+	})
+	return refs
+}
+
+// cmpHelper compares the gindices of helpers a and b without computing
+// them.
+func (l *layout) cmpHelper(a, b helperRef) int {
+	if a.d != b.d {
+		return cmp.Compare(a.d, b.d)
+	}
+	ga, gb := l.at(a.s), l.at(b.s)
+	c := commonDepth(ga, gb, a.d)
+	if c == a.d {
+		return 0
+	}
+	x, y := pathBit(ga, c+1), pathBit(gb, c+1)
+	if c+1 == a.d { // the helpers are the siblings: their last bits are flipped
+		x, y = y, x
+	}
+	return cmp.Compare(x, y)
+}
+
+// helperGindex returns the gindex of helper r.
+func (l *layout) helperGindex(r helperRef) Gindex {
+	g := l.at(r.s)
+	up := g.Depth() - r.d
+	if g.big == nil {
+		return Gindex{small: g.small>>uint(up) ^ 1}
+	}
+	v := new(big.Int).Rsh(g.big, uint(up))
+	return norm(v.SetBit(v, 0, v.Bit(0)^1))
+}
+
+// helperGindices returns the helpers' gindices in descending order.
+func (l *layout) helperGindices() []Gindex {
+	refs := l.helperRefs()
+	out := make([]Gindex, len(refs))
+	for i, r := range refs {
+		out[i] = l.helperGindex(r)
 	}
 	sortDesc(out)
 	return out
 }
 
-// checkIndices verifies that gs is a non-empty set of gindices ≥ 2 with no
-// duplicates and no index an ancestor of another.
-func checkIndices(gs []Gindex) error {
-	if len(gs) == 0 {
-		return fmt.Errorf("%w: no gindices", ErrMalformed)
-	}
-	pos := make(map[gkey]int, len(gs))
+// HelperIndices returns the specs' get_helper_indices(gs): the generalized
+// indices of the nodes, other than gs and their ancestors, needed to compute
+// the root from the nodes at gs — the siblings of every path, minus the paths
+// — sorted in descending order. gs may be in any order and may hold
+// duplicates and ancestors of one another, which add nothing; indices below
+// 2 contribute nothing. The work is that of sorting gs and the helpers: no
+// node of the paths is built but the helpers returned.
+func HelperIndices(gs []Gindex) []Gindex {
+	set := make([]int, 0, len(gs))
 	for i, g := range gs {
-		if err := checkGindex(g); err != nil {
-			return fmt.Errorf("gindices[%d]: %w", i, err)
+		if g.Depth() >= 1 {
+			set = append(set, i)
 		}
-		if j, ok := pos[g.key()]; ok {
-			return fmt.Errorf("%w: gindices[%d] and gindices[%d] are both %s", ErrInvalidGindex, j, i, g)
-		}
-		pos[g.key()] = i
 	}
-	for i, g := range gs {
-		for n := g.Parent(); n.Depth() > 0; n = n.Parent() {
-			if j, ok := pos[n.key()]; ok {
-				return fmt.Errorf("%w: gindices[%d] = %s is an ancestor of gindices[%d] = %s",
-					ErrInvalidGindex, j, n, i, g)
+	slices.SortFunc(set, func(a, b int) int { return cmpPath(gs[a], gs[b]) })
+	// In depth-first order an index that is an ancestor of another, or a
+	// copy of it, comes just before one of its descendants (or copies),
+	// whose path covers its own.
+	keep := set[:0]
+	for s, i := range set {
+		if s+1 < len(set) {
+			g, h := gs[i], gs[set[s+1]]
+			if d := g.Depth(); d <= h.Depth() && commonDepth(g, h, d) == d {
+				continue
 			}
 		}
+		keep = append(keep, i)
 	}
-	return nil
+	if len(keep) == 0 {
+		return []Gindex{}
+	}
+	return newLayout(gs, keep).helperGindices()
 }
 
-// check validates the shape of m and returns its helper indices.
-func (m *Multiproof) check() ([]Gindex, error) {
-	if err := checkIndices(m.Gindices); err != nil {
+// checkIndices verifies that gs is a non-empty set of gindices ≥ 2 in
+// strictly descending order (so without duplicates) with no index an
+// ancestor of another, and returns its layout. Errors name gindices by
+// their position in gs, or by pos[i] for gs[i] when pos is not nil. The
+// work is a sort of gs, comparing 64 path bits at a time, and allocates
+// nothing proportional to the gindices' depths.
+func checkIndices(gs []Gindex, pos []int) (*layout, error) {
+	name := func(i int) int {
+		if pos != nil {
+			return pos[i]
+		}
+		return i
+	}
+	if len(gs) == 0 {
+		return nil, fmt.Errorf("%w: no gindices", ErrMalformed)
+	}
+	for i, g := range gs {
+		if err := checkGindex(g); err != nil {
+			return nil, fmt.Errorf("gindices[%d]: %w", name(i), err)
+		}
+	}
+	for i := 1; i < len(gs); i++ {
+		switch cmpGindex(gs[i-1], gs[i]) {
+		case 0:
+			return nil, fmt.Errorf("%w: gindices[%d] and gindices[%d] are both %s", ErrInvalidGindex, name(i-1), name(i), gs[i])
+		case -1:
+			return nil, fmt.Errorf("%w: gindices[%d] = %s is below gindices[%d] = %s",
+				ErrUnsorted, name(i-1), gs[i-1], name(i), gs[i])
+		}
+	}
+	order := make([]int, len(gs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmpPath(gs[a], gs[b]) })
+	l := newLayout(gs, order)
+	for s, c := range l.split {
+		// In depth-first order an ancestor comes just before one of its
+		// descendants.
+		if a := l.at(s); c == a.Depth() {
+			return nil, fmt.Errorf("%w: gindices[%d] = %s is an ancestor of gindices[%d] = %s",
+				ErrInvalidGindex, name(order[s]), a, name(order[s+1]), l.at(s+1))
+		}
+	}
+	return l, nil
+}
+
+// check validates the shape of m and returns its layout: the hash count is
+// compared before any helper is listed, so the work is bounded by the size
+// of m.
+func (m *Multiproof) check() (*layout, error) {
+	l, err := checkIndices(m.Gindices, nil)
+	if err != nil {
 		return nil, err
 	}
 	if len(m.Leaves) != len(m.Gindices) {
 		return nil, fmt.Errorf("%w: %d gindices but %d leaves", ErrMalformed, len(m.Gindices), len(m.Leaves))
 	}
-	helpers := HelperIndices(m.Gindices)
-	if len(m.Hashes) != len(helpers) {
-		return nil, fmt.Errorf("%w: gindices need %d helper hashes, got %d", ErrBranchLength, len(helpers), len(m.Hashes))
+	if n := l.helperCount(); len(m.Hashes) != n {
+		return nil, fmt.Errorf("%w: gindices need %d helper hashes, got %d", ErrBranchLength, n, len(m.Hashes))
 	}
-	return helpers, nil
+	return l, nil
 }
 
-// NewMultiproof builds the multiproof of the nodes at gs (kept in the given
-// order), fetching the leaves and then the helper hashes through nodeAt. It
-// rejects an empty set, gindices below 2, duplicates and gindices that are
-// ancestors of others.
+// NewMultiproof builds the multiproof of the nodes at gs, fetching the
+// leaves and then the helper hashes through nodeAt. The multiproof lists
+// the gindices in the canonical order, descending, each with its leaf,
+// whatever their order in gs (which is not modified). It rejects an empty
+// set, gindices below 2, duplicates and gindices that are ancestors of
+// others, naming them by their position in gs.
 func NewMultiproof(gs []Gindex, nodeAt func(Gindex) ([32]byte, error)) (*Multiproof, error) {
-	if err := checkIndices(gs); err != nil {
+	pos := make([]int, len(gs))
+	for i := range pos {
+		pos[i] = i
+	}
+	slices.SortStableFunc(pos, func(a, b int) int { return cmpGindex(gs[b], gs[a]) })
+	sorted := make([]Gindex, len(gs))
+	for i, p := range pos {
+		sorted[i] = gs[p]
+	}
+	l, err := checkIndices(sorted, pos)
+	if err != nil {
 		return nil, fmt.Errorf("new multiproof: %w", err)
 	}
 	m := &Multiproof{
-		Gindices: slices.Clone(gs),
-		Leaves:   make([][32]byte, len(gs)),
+		Gindices: sorted,
+		Leaves:   make([][32]byte, len(sorted)),
 	}
-	for i, g := range gs {
+	for i, g := range sorted {
 		h, err := nodeAt(g)
 		if err != nil {
 			return nil, fmt.Errorf("new multiproof: leaf %s: %w", g, err)
 		}
 		m.Leaves[i] = h
 	}
-	helpers := HelperIndices(gs)
+	helpers := l.helperGindices()
 	m.Hashes = make([][32]byte, len(helpers))
 	for i, g := range helpers {
 		h, err := nodeAt(g)
@@ -164,58 +391,45 @@ func NewMultiproof(gs []Gindex, nodeAt func(Gindex) ([32]byte, error)) (*Multipr
 
 // Root returns the root that m implies, as the specs'
 // calculate_multi_merkle_root, after checking m's shape: gindices as for
-// NewMultiproof, one leaf per gindex and one hash per helper index.
+// NewMultiproof and in descending order, one leaf per gindex and one hash
+// per helper index. It keeps no node but those on a stack of pending
+// subtrees (at most one per gindex), and allocates a few words per
+// gindex and per helper hash.
 func (m *Multiproof) Root() ([32]byte, error) {
-	helpers, err := m.check()
+	l, err := m.check()
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("multiproof root: %w", err)
 	}
-	nodes := make(map[gkey][32]byte, len(m.Gindices)+len(helpers))
-	// levels[d] lists the known nodes at depth d whose parent is still to
-	// be computed.
-	maxDepth := 0
-	for _, g := range m.Gindices {
-		maxDepth = max(maxDepth, g.Depth())
+	// Hashes are in descending order of the helpers' gindices; climb asks
+	// for them in its own order: rank[i] is the position in Hashes of the
+	// i-th helper climb asks for.
+	refs := l.helperRefs()
+	if len(refs) != len(m.Hashes) { // unreachable once check has passed
+		return [32]byte{}, fmt.Errorf("multiproof root: %w: %d helpers, %d hashes", ErrMalformed, len(refs), len(m.Hashes))
 	}
-	levels := make([][]Gindex, maxDepth+1)
-	add := func(g Gindex, h [32]byte) {
-		nodes[g.key()] = h
-		levels[g.Depth()] = append(levels[g.Depth()], g)
+	byDesc := make([]int, len(refs))
+	for i := range byDesc {
+		byDesc[i] = i
 	}
-	for i, g := range m.Gindices {
-		add(g, m.Leaves[i])
+	slices.SortFunc(byDesc, func(a, b int) int { return l.cmpHelper(refs[b], refs[a]) })
+	rank := make([]int, len(refs))
+	for p, i := range byDesc {
+		rank[i] = p
 	}
-	for i, g := range helpers {
-		add(g, m.Hashes[i])
-	}
-	for d := maxDepth; d >= 1; d-- {
-		for _, g := range levels[d] {
-			p := g.Parent()
-			if _, ok := nodes[p.key()]; ok {
-				continue // computed from g's sibling already
-			}
-			sib, ok := nodes[g.Sibling().key()]
-			if !ok { // unreachable once check has passed
-				return [32]byte{}, fmt.Errorf("multiproof root: %w: no node for %s", ErrMalformed, g.Sibling())
-			}
-			if g.IsRight() {
-				add(p, hash(sib, nodes[g.key()]))
-			} else {
-				add(p, hash(nodes[g.key()], sib))
-			}
-		}
-		levels[d] = nil
-	}
-	root, ok := nodes[Root.key()]
-	if !ok { // unreachable once check has passed
-		return [32]byte{}, fmt.Errorf("multiproof root: %w: root not reached", ErrMalformed)
-	}
+	next := 0
+	root := l.climb(
+		func(s int) [32]byte { return m.Leaves[l.order[s]] },
+		func(helperRef) [32]byte {
+			h := m.Hashes[rank[next]]
+			next++
+			return h
+		})
 	return root, nil
 }
 
 // Verify checks that m proves its leaves against root, as the specs'
-// verify_merkle_multiproof. The error wraps ErrInvalidGindex, ErrMalformed,
-// ErrBranchLength or ErrRootMismatch.
+// verify_merkle_multiproof. The error wraps ErrInvalidGindex, ErrUnsorted,
+// ErrMalformed, ErrBranchLength or ErrRootMismatch.
 func (m *Multiproof) Verify(root [32]byte) error {
 	got, err := m.Root()
 	if err != nil {

@@ -179,8 +179,16 @@ func TestMultiproofRandom(t *testing.T) {
 		if err := m.Verify(tr.root()); err != nil {
 			t.Fatalf("%v: %v", strs(idx), err)
 		}
-		if got := refMultiRoot(m.Leaves, m.Hashes, bigs(idx)); got != tr.root() {
+		if got := refMultiRoot(m.Leaves, m.Hashes, bigs(m.Gindices)); got != tr.root() {
 			t.Fatalf("%v: reference root differs", strs(idx))
+		}
+		if !isDescending(m.Gindices) || len(m.Gindices) != len(idx) {
+			t.Fatalf("%v: NewMultiproof gives gindices %v, want them in descending order", strs(idx), strs(m.Gindices))
+		}
+		for i, g := range m.Gindices {
+			if want, _ := tr.nodeAt(g); m.Leaves[i] != want {
+				t.Fatalf("%v: leaf %d is not node %s", strs(idx), i, g)
+			}
 		}
 		// Single-bit flips: every bit for some proofs, a sample for others.
 		step := 1
@@ -222,12 +230,16 @@ func TestMultiproofRandom(t *testing.T) {
 				}
 			}
 		}
-		// Reordering gindices together with their leaves keeps it valid.
-		q := Multiproof{Gindices: slices.Clone(m.Gindices), Leaves: slices.Clone(m.Leaves), Hashes: m.Hashes}
-		slices.Reverse(q.Gindices)
-		slices.Reverse(q.Leaves)
-		if err := q.Verify(tr.root()); err != nil {
-			t.Fatalf("reordered: %v", err)
+		// Reordering gindices together with their leaves states the same
+		// facts, but only the descending order is accepted (one encoding
+		// per multiproof).
+		if len(m.Gindices) > 1 {
+			q := Multiproof{Gindices: slices.Clone(m.Gindices), Leaves: slices.Clone(m.Leaves), Hashes: m.Hashes}
+			slices.Reverse(q.Gindices)
+			slices.Reverse(q.Leaves)
+			if err := q.Verify(tr.root()); !errors.Is(err, ErrUnsorted) {
+				t.Fatalf("%v reordered: %v, want ErrUnsorted", strs(idx), err)
+			}
 		}
 	}
 }
@@ -250,7 +262,7 @@ func TestMultiproofBigGindices(t *testing.T) {
 	if err := m.Verify(st.root()); err != nil {
 		t.Fatal(err)
 	}
-	if got := refMultiRoot(m.Leaves, m.Hashes, bigs(idx)); got != st.root() {
+	if got := refMultiRoot(m.Leaves, m.Hashes, bigs(m.Gindices)); got != st.root() {
 		t.Fatal("reference root differs")
 	}
 	for j, g := range m.Gindices {
@@ -293,9 +305,11 @@ func TestMultiproofErrors(t *testing.T) {
 		{"empty", Multiproof{}, ErrMalformed, "no gindices"},
 		{"zero gindex", Multiproof{Gindices: []Gindex{{}}, Leaves: make([][32]byte, 1)}, ErrInvalidGindex, "gindices[0]"},
 		{"root gindex", Multiproof{Gindices: gs(1), Leaves: make([][32]byte, 1)}, ErrInvalidGindex, "gindex ≥ 2"},
-		{"duplicate", Multiproof{Gindices: gs(9, 14, 9), Leaves: make([][32]byte, 3), Hashes: good.Hashes}, ErrInvalidGindex, "gindices[0] and gindices[2] are both 9"},
-		{"ancestor", Multiproof{Gindices: gs(9, 7, 14), Leaves: make([][32]byte, 3), Hashes: good.Hashes}, ErrInvalidGindex, "gindices[1] = 7 is an ancestor of gindices[2] = 14"},
-		{"descendant", Multiproof{Gindices: gs(2, 9), Leaves: make([][32]byte, 2)}, ErrInvalidGindex, "gindices[0] = 2 is an ancestor of gindices[1] = 9"},
+		{"duplicate", Multiproof{Gindices: gs(14, 9, 9), Leaves: make([][32]byte, 3), Hashes: good.Hashes}, ErrInvalidGindex, "gindices[1] and gindices[2] are both 9"},
+		{"ancestor", Multiproof{Gindices: gs(14, 9, 7), Leaves: make([][32]byte, 3), Hashes: good.Hashes}, ErrInvalidGindex, "gindices[2] = 7 is an ancestor of gindices[0] = 14"},
+		{"descendant", Multiproof{Gindices: gs(9, 2), Leaves: make([][32]byte, 2)}, ErrInvalidGindex, "gindices[1] = 2 is an ancestor of gindices[0] = 9"},
+		{"ascending", Multiproof{Gindices: gs(9, 14), Leaves: good.Leaves, Hashes: good.Hashes}, ErrUnsorted, "gindices[0] = 9 is below gindices[1] = 14"},
+		{"unsorted in the middle", Multiproof{Gindices: gs(30, 9, 14), Leaves: make([][32]byte, 3), Hashes: good.Hashes}, ErrUnsorted, "gindices[1] = 9 is below gindices[2] = 14"},
 		{"leaves short", Multiproof{Gindices: good.Gindices, Leaves: good.Leaves[:1], Hashes: good.Hashes}, ErrMalformed, "2 gindices but 1 leaves"},
 		{"hashes short", Multiproof{Gindices: good.Gindices, Leaves: good.Leaves, Hashes: good.Hashes[:3]}, ErrBranchLength, "need 4 helper hashes, got 3"},
 		{"hashes long", Multiproof{Gindices: good.Gindices, Leaves: good.Leaves, Hashes: append(slices.Clone(good.Hashes), [32]byte{})}, ErrBranchLength, "need 4 helper hashes, got 5"},
@@ -392,6 +406,91 @@ func TestMultiproofMatchesSingleProofs(t *testing.T) {
 		}
 		if diff := cmp.Diff(p.Branch, m.Hashes); diff != "" {
 			t.Fatalf("gindex %d (-single +multi)\n%s", g, diff)
+		}
+	}
+}
+
+func isDescending(gs []Gindex) bool {
+	for i := 1; i < len(gs); i++ {
+		if gs[i-1].Cmp(gs[i]) <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestHelperIndicesAnySet checks HelperIndices against the specs'
+// get_helper_indices on random multisets in any order, with duplicates,
+// ancestors, the root and gindices of up to 200 bits, whose paths share
+// long prefixes (so that they are compared beyond one 64-bit word).
+func TestHelperIndicesAnySet(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for range 400 {
+		depth := 1 + r.IntN(200)
+		base := randGindexAtDepth(r, r.IntN(depth))
+		var in []Gindex
+		for range 1 + r.IntN(10) {
+			var g Gindex
+			switch r.IntN(5) {
+			case 0: // a random node
+				g = randGindexAtDepth(r, r.IntN(depth+1))
+			case 1: // a copy or an ancestor of one already there
+				if len(in) > 0 {
+					h := in[r.IntN(len(in))]
+					g = h.Ancestor(r.IntN(h.Depth() + 1))
+					break
+				}
+				fallthrough
+			default: // a node under a shared prefix
+				g = base.Concat(randGindexAtDepth(r, r.IntN(depth-base.Depth()+1)))
+			}
+			in = append(in, g)
+		}
+		got := HelperIndices(in)
+		if diff := cmp.Diff(strs(refHelperIndices(bigs(in))), strs(got)); diff != "" {
+			t.Fatalf("HelperIndices(%v) vs reference (-want +got)\n%s", strs(in), diff)
+		}
+	}
+}
+
+// TestNewMultiproofOrder checks that NewMultiproof emits the gindices in
+// descending order with their leaves, whatever the order it is given, and
+// names bad gindices by their position in its argument.
+func TestNewMultiproofOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	tr := newTree(r, 5)
+	for _, in := range [][]Gindex{gs(9, 14), gs(14, 9), gs(40, 11, 63, 24), gs(2)} {
+		m, err := NewMultiproof(in, tr.nodeAt)
+		if err != nil {
+			t.Fatalf("%v: %v", strs(in), err)
+		}
+		want := slices.Clone(in)
+		sortDesc(want)
+		if diff := cmp.Diff(strs(want), strs(m.Gindices)); diff != "" {
+			t.Fatalf("NewMultiproof(%v) gindices (-want +got)\n%s", strs(in), diff)
+		}
+		for i, g := range m.Gindices {
+			if leaf, _ := tr.nodeAt(g); m.Leaves[i] != leaf {
+				t.Fatalf("NewMultiproof(%v): leaf %d is not the node at %s", strs(in), i, g)
+			}
+		}
+		if err := m.Verify(tr.root()); err != nil {
+			t.Fatalf("%v: %v", strs(in), err)
+		}
+	}
+	for _, tc := range []struct {
+		in      []Gindex
+		want    error
+		contain string
+	}{
+		{gs(9, 14, 9), ErrInvalidGindex, "gindices[0] and gindices[2] are both 9"},
+		{gs(14, 2, 9), ErrInvalidGindex, "gindices[1] = 2 is an ancestor of gindices[2] = 9"},
+		{[]Gindex{GindexFromUint64(9), {}}, ErrInvalidGindex, "gindices[1]"},
+		{gs(9, 1), ErrInvalidGindex, "gindices[1]"},
+	} {
+		_, err := NewMultiproof(tc.in, tr.nodeAt)
+		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.contain) {
+			t.Errorf("NewMultiproof(%v) = %v, want %v containing %q", tc.in, err, tc.want, tc.contain)
 		}
 	}
 }

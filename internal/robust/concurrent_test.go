@@ -171,7 +171,11 @@ func TestConcurrentProver(t *testing.T) {
 			if err != nil {
 				return fmt.Errorf("Multiproof(%s, %s): %v", path, other, err)
 			}
-			if m.Leaves[0] != want[path].Leaf || m.Leaves[1] != want[other].Leaf || m.Verify(root) != nil {
+			i, j := 0, 1 // the positions of path and other: a multiproof lists its gindices in descending order
+			if m.Gindices[0].Equal(want[other].Gindex) {
+				i, j = 1, 0
+			}
+			if m.Leaves[i] != want[path].Leaf || m.Leaves[j] != want[other].Leaf || m.Verify(root) != nil {
 				return fmt.Errorf("Multiproof(%s, %s): wrong leaves", path, other)
 			}
 		case 2:

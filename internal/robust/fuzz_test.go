@@ -107,7 +107,8 @@ func FuzzProofTamper(f *testing.F) {
 // FuzzMultiproofJSON reads arbitrary JSON as a proof.Multiproof and
 // verifies it against the deneb oracle state's root: it must not panic,
 // and what verifies must be true of the state (every leaf is the state's
-// node at its gindex). The seeds are real multiproofs.
+// node at its gindex) and list its gindices in the canonical order,
+// strictly descending (ROB-7). The seeds are real multiproofs.
 func FuzzMultiproofJSON(f *testing.F) {
 	typ, tr, root := oracleTree(f, "deneb")
 	for _, paths := range [][]string{
@@ -144,6 +145,9 @@ func FuzzMultiproofJSON(f *testing.F) {
 			node, err := tr.Node(g)
 			if err != nil || node != m.Leaves[i] {
 				t.Fatalf("verifies, but the state's node at %s is %x (%v), not leaf %d %x", g, node, err, i, m.Leaves[i])
+			}
+			if i > 0 && m.Gindices[i-1].Cmp(g) <= 0 {
+				t.Fatalf("verifies, but gindices[%d] = %s is not above gindices[%d] = %s", i-1, m.Gindices[i-1], i, g)
 			}
 		}
 		// What verifies also survives a JSON round trip.

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/proof"
@@ -226,14 +228,116 @@ func TestMultiproofStrict(t *testing.T) {
 		}
 	}
 
-	// The order of the gindices carries no meaning: the leaves go with
-	// their gindices, as in the specs' verify_merkle_multiproof. Permuting
-	// both is the same proof and verifies; it is not "unsorted".
+	// Gindices are in one canonical order, descending (ROB-7): the leaves
+	// go with their gindices, as in the specs' verify_merkle_multiproof,
+	// so permuting both states the same facts, but a multiproof has one
+	// encoding and any other order is rejected, naming the positions.
 	c := clone()
 	c.Gindices[0], c.Gindices[2] = c.Gindices[2], c.Gindices[0]
 	c.Leaves[0], c.Leaves[2] = c.Leaves[2], c.Leaves[0]
-	if err := c.Verify(root); err != nil {
-		t.Errorf("gindices and leaves permuted together: %v", err)
+	if err := c.Verify(root); !errors.Is(err, proof.ErrUnsorted) || !strings.Contains(err.Error(), "gindices[0] = "+c.Gindices[0].String()+" is below gindices[1]") {
+		t.Errorf("gindices and leaves permuted together: %v, want ErrUnsorted naming gindices[0] and [1]", err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back proof.Multiproof
+	if err := json.Unmarshal(b, &back); !errors.Is(err, proof.ErrUnsorted) {
+		t.Errorf("JSON with gindices and leaves permuted together: %v, want ErrUnsorted", err)
+	}
+	for i := 1; i < len(m.Gindices); i++ {
+		if m.Gindices[i-1].Cmp(m.Gindices[i]) <= 0 {
+			t.Errorf("NewMultiproof gives gindices %v, not in descending order", m.Gindices)
+		}
+	}
+}
+
+// TestCraftedInputAllocationsMultiproof decodes crafted multiproofs whose
+// gindices are deep — 1000 decimal digits, 3322 levels — and which carry
+// too few helper hashes (ROB-3): each must fail, and allocate at most the
+// budget of TestCraftedInputAllocations (budgetFactor × input +
+// fixedAllowance), however deep the gindices: the hash count is compared
+// before any path is walked. Its name contains TestCraftedInputAllocations
+// so that scripts/fuzz.sh checks it in a build without -race; under -race
+// only the errors are checked.
+func TestCraftedInputAllocationsMultiproof(t *testing.T) {
+	h := func(b byte) string { return `"` + proof.FormatHash([32]byte{b}) + `"` }
+	// deep returns a gindex of 1000 digits: prefix, then digits from seed.
+	deep := func(seed uint64, prefix string) string {
+		r := rand.New(rand.NewPCG(seed, 1))
+		d := []byte(prefix)
+		if len(d) == 0 {
+			d = append(d, byte('1'+r.IntN(9)))
+		}
+		for len(d) < 1000 {
+			d = append(d, byte('0'+r.IntN(10)))
+		}
+		return string(d)
+	}
+	doc := func(gs []string, hashes int) []byte {
+		var leaves, hs []string
+		for i := range gs {
+			leaves = append(leaves, h(byte(i)))
+		}
+		for i := range hashes {
+			hs = append(hs, h(byte(i)))
+		}
+		q := make([]string, len(gs))
+		for i, g := range gs {
+			q[i] = `"` + g + `"`
+		}
+		return []byte(`{"gindices":[` + strings.Join(q, ",") + `],"leaves":[` + strings.Join(leaves, ",") + `],"hashes":[` + strings.Join(hs, ",") + `]}`)
+	}
+	// descending sorts decimal strings of equal length in descending order.
+	descending := func(gs []string) []string {
+		gs = slices.Clone(gs)
+		slices.Sort(gs)
+		slices.Reverse(gs)
+		return gs
+	}
+	var random, shared, many []string
+	for i := range 8 {
+		random = append(random, deep(uint64(i), ""))
+		// The same 990 leading digits: paths that share ~3290 levels, so
+		// that comparing them reads many 64-bit words.
+		shared = append(shared, deep(uint64(100+i), deep(99, "")[:990]))
+	}
+	for i := range 1000 {
+		many = append(many, deep(uint64(1000+i), ""))
+	}
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want error
+	}{
+		{"8 gindices of 1000 digits, no hashes (the ROB-3 input, unsorted)", doc(random, 0), proof.ErrUnsorted},
+		{"the same in descending order", doc(descending(random), 0), proof.ErrBranchLength},
+		{"the same with 1000 hashes", doc(descending(random), 1000), proof.ErrBranchLength},
+		{"8 gindices of 1000 digits sharing 990, descending, no hashes", doc(descending(shared), 0), proof.ErrBranchLength},
+		{"1000 gindices of 1000 digits, descending, no hashes", doc(descending(many), 0), proof.ErrBranchLength},
+	} {
+		var err error
+		run := func() {
+			var m proof.Multiproof
+			err = json.Unmarshal(c.b, &m)
+		}
+		catch(t, c.name, run) // warm-up
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+			continue
+		}
+		if raceEnabled {
+			continue
+		}
+		start := time.Now()
+		n := allocated(run)
+		elapsed := time.Since(start)
+		budget := uint64(budgetFactor*len(c.b) + fixedAllowance)
+		t.Logf("%s: %d input bytes, %s allocated (budget %s), %v", c.name, len(c.b), humanBytes(n), humanBytes(budget), elapsed)
+		if n > budget {
+			t.Errorf("%s: allocated %d bytes for %d input bytes, budget %d", c.name, n, len(c.b), budget)
+		}
 	}
 }
 
