@@ -743,7 +743,7 @@ func TestBaseURL(t *testing.T) {
 
 	c, _ = beaconapi.New(prefix.URL + "/api/key123?token=t0ps3cret")
 	_, err = c.Genesis(ctx)
-	checkErr(t, err, nil, "genesis from "+prefix.URL+":", "HTTP 401: Unauthorized")
+	checkErr(t, err, beaconapi.ErrRejected, "genesis from "+prefix.URL+":", "HTTP 401: Unauthorized", "check the API key")
 	if strings.Contains(err.Error(), "t0ps3cret") || strings.Contains(err.Error(), "key123") {
 		t.Fatal("the error shows the URL's secrets")
 	}

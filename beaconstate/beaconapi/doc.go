@@ -41,9 +41,10 @@
 // state the node no longer keeps: use an archive node), ErrNotFound,
 // ErrSyncing (503, or a syncing status), ErrWrongNetwork (genesis
 // mismatch, see CheckNetwork and WithNetwork), ErrUnknownFork,
-// ErrTooLarge, ErrTimeout, ErrUnavailable, ErrBadResponse and
-// ErrWithdrawalNotFound. An error that comes from an HTTP status wraps an
-// *HTTPError.
+// ErrTooLarge, ErrTimeout, ErrUnavailable, ErrRejected (an HTTP client
+// error other than 404: 400, 401, 403, 406, ...), ErrBadResponse and
+// ErrWithdrawalNotFound. An error that comes from an HTTP status also wraps
+// an *HTTPError, with the status and the node's message.
 //
 // # Network
 //

@@ -36,9 +36,17 @@ var (
 	// ErrUnavailable reports a node that could not be reached, broke the
 	// connection, or answered with a server error, on every attempt.
 	ErrUnavailable = errors.New("the beacon node is unavailable")
+	// ErrRejected reports a request the node refused with an HTTP client
+	// error other than 404 (400 for an id or parameter it does not
+	// accept, 401 or 403 for missing credentials, 406 for a format it
+	// does not serve, 410, ...) or with 501 for an endpoint it does not
+	// implement. Retrying does not help; the *HTTPError it wraps has the
+	// status and the node's message.
+	ErrRejected = errors.New("the beacon node rejected the request")
 	// ErrBadResponse reports a response that is not what the beacon API
 	// specifies: malformed JSON, SSZ that does not decode as the type of
-	// its fork, a header whose root does not match its fields.
+	// its fork, a header whose root does not match its fields, an HTTP
+	// status that is neither success nor error (a redirect not followed).
 	ErrBadResponse = errors.New("malformed response from the beacon node")
 	// ErrWithdrawalNotFound reports that FindWithdrawal found no block
 	// paying the validator in its search range.

@@ -78,7 +78,7 @@ var fuzzCalls = []fuzzCall{
 }
 
 // fuzzStatuses are the HTTP statuses the fuzzer picks from.
-var fuzzStatuses = []int{200, 200, 200, 200, 404, 400, 406, 500, 503}
+var fuzzStatuses = []int{200, 200, 200, 200, 404, 400, 406, 500, 503, 401, 410, 501, 505, 304}
 
 // fuzzContentTypes are the Content-Type headers the fuzzer picks from.
 var fuzzContentTypes = []string{"application/octet-stream", "application/json", "", "text/plain", "application/json; charset=utf-8"}
@@ -96,7 +96,7 @@ type fuzzAnswer struct {
 var fuzzSentinels = []error{
 	beaconapi.ErrNotFound, beaconapi.ErrPruned, beaconapi.ErrSyncing, beaconapi.ErrWrongNetwork,
 	beaconapi.ErrUnknownFork, beaconapi.ErrTooLarge, beaconapi.ErrTimeout, beaconapi.ErrUnavailable,
-	beaconapi.ErrBadResponse,
+	beaconapi.ErrRejected, beaconapi.ErrBadResponse,
 }
 
 // fuzzSeeds returns real answers for each call: SSZ and JSON states and
@@ -201,8 +201,8 @@ func fuzzSeeds(f *testing.F, n *fork.Network) {
 // Eth-Consensus-Version and body, chosen by the fuzzer — to each call of a
 // Client (the other paths answer as a node of fuzzNetwork does). The call
 // must not panic or hang. It must fail with one line that starts with
-// "beaconapi: " and matches one of the package's sentinels (or, for an
-// HTTP status of no particular meaning, wraps an *HTTPError); or succeed
+// "beaconapi: " and matches one of the package's sentinels (an error from
+// an HTTP status also wraps an *HTTPError of that status); or succeed
 // with what it promises: a state or block that validates against its
 // fork's schema and whose root computes, a header whose root is the hash
 // of its fields.
@@ -241,8 +241,9 @@ func FuzzResponse(f *testing.F) {
 		if strings.ContainsAny(version, "\r\n\x00") {
 			version = "" // not a header value net/http sends
 		}
+		code := fuzzStatuses[int(status)%len(fuzzStatuses)]
 		mu.Lock()
-		answer = fuzzAnswer{path: c.path, status: fuzzStatuses[int(status)%len(fuzzStatuses)],
+		answer = fuzzAnswer{path: c.path, status: code,
 			contentType: fuzzContentTypes[int(ctype)%len(fuzzContentTypes)], version: version, body: body}
 		mu.Unlock()
 		opts := []beaconapi.Option{beaconapi.WithRetries(0), beaconapi.WithTimeout(5 * time.Second), beaconapi.WithMaxSize(8 << 20)}
@@ -261,18 +262,17 @@ func FuzzResponse(f *testing.F) {
 			if !strings.HasPrefix(msg, "beaconapi: ") || strings.ContainsAny(msg, "\r\n") {
 				t.Fatalf("%s: error is not one line starting with beaconapi: %q", c.name, msg)
 			}
+			var he *beaconapi.HTTPError
+			if errors.As(err, &he) && he.StatusCode != code && he.StatusCode != 404 {
+				// (Other paths than the fuzzed one may answer 404.)
+				t.Fatalf("%s: answered %d, the error's *HTTPError says %d: %v", c.name, code, he.StatusCode, err)
+			}
 			for _, s := range fuzzSentinels {
 				if errors.Is(err, s) {
 					return
 				}
 			}
-			// An HTTP status the package gives no kind to (400, 406, ...)
-			// is matched as an *HTTPError, as the package documents.
-			var he *beaconapi.HTTPError
-			if errors.As(err, &he) {
-				return
-			}
-			t.Fatalf("%s: error matches no sentinel and is no *HTTPError: %v", c.name, err)
+			t.Fatalf("%s: error matches none of the package's sentinels: %v", c.name, err)
 		}
 		switch v := v.(type) {
 		case *beaconstate.Object:

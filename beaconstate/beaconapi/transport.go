@@ -284,19 +284,34 @@ func (c *Client) tooLarge(cl call, size int64) error {
 }
 
 // httpFail turns a bare *HTTPError that get returned into the call's
-// error; other errors pass unchanged.
+// error; other errors pass unchanged. Every status gets a kind besides the
+// *HTTPError: 404 ErrNotFound; any other client error (400, 401, 403, 406,
+// 410, ...) and 501 ErrRejected; the server errors that are not retried
+// (505, ...) ErrUnavailable; anything else (a 3xx that was not followed)
+// ErrBadResponse.
 func (c *Client) httpFail(cl call, err error) error {
 	var he *HTTPError
 	if !errors.As(err, &he) || err != error(he) {
 		return err
 	}
-	switch he.StatusCode {
-	case http.StatusNotFound:
-		return newErr(fmt.Sprintf("%s: %v (the node answered %v)", c.where(cl), ErrNotFound, he), ErrNotFound, he)
-	case http.StatusBadRequest:
-		return newErr(fmt.Sprintf("%s: the node rejected the request (%v)", c.where(cl), he), he)
+	where := c.where(cl)
+	switch code := he.StatusCode; {
+	case code == http.StatusNotFound:
+		return newErr(fmt.Sprintf("%s: %v (the node answered %v)", where, ErrNotFound, he), ErrNotFound, he)
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return newErr(fmt.Sprintf("%s: %v (the node answered %v); check the API key or token the node expects (WithHeader, or in the URL)", where, ErrRejected, he),
+			ErrRejected, he)
+	case code == http.StatusNotAcceptable || code == http.StatusUnsupportedMediaType:
+		return newErr(fmt.Sprintf("%s: %v: it serves no format this client reads (the node answered %v)", where, ErrRejected, he), ErrRejected, he)
+	case code == http.StatusNotImplemented:
+		return newErr(fmt.Sprintf("%s: %v: it does not implement %s (the node answered %v); use a node that does", where, ErrRejected, cl.path, he),
+			ErrRejected, he)
+	case code >= 400 && code <= 499:
+		return newErr(fmt.Sprintf("%s: %v (the node answered %v)", where, ErrRejected, he), ErrRejected, he)
+	case code >= 500 && code <= 599:
+		return newErr(fmt.Sprintf("%s: the node answered %v; try again later or use another node", where, he), ErrUnavailable, he)
 	}
-	return newErr(fmt.Sprintf("%s: the node answered %v", c.where(cl), he), he)
+	return newErr(fmt.Sprintf("%s: %v: unexpected HTTP status (the node answered %v)", where, ErrBadResponse, he), ErrBadResponse, he)
 }
 
 // getJSON performs a JSON call and decodes the body into v.
