@@ -95,6 +95,15 @@ type step struct {
 	index int
 }
 
+// trailAt returns a trail that starts at path (a string already built).
+func trailAt(path string) *trail {
+	p := new(trail)
+	if path != "" {
+		p.push(path, 0)
+	}
+	return p
+}
+
 func (p *trail) push(name string, index int) {
 	if p.n < len(p.steps) {
 		p.steps[p.n] = step{name, index}

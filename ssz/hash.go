@@ -84,9 +84,10 @@ func hashTwoLevels(dst, src []byte, d int) {
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if n < 1<<14 || workers < 2 {
-		scratch := make([]byte, blk/2*32)
+		ss := getBuf(blk / 2 * 32)
+		defer putBuf(ss)
 		for k := 0; k < nblocks; k++ {
-			work(k, scratch)
+			work(k, ss.b)
 		}
 		return
 	}
@@ -96,13 +97,14 @@ func hashTwoLevels(dst, src []byte, d int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			scratch := make([]byte, blk/2*32)
+			ss := getBuf(blk / 2 * 32)
+			defer putBuf(ss)
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= nblocks {
 					return
 				}
-				work(k, scratch)
+				work(k, ss.b)
 			}
 		}()
 	}

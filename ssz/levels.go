@@ -47,13 +47,19 @@ func keepFor(n int) int {
 
 const blockChunks = 1 << 12
 
-func buildLevels(n, depth int, chunk chunker, re *reuse) (*levels, error) {
+// buildLevels hashes the tree of n chunks. With rootOnly, nothing below
+// blocks of blockChunks chunks is stored: the caller wants the root, not
+// proofs, and the memory stays a few hundred bytes per million chunks.
+func buildLevels(n, depth int, chunk chunker, re *reuse, rootOnly bool) (*levels, error) {
 	l := &levels{n: n, depth: depth, chunk: chunk}
 	if n == 0 {
 		return l, nil
 	}
 	l.top = ceilLog2(uint64(n))
 	l.keep = keepFor(n)
+	if rootOnly {
+		l.keep, re = ceilLog2(blockChunks), nil
+	}
 	if l.keep > l.top {
 		l.keep = l.top
 	}
@@ -123,8 +129,10 @@ func (l *levels) fillBase(base []byte, re *reuse) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, blk*32)
-			scratch := make([]byte, max(blk*16, 32))
+			bs, ss := getBuf(blk*32), getBuf(max(blk*16, 32))
+			defer putBuf(bs)
+			defer putBuf(ss)
+			buf, scratch := bs.b, ss.b
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= nblocks {
@@ -304,7 +312,7 @@ type progressive struct {
 	rest [][32]byte // rest[j]: root of the progressive tree of chunks from subtree j on
 }
 
-func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 int) bool) (*progressive, error) {
+func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 int) bool, rootOnly bool) (*progressive, error) {
 	p := &progressive{n: n}
 	start := 0
 	for j := 0; start < n; j++ {
@@ -317,7 +325,7 @@ func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 
 		}
 		sub, err := buildLevels(cnt, 2*j, func(i0, i1 int, out []byte) error {
 			return chunk(s+i0, s+i1, out)
-		}, re)
+		}, re, rootOnly)
 		if err != nil {
 			return nil, err
 		}

@@ -191,6 +191,16 @@ func (tr *Tree) rootOf(t *Type, b []byte, off int) ([32]byte, error) {
 		fixedRoots(t, b, 1, out[:])
 		return out, nil
 	}
+	if isPacked(t) && !t.IsFixed() && (!tr.cache || off != 0) {
+		// A short list or bitlist inside the value (a transaction, an
+		// aggregation bitlist): one chunk at most, hashed without a tree.
+		if r, ok, err := smallPackedRoot(t, b); ok || err != nil {
+			if err != nil {
+				return out, at(t, "", off, err)
+			}
+			return r, nil
+		}
+	}
 	m, err := tr.merkleOf(t, b, off)
 	if err != nil {
 		return out, err
@@ -212,6 +222,45 @@ func (tr *Tree) rootOf(t *Type, b []byte, off int) ([32]byte, error) {
 		return hash2(r, activeFieldsChunk(t.ActiveFields)), nil
 	}
 	return r, nil
+}
+
+// smallPackedRoot returns the root of a variable-size packed value (a
+// ByteList, a List of basic values or a Bitlist) whose data fits in one
+// chunk, with its length mixed in; ok is false for longer values and for
+// progressive kinds, which go through a chunk tree.
+func smallPackedRoot(t *Type, b []byte) (root [32]byte, ok bool, err error) {
+	var chunk [32]byte
+	var n uint64 // the length mixed in
+	var size int // bytes of data
+	switch t.Kind {
+	case KindByteList:
+		size, n = len(b), uint64(len(b))
+	case KindList:
+		size, n = len(b), uint64(len(b))/t.Elem.fixedSize
+	case KindBitlist:
+		if n, err = bitlistLen(b); err != nil {
+			return root, false, err
+		}
+		size = int((n + 7) / 8)
+	default:
+		return root, false, nil
+	}
+	if size > 32 {
+		return root, false, nil
+	}
+	depth := ceilLog2(chunkLimit(t))
+	if size == 0 {
+		return mixIn(zeroHashes[depth], n), true, nil
+	}
+	copy(chunk[:], b[:size])
+	if t.Kind == KindBitlist && n%8 != 0 {
+		chunk[size-1] &^= 1 << (n % 8) // the length bit
+	}
+	root = chunk
+	for d := 0; d < depth; d++ {
+		root = hash2(root, zeroHashes[d])
+	}
+	return mixIn(root, n), true, nil
 }
 
 func elemCount(t *Type, b []byte) (int, error) {
@@ -241,13 +290,13 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 		switch t.Kind {
 		case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
 			pp, _ := pm.(*progressive)
-			return buildProgressive(n, chunk, pp, same)
+			return buildProgressive(n, chunk, pp, same, !tr.cache)
 		}
 		var re *reuse
 		if pl, ok := pm.(*levels); ok {
 			re = &reuse{prev: pl, same: same}
 		}
-		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re)
+		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re, !tr.cache)
 	}
 	if !tr.cache || (n < cacheMinChunks && off != 0) {
 		return build()

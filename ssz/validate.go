@@ -9,77 +9,83 @@ import (
 // sizes, offsets, list limits, booleans, bitlist delimiters and padding
 // bits. It allocates nothing proportional to the input.
 func Validate(t *Type, b []byte) error {
-	return validate(t, b, "", 0)
+	return validate(t, b, new(trail), 0)
 }
 
-func validate(t *Type, b []byte, path string, base int) error {
+// validate checks b at byte base of the top-level value; path leads there
+// and becomes a string only in an error.
+func validate(t *Type, b []byte, path *trail, base int) error {
 	switch t.Kind {
 	case KindUint, KindByteVector:
 		if uint64(len(b)) != t.fixedSize {
-			return at(t, path, base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
+			return at(t, path.String(), base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
 		}
 	case KindBool:
 		if len(b) != 1 {
-			return at(t, path, base, errf(ErrSize, "%d bytes, want 1", len(b)))
+			return at(t, path.String(), base, errf(ErrSize, "%d bytes, want 1", len(b)))
 		}
 		if b[0] > 1 {
-			return at(t, path, base, errf(ErrValue, "boolean byte 0x%02x", b[0]))
+			return at(t, path.String(), base, errf(ErrValue, "boolean byte 0x%02x", b[0]))
 		}
 	case KindBitvector:
 		if uint64(len(b)) != t.fixedSize {
-			return at(t, path, base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
+			return at(t, path.String(), base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
 		}
 		if r := t.Size % 8; r != 0 && b[len(b)-1]>>r != 0 {
-			return at(t, path, base+len(b)-1, errf(ErrValue, "padding bits of Bitvector[%d] are set", t.Size))
+			return at(t, path.String(), base+len(b)-1, errf(ErrValue, "padding bits of Bitvector[%d] are set", t.Size))
 		}
 	case KindByteList:
 		if uint64(len(b)) > t.Limit {
-			return at(t, path, base, errf(ErrLimit, "%d bytes, limit %d", len(b), t.Limit))
+			return at(t, path.String(), base, errf(ErrLimit, "%d bytes, limit %d", len(b), t.Limit))
 		}
 	case KindBitlist, KindProgressiveBitlist:
 		n, err := bitlistLen(b)
 		if err != nil {
-			return at(t, path, base, err)
+			return at(t, path.String(), base, err)
 		}
 		if t.Kind == KindBitlist && n > t.Limit {
-			return at(t, path, base, errf(ErrLimit, "%d bits, limit %d", n, t.Limit))
+			return at(t, path.String(), base, errf(ErrLimit, "%d bits, limit %d", n, t.Limit))
 		}
 	case KindVector, KindList, KindProgressiveList:
 		s, err := sequenceOf(t, b)
 		if err != nil {
-			return at(t, path, base, err)
+			return at(t, path.String(), base, err)
 		}
 		if t.Elem.IsFixed() {
 			return checkFixed(t.Elem, b, s.n, true, path, base)
 		}
 		for i := 0; i < s.n; i++ {
+			path.push("", i)
 			lo, hi, err := s.bounds(i)
 			if err != nil {
-				return at(t, indexPath(path, i), base, err)
+				return at(t, path.String(), base, err)
 			}
-			if err := validate(t.Elem, b[lo:hi], indexPath(path, i), base+lo); err != nil {
+			if err := validate(t.Elem, b[lo:hi], path, base+lo); err != nil {
 				return err
 			}
+			path.pop()
 		}
 	case KindContainer, KindProgressiveContainer:
 		if t.IsFixed() {
 			if uint64(len(b)) != t.fixedSize {
-				return at(t, path, base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
+				return at(t, path.String(), base, errf(ErrSize, "%d bytes, want %d", len(b), t.fixedSize))
 			}
 			return checkFixed(t, b, 1, false, path, base)
 		}
 		spans, err := containerSpans(t, b, nil)
 		if err != nil {
-			return at(t, path, base, err)
+			return at(t, path.String(), base, err)
 		}
 		for i, f := range t.Fields {
 			sp := spans[i]
-			if err := validate(f.Type, b[sp.lo:sp.hi], joinPath(path, f.Name), base+sp.lo); err != nil {
+			path.push(f.Name, 0)
+			if err := validate(f.Type, b[sp.lo:sp.hi], path, base+sp.lo); err != nil {
 				return err
 			}
+			path.pop()
 		}
 	default:
-		return at(t, path, base, errf(ErrValue, "unknown kind %v", t.Kind))
+		return at(t, path.String(), base, errf(ErrValue, "unknown kind %v", t.Kind))
 	}
 	return nil
 }
@@ -278,8 +284,9 @@ func collectChecks(t *Type, off int, path string, out []byteCheck) []byteCheck {
 	return out
 }
 
-// checkFixed validates n consecutive values of the fixed-size type t.
-func checkFixed(t *Type, b []byte, n int, seq bool, path string, base int) error {
+// checkFixed validates n consecutive values of the fixed-size type t (the
+// elements of a sequence when seq) at byte base, reached by path.
+func checkFixed(t *Type, b []byte, n int, seq bool, path *trail, base int) error {
 	checks := t.fixedChecks()
 	if len(checks) == 0 || n == 0 {
 		return nil
@@ -288,28 +295,28 @@ func checkFixed(t *Type, b []byte, n int, seq bool, path string, base int) error
 	for i := 0; i < n; i++ {
 		e := b[i*es:]
 		for _, c := range checks {
-			if c.deep {
-				p := path
-				if seq {
-					p = indexPath(path, i)
-				}
-				if err := validate(c.t, e[c.off:c.off+int(c.t.fixedSize)], joinPath(p, c.path), base+i*es+c.off); err != nil {
-					return err
-				}
+			if !c.deep && e[c.off]&c.mask == 0 {
 				continue
 			}
-			if e[c.off]&c.mask != 0 {
-				p := path
-				if seq {
-					p = indexPath(path, i)
-				}
-				p = joinPath(p, c.path)
-				what := "boolean byte"
-				if c.t.Kind == KindBitvector {
-					what = "padding bits of " + c.t.Name + " in byte"
-				}
-				return at(c.t, p, base+i*es+c.off, errf(ErrValue, "%s 0x%02x", what, e[c.off]))
+			depth := path.n
+			if seq {
+				path.push("", i)
 			}
+			if c.path != "" {
+				path.push(c.path, 0)
+			}
+			if c.deep {
+				if err := validate(c.t, e[c.off:c.off+int(c.t.fixedSize)], path, base+i*es+c.off); err != nil {
+					return err
+				}
+				path.n = depth
+				continue
+			}
+			what := "boolean byte"
+			if c.t.Kind == KindBitvector {
+				what = "padding bits of " + c.t.Name + " in byte"
+			}
+			return at(c.t, path.String(), base+i*es+c.off, errf(ErrValue, "%s 0x%02x", what, e[c.off]))
 		}
 	}
 	return nil

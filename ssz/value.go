@@ -82,10 +82,10 @@ func Decode(t *Type, b []byte) (any, error) {
 	if err := Validate(t, b); err != nil {
 		return nil, err
 	}
-	return decodeValue(t, b, "", 0)
+	return decodeValue(t, b, new(trail), 0)
 }
 
-func decodeValue(t *Type, b []byte, path string, base int) (any, error) {
+func decodeValue(t *Type, b []byte, path *trail, base int) (any, error) {
 	switch t.Kind {
 	case KindUint:
 		if t.Size <= 8 {
@@ -95,13 +95,19 @@ func decodeValue(t *Type, b []byte, path string, base int) (any, error) {
 	case KindBool:
 		return b[0] == 1, nil
 	case KindByteVector, KindByteList:
+		if len(b) == 0 {
+			// One shared value for every empty byte string: a list of
+			// 2^18 empty transactions then costs its []any, not 2^18
+			// slice headers. Appending to it allocates, so it never aliases.
+			return emptyBytes, nil
+		}
 		return append([]byte{}, b...), nil
 	case KindBitvector:
 		return unpackBits(b, t.Size), nil
 	case KindBitlist, KindProgressiveBitlist:
 		n, err := bitlistLen(b)
 		if err != nil {
-			return nil, at(t, path, base, err)
+			return nil, at(t, path.String(), base, err)
 		}
 		return unpackBits(b, n), nil
 	case KindVector, KindList, KindProgressiveList:
@@ -110,37 +116,43 @@ func decodeValue(t *Type, b []byte, path string, base int) (any, error) {
 		}
 		s, err := sequenceOf(t, b)
 		if err != nil {
-			return nil, at(t, path, base, err)
+			return nil, at(t, path.String(), base, err)
 		}
 		out := make([]any, s.n)
 		for i := range out {
+			path.push("", i)
 			lo, hi, err := s.bounds(i)
 			if err != nil {
-				return nil, at(t, indexPath(path, i), base, err)
+				return nil, at(t, path.String(), base, err)
 			}
-			if out[i], err = decodeValue(t.Elem, b[lo:hi], indexPath(path, i), base+lo); err != nil {
+			if out[i], err = decodeValue(t.Elem, b[lo:hi], path, base+lo); err != nil {
 				return nil, err
 			}
+			path.pop()
 		}
 		return out, nil
 	case KindContainer, KindProgressiveContainer:
 		spans, err := containerSpans(t, b, nil)
 		if err != nil {
-			return nil, at(t, path, base, err)
+			return nil, at(t, path.String(), base, err)
 		}
 		o := NewObject(len(t.Fields))
 		for i, f := range t.Fields {
 			sp := spans[i]
-			v, err := decodeValue(f.Type, b[sp.lo:sp.hi], joinPath(path, f.Name), base+sp.lo)
+			path.push(f.Name, 0)
+			v, err := decodeValue(f.Type, b[sp.lo:sp.hi], path, base+sp.lo)
 			if err != nil {
 				return nil, err
 			}
+			path.pop()
 			o.Set(f.Name, v)
 		}
 		return o, nil
 	}
-	return nil, at(t, path, base, errf(ErrValue, "unknown kind %v", t.Kind))
+	return nil, at(t, path.String(), base, errf(ErrValue, "unknown kind %v", t.Kind))
 }
+
+var emptyBytes any = []byte{}
 
 func leUint(b []byte) uint64 {
 	var v uint64
@@ -363,7 +375,7 @@ func appendBits(t *Type, v any, path string, buf []byte) ([]byte, error) {
 	}
 	if raw != nil {
 		// The SSZ encoding itself: check it as Validate would.
-		if err := validate(t, raw, path, off); err != nil {
+		if err := validate(t, raw, trailAt(path), off); err != nil {
 			return nil, err
 		}
 		return append(buf, raw...), nil
@@ -685,7 +697,7 @@ func ToJSON(t *Type, b []byte) ([]byte, error) {
 	if err := Validate(t, b); err != nil {
 		return nil, err
 	}
-	return appendJSON(make([]byte, 0, 2*len(b)+16), t, b, "", 0)
+	return appendJSON(make([]byte, 0, 2*len(b)+16), t, b, new(trail), 0)
 }
 
 const hexDigits = "0123456789abcdef"
@@ -698,7 +710,7 @@ func appendHex(out, b []byte) []byte {
 	return append(out, '"')
 }
 
-func appendJSON(out []byte, t *Type, b []byte, path string, base int) ([]byte, error) {
+func appendJSON(out []byte, t *Type, b []byte, path *trail, base int) ([]byte, error) {
 	switch t.Kind {
 	case KindUint:
 		if t.Name == "byte" {
@@ -724,26 +736,28 @@ func appendJSON(out []byte, t *Type, b []byte, path string, base int) ([]byte, e
 		}
 		s, err := sequenceOf(t, b)
 		if err != nil {
-			return nil, at(t, path, base, err)
+			return nil, at(t, path.String(), base, err)
 		}
 		out = append(out, '[')
 		for i := 0; i < s.n; i++ {
 			if i > 0 {
 				out = append(out, ',')
 			}
+			path.push("", i)
 			lo, hi, err := s.bounds(i)
 			if err != nil {
-				return nil, at(t, indexPath(path, i), base, err)
+				return nil, at(t, path.String(), base, err)
 			}
-			if out, err = appendJSON(out, t.Elem, b[lo:hi], indexPath(path, i), base+lo); err != nil {
+			if out, err = appendJSON(out, t.Elem, b[lo:hi], path, base+lo); err != nil {
 				return nil, err
 			}
+			path.pop()
 		}
 		return append(out, ']'), nil
 	case KindContainer, KindProgressiveContainer:
 		spans, err := containerSpans(t, b, nil)
 		if err != nil {
-			return nil, at(t, path, base, err)
+			return nil, at(t, path.String(), base, err)
 		}
 		out = append(out, '{')
 		for i, f := range t.Fields {
@@ -753,13 +767,15 @@ func appendJSON(out []byte, t *Type, b []byte, path string, base int) ([]byte, e
 			out = appendJSONString(out, f.Name)
 			out = append(out, ':')
 			sp := spans[i]
-			if out, err = appendJSON(out, f.Type, b[sp.lo:sp.hi], joinPath(path, f.Name), base+sp.lo); err != nil {
+			path.push(f.Name, 0)
+			if out, err = appendJSON(out, f.Type, b[sp.lo:sp.hi], path, base+sp.lo); err != nil {
 				return nil, err
 			}
+			path.pop()
 		}
 		return append(out, '}'), nil
 	}
-	return nil, at(t, path, base, errf(ErrValue, "unknown kind %v", t.Kind))
+	return nil, at(t, path.String(), base, errf(ErrValue, "unknown kind %v", t.Kind))
 }
 
 // appendJSONString appends s as a JSON string.
