@@ -27,7 +27,9 @@ import (
 // numbers as uint256 and keeps decimal strings as strings), no gindex
 // fields (the structs have none). `beaconproof verify` reads the files
 // too. Proof kinds Rocket Pool's verifier has no struct for
-// (pending-deposit) are written as json documents, for verify only.
+// (pending-deposit) are written as json documents: leaf, branch, gindex
+// and decoded value, for a generic leaf check such as the reference
+// verifier's verifyLeaf.
 
 var fixturesCommand = &command{
 	name:  "fixtures",
@@ -35,15 +37,21 @@ var fixturesCommand = &command{
 	help: `Writes a Foundry-ready fixture set into DIR: for the state (from a beacon
 node, default finalized, or a local file) the slot proof, and for each
 --index a validator, exit and balance proof; a withdrawal proof with
---validator (from a node) or --block and --withdrawal-num (local files); a
+--validator (from a node) or --block and --withdrawal-num (local files;
+--era-block-roots for a block older than the state's block_roots); a
 pending deposit proof with --pending-deposit. Every file is a rocketpool
 document of one proof whose keys are sorted so that vm.parseJson decodes
 e.g. ".validatorProofs[0]" into a struct with the same fields declared in
 alphabetical order (manifest.json lists those declarations); numbers are
-JSON numbers. manifest.json lists the files and kinds, the anchor (slot,
-block root, and the EIP-4788 timestamp under which to mock the root: call
-the beacon roots contract with abi.encode(timestamp), return abi.encode(root)),
-the fork and the network.
+JSON numbers. Foundry 1.7.1's vm.parseJson follows instead the declaration
+order of a struct of the project with the same field names, if there is
+one; vm.parseJsonType with a type description, such as
+"SlotProof(uint64 slot,bytes32[] witnesses)", decodes into any field
+order (the repository's testdata/foundry does that). manifest.json lists
+the files and kinds, the anchor (slot, block root, and the EIP-4788
+timestamp under which to mock the root: call the beacon roots contract
+with abi.encode(timestamp), return abi.encode(root)), the fork and the
+network.
 
 The anchor's timestamp comes from the node (its child block's time) or,
 from files, --timestamp (default: the slot after the anchor's). A fixture
@@ -248,6 +256,9 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	}
 	for _, j := range jobs {
 		k := kindByName(j.kind)
+		if k == nil {
+			return e.fail(fmt.Errorf("%s: no proof kind %q", j.file, j.kind))
+		}
 		in := s.in
 		claims, err := k.claims(ctx, e, &j.flags, s)
 		if err != nil {
@@ -287,13 +298,14 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
+// kindByName returns the proof kind of that name, or nil.
 func kindByName(name string) *kind {
 	for _, k := range kinds {
 		if k.name == name {
 			return k
 		}
 	}
-	panic("no kind " + name)
+	return nil
 }
 
 func (k *kind) hasProtocol(n format.Name) bool {
