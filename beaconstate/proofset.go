@@ -12,6 +12,38 @@ import (
 // ErrNoProofs reports a proof set without proofs, which proves nothing.
 var ErrNoProofs = errors.New("no proofs")
 
+// ErrPathMismatch reports a proof whose path, in the fork, preset and type
+// its document states, does not name the node at the proof's gindex: it
+// names another node, or none.
+var ErrPathMismatch = errors.New("path does not match the gindex")
+
+// CheckPath checks that path names the node at gindex g in the type of the
+// fork and preset (preset "" means DefaultPreset, typeName "" DefaultType),
+// as Gindex computes it. The error wraps ErrPathMismatch when the path
+// names another node or none, or the error of an unknown fork, preset or
+// type.
+func CheckPath(forkName, preset, typeName, path string, g proof.Gindex) error {
+	if preset == "" {
+		preset = DefaultPreset
+	}
+	if typeName == "" {
+		typeName = DefaultType
+	}
+	t, err := schemaOf(forkName, preset, typeName)
+	if err != nil {
+		return err
+	}
+	want, _, err := t.Gindex(path)
+	if err != nil {
+		return fmt.Errorf("%w: %q is no path of the %s %s %s: %w", ErrPathMismatch, path, preset, forkName, typeName, err)
+	}
+	if !want.Equal(g) {
+		return fmt.Errorf("%w: the proof has gindex %s, but %q is gindex %s in the %s %s %s",
+			ErrPathMismatch, g, path, want, preset, forkName, typeName)
+	}
+	return nil
+}
+
 // PathProof is a proof of the member at Path. Its JSON form is
 // {"path", "gindex", "leaf", "branch"}: the gindex a decimal string, the
 // hashes 0x-hex, the branch bottom-up.
@@ -68,8 +100,12 @@ func (pp *PathProof) UnmarshalJSON(b []byte) error {
 //	{"fork": "deneb", "preset": "mainnet", "type": "BeaconState", "root": "0x…",
 //	 "proofs": [{"path": "slot", "gindex": "34", "leaf": "0x…", "branch": ["0x…", …]}]}
 //
-// Only root and each proof's gindex, leaf and branch matter to Verify; the
-// other fields are informational.
+// Verify checks each proof's gindex, leaf and branch against root and,
+// when the set names its fork, each proof's path against its gindex: the
+// path's gindex in the fork, preset and type (by default mainnet and
+// BeaconState, as `beaconproof prove` writes them) must be the proof's.
+// Without a fork the paths are not checked (PathsChecked is false): such a
+// set proves nodes at gindices, and its paths are only labels.
 type ProofSet struct {
 	Fork   string
 	Preset string
@@ -152,16 +188,40 @@ func (e *ProofError) Error() string {
 // Unwrap returns the underlying error.
 func (e *ProofError) Unwrap() error { return e.Err }
 
-// Verify checks every proof against s.Root. The error is a *ProofError
-// naming the first proof that fails, or wraps ErrNoProofs when there are
-// none.
+// PathsChecked reports whether Verify checks the proofs' paths: whether
+// the set names its fork.
+func (s *ProofSet) PathsChecked() bool { return s.Fork != "" }
+
+// Verify checks every proof against s.Root and, when the set names its
+// fork, every path against its proof's gindex with CheckPath (a proof
+// without a path claims nothing about one). The error is a *ProofError
+// naming the first proof that fails (wrapping ErrPathMismatch for a path),
+// wraps ErrNoProofs when there are none, or names an unknown fork, preset
+// or type.
 func (s *ProofSet) Verify() error {
 	if len(s.Proofs) == 0 {
 		return fmt.Errorf("%w to verify", ErrNoProofs)
 	}
+	if s.PathsChecked() {
+		preset, typ := s.Preset, s.Type
+		if preset == "" {
+			preset = DefaultPreset
+		}
+		if typ == "" {
+			typ = DefaultType
+		}
+		if _, err := schemaOf(s.Fork, preset, typ); err != nil {
+			return fmt.Errorf("proof set of the %s %s %s: %w", preset, s.Fork, typ, err)
+		}
+	}
 	for i, pp := range s.Proofs {
 		if err := pp.Proof.Verify(s.Root); err != nil {
 			return &ProofError{Index: i, Path: pp.Path, Err: err}
+		}
+		if s.PathsChecked() && pp.Path != "" {
+			if err := CheckPath(s.Fork, s.Preset, s.Type, pp.Path, pp.Proof.Gindex); err != nil {
+				return &ProofError{Index: i, Path: pp.Path, Err: err}
+			}
 		}
 	}
 	return nil

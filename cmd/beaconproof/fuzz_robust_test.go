@@ -201,10 +201,11 @@ type robustDoc struct {
 }
 
 type robustProof struct {
-	path   string
-	gindex *big.Int
-	leaf   [32]byte
-	branch [][32]byte
+	path, kind string
+	hasValue   bool // a "value" other than null
+	gindex     *big.Int
+	leaf       [32]byte
+	branch     [][32]byte
 }
 
 func robustHash(s string) ([32]byte, error) {
@@ -224,6 +225,8 @@ func robustParse(b []byte) (robustDoc, error) {
 		Root               *string
 		Proofs             []struct {
 			Path   string
+			Kind   string
+			Value  json.RawMessage
 			Gindex *string
 			Leaf   *string
 			Branch []string
@@ -249,7 +252,7 @@ func robustParse(b []byte) (robustDoc, error) {
 		if !ok {
 			return d, fmt.Errorf("gindex %q", *p.Gindex)
 		}
-		rp := robustProof{path: p.Path, gindex: g}
+		rp := robustProof{path: p.Path, kind: p.Kind, hasValue: len(p.Value) > 0 && string(p.Value) != "null", gindex: g}
 		if rp.leaf, err = robustHash(*p.Leaf); err != nil {
 			return d, err
 		}
@@ -383,7 +386,8 @@ func robustRace() bool {
 
 // bindsPaths reports whether verify checks a proof's path against its
 // gindex in the document's fork, preset and type: whether it rejects a real
-// document whose path was changed to another member of the same object.
+// document whose path was changed to another member of the same object
+// (ROB-4).
 func bindsPaths(t testing.TB, doc []byte) bool {
 	var m map[string]any
 	if err := json.Unmarshal(doc, &m); err != nil {
@@ -394,12 +398,40 @@ func bindsPaths(t testing.TB, doc []byte) bool {
 	return robustRun(b, "verify", "-").code != exitOK
 }
 
+// knownKinds are the kinds of claims that proof/format checks.
+var knownKinds = map[string]bool{
+	beaconstate.KindValidator: true, beaconstate.KindValidatorField: true, beaconstate.KindSlot: true,
+	beaconstate.KindBalance: true, beaconstate.KindStateField: true, beaconstate.KindPendingDeposit: true,
+	beaconstate.KindPendingPartialWithdrawal: true, beaconstate.KindPendingConsolidation: true,
+	beaconstate.KindParticipation: true, beaconstate.KindWithdrawal: true, beaconstate.KindHistoricalWithdrawal: true,
+	beaconstate.KindExpectedWithdrawal: true, beaconstate.KindHistoricalExpectedWithdrawal: true,
+	beaconstate.KindStateRoot: true, beaconstate.KindBlockField: true, beaconstate.KindBlockWithdrawal: true,
+}
+
+// okLine is what verify prints for a proof set that verifies: ok, with a
+// note when the paths could not be checked (no fork).
+func okLine(d robustDoc) string {
+	if d.fork == "" {
+		for _, p := range d.proofs {
+			if p.path != "" {
+				return "ok (paths not checked: no fork)\n"
+			}
+		}
+	}
+	return "ok\n"
+}
+
 // FuzzVerifyJSON runs `beaconproof verify FILE` on arbitrary JSON. It must
 // exit 0 (printing ok) or 1 (one line on stderr, no recovered panic) —
 // never 2, which is for wrong usage — and it must never say ok for a
 // document that states anything false: every proof of a document that
 // verifies must hold by an independent check (robustVerify) and state a
-// true node of a real object (see truth). The seeds are real proofs.
+// true node of a real object (see truth); when the document names its
+// fork, the path of every proof without a kind must be its gindex's in the
+// document's fork, preset and type, and such a proof may carry no value;
+// a proof with a kind must have a kind that verify checks; and without a
+// fork, verify must say that the paths were not checked. The seeds are
+// real proofs.
 func FuzzVerifyJSON(f *testing.F) {
 	seeds, facts := verifySeeds(f)
 	for _, d := range seeds {
@@ -409,9 +441,8 @@ func FuzzVerifyJSON(f *testing.F) {
 	f.Add([]byte(`{"root":null,"proofs":[{"gindex":"1","leaf":"0x","branch":[]}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"proofs":[{"gindex":"` + strings.Repeat("9", 1000) + `"}]}`))
-	binds := bindsPaths(f, seeds[0])
-	if !binds {
-		f.Log("verify does not check paths against gindices (open issue ROB-4): the fuzz target checks only the proven facts")
+	if !bindsPaths(f, seeds[0]) {
+		f.Fatal("verify does not check paths against gindices (ROB-4)")
 	}
 	file := filepath.Join(f.TempDir(), "proofs.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -431,18 +462,24 @@ func FuzzVerifyJSON(f *testing.F) {
 			}
 			return
 		}
-		if r.stdout != "ok\n" || r.stderr != "" {
-			t.Fatalf("exit 0 with stdout %q, stderr %q", r.stdout, r.stderr)
+		if r.stderr != "" {
+			t.Fatalf("exit 0 with stderr %q", r.stderr)
 		}
 		if !isProofSet(data) {
 			// Another format (protocol structs, calldata, vectors), whose
 			// leaves and gindices verify recomputes from its values: the
 			// checks above apply, the facts below are a proof set's.
+			if r.stdout != "ok\n" {
+				t.Fatalf("exit 0 with stdout %q", r.stdout)
+			}
 			return
 		}
 		d, err := robustParse(data)
 		if err != nil {
 			t.Fatalf("verify said ok to a document this test cannot read: %v", err)
+		}
+		if want := okLine(d); r.stdout != want {
+			t.Fatalf("exit 0 with stdout %q, want %q", r.stdout, want)
 		}
 		if len(d.proofs) == 0 {
 			t.Fatal("verify said ok to a document without proofs")
@@ -454,7 +491,16 @@ func FuzzVerifyJSON(f *testing.F) {
 			if !facts.holds(d.root, p.gindex, p.leaf) {
 				t.Fatalf("verify said ok to proof %d stating a false node: gindex %s", i, p.gindex)
 			}
-			if binds && d.fork != "" && p.path != "" {
+			switch {
+			case p.kind != "":
+				// Its path and value are checked by kind, through the
+				// anchor (proof/format's tests).
+				if !knownKinds[p.kind] || d.fork == "" {
+					t.Fatalf("verify said ok to proof %d of kind %q (document fork %q)", i, p.kind, d.fork)
+				}
+			case p.hasValue:
+				t.Fatalf("verify said ok to proof %d with a value but no kind", i)
+			case d.fork != "" && p.path != "":
 				g, err := beaconstate.Gindex(d.fork, d.preset, d.typ, p.path)
 				if err != nil || g.Big().Cmp(p.gindex) != 0 {
 					t.Fatalf("verify said ok to proof %d whose path %q is not its gindex %s in %s (%v)", i, p.path, p.gindex, d.fork, err)
@@ -471,9 +517,9 @@ func FuzzVerifyJSON(f *testing.F) {
 // case of a hex digit, or of a key's case (encoding/json matches keys
 // without case), changes nothing — or, for a gindex flip where the node
 // equals its sibling, another true fact (see internal/robust's
-// TestNoSingleBitFlipVerifies). Flips that change only a path or the
-// fork, preset or type are counted apart: verify does not bind them to
-// the gindex (open issue ROB-4).
+// TestNoSingleBitFlipVerifies); and its paths must be its gindices' in its
+// fork, preset and type (ROB-4), unless a flip of the "fork" key dropped
+// the fork, which verify must then say ("paths not checked").
 func TestVerifyJSONSingleBitFlips(t *testing.T) {
 	p := robustProver(t, "mainnet", "deneb", "state_0", "BeaconState")
 	doc := robustZeroRegion(t, p)
@@ -487,7 +533,7 @@ func TestVerifyJSONSingleBitFlips(t *testing.T) {
 	if robustRace() {
 		stride = 5 // every fifth byte under -race, where each run is slow; all of them without
 	}
-	var flips, ok, metadataOnly int
+	var flips, ok, unchecked int
 	for i := 0; i < len(doc); i += stride {
 		for bit := range 8 {
 			data := bytes.Clone(doc)
@@ -505,10 +551,22 @@ func TestVerifyJSONSingleBitFlips(t *testing.T) {
 			if err != nil {
 				t.Fatalf("byte %d bit %d: ok, but unreadable: %v", i, bit, err)
 			}
-			if sameFacts(orig, d) {
-				if d.fork != orig.fork || d.preset != orig.preset || d.typ != orig.typ || !samePaths(orig, d) {
-					metadataOnly++
+			if want := okLine(d); r.stdout != want {
+				t.Fatalf("byte %d bit %d: stdout %q, want %q", i, bit, r.stdout, want)
+			}
+			if d.fork == "" {
+				unchecked++
+			}
+			for j, p := range d.proofs {
+				if d.fork == "" || p.path == "" {
+					continue
 				}
+				if g, err := beaconstate.Gindex(d.fork, d.preset, d.typ, p.path); err != nil || g.Big().Cmp(p.gindex) != 0 {
+					t.Errorf("byte %d bit %d: ok, but proof %d's path %q is not its gindex %s in %s %s %s (%v)",
+						i, bit, j, p.path, p.gindex, d.preset, d.fork, d.typ, err)
+				}
+			}
+			if sameFacts(orig, d) {
 				continue
 			}
 			for j, p := range d.proofs {
@@ -518,8 +576,8 @@ func TestVerifyJSONSingleBitFlips(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d single-bit changes of a %d-byte document: %d still verify (%d of them change only a path, fork, preset or type; the others the case of a hex digit or key, or a gindex within equal subtrees)",
-		flips, len(doc), ok, metadataOnly)
+	t.Logf("%d single-bit changes of a %d-byte document: %d still verify (%d of them drop the fork, and verify says the paths were not checked; the others change the case of a hex digit or key, or a gindex within equal subtrees)",
+		flips, len(doc), ok, unchecked)
 }
 
 func sameFacts(a, b robustDoc) bool {
@@ -535,15 +593,6 @@ func sameFacts(a, b robustDoc) bool {
 			if p.branch[k] != q.branch[k] {
 				return false
 			}
-		}
-	}
-	return true
-}
-
-func samePaths(a, b robustDoc) bool {
-	for i := range a.proofs {
-		if a.proofs[i].path != b.proofs[i].path {
-			return false
 		}
 	}
 	return true
@@ -676,12 +725,13 @@ func TestBadInputExitsOneLine(t *testing.T) {
 }
 
 // TestVerifyBindsPathsAndValues tampers with what a document says a proof
-// is about — its path, its value — and checks that verify rejects it.
-// A proof with a "kind" has its path and value checked against its gindex
-// and leaf (proof/format); a plain proof of `prove --path`, or a proof
-// whose "kind" was deleted, has not, and verify says ok to a path or
-// value that was changed: open issue ROB-4, for which the test logs and
-// skips instead of failing, until verify binds them.
+// is about — its path, its value, its kind, its fork — and checks that
+// verify rejects it (ROB-4): a proof with a "kind" has its path and value
+// checked against its gindex and leaf (proof/format); a proof without one
+// (prove --path, or a claim whose "kind" was deleted) has its path checked
+// against its gindex in the document's fork, preset and type, and may not
+// carry a value. A document without a fork verifies, but verify says that
+// its paths were not checked.
 func TestVerifyBindsPathsAndValues(t *testing.T) {
 	p := robustProver(t, "mainnet", "deneb", "state_0", "BeaconState")
 	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorState)
@@ -704,51 +754,62 @@ func TestVerifyBindsPathsAndValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := robustRun(good, "verify", "-"); r.code != exitOK {
-		t.Fatalf("the genuine document: %q", r.stderr)
-	}
-	edit := func(f func(p map[string]any)) []byte {
+	plain := robustProofSet(t, p, "slot", "validators[5]")
+	edit := func(doc []byte, f func(d, p map[string]any)) []byte {
 		var m map[string]any
-		if err := json.Unmarshal(good, &m); err != nil {
+		if err := json.Unmarshal(doc, &m); err != nil {
 			t.Fatal(err)
 		}
-		f(m["proofs"].([]any)[0].(map[string]any))
-		b, _ := json.Marshal(m)
+		f(m, m["proofs"].([]any)[0].(map[string]any))
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return b
 	}
 	otherValue := json.RawMessage(other.Value)
+	const mismatch = "path does not match the gindex"
 	for _, c := range []struct {
 		name string
 		doc  []byte
+		want string // "ok…": the line on stdout; else a part of the one line on stderr
 	}{
-		{"path of another validator", edit(func(p map[string]any) { p["path"] = "validators[6]" })},
-		{"value of another validator", edit(func(p map[string]any) { p["value"] = otherValue })},
-		{"kind changed", edit(func(p map[string]any) { p["kind"] = "balance" })},
+		{"the genuine document", good, "ok\n"},
+		{"the genuine plain proof set", plain, "ok\n"},
+		{"path of another validator", edit(good, func(_, p map[string]any) { p["path"] = "validators[6]" }), mismatch},
+		{"value of another validator", edit(good, func(_, p map[string]any) { p["value"] = otherValue }), "validator_index 6 is not the index"},
+		{"kind changed", edit(good, func(_, p map[string]any) { p["kind"] = "balance" }), "proofs[0]"},
+		{"unknown kind", edit(good, func(_, p map[string]any) { p["kind"] = "validator2"; p["path"] = "validators[6]" }), `unknown kind "validator2"`},
+		{"kind deleted", edit(good, func(_, p map[string]any) { delete(p, "kind") }), "a value without a kind"},
+		{"kind deleted, path of another validator", edit(good, func(_, p map[string]any) { delete(p, "kind"); p["path"] = "validators[6]" }), "proofs[0]"},
+		{"kind deleted, value of another validator", edit(good, func(_, p map[string]any) { delete(p, "kind"); p["value"] = otherValue }), "a value without a kind"},
+		{"kind and value deleted, path of another validator", edit(good, func(_, p map[string]any) {
+			delete(p, "kind")
+			delete(p, "value")
+			p["path"] = "validators[6]"
+		}), mismatch},
+		{"plain proof set (prove --path), path of another member", edit(plain, func(_, p map[string]any) { p["path"] = "genesis_time" }), mismatch},
+		{"plain proof set, a value added", edit(plain, func(_, p map[string]any) { p["value"] = "7" }), "a value without a kind"},
+		{"plain proof set, another fork's layout", edit(plain, func(d, _ map[string]any) { d["fork"] = "electra" }), mismatch},
+		{"plain proof set, another type", edit(plain, func(d, _ map[string]any) { d["type"] = "BeaconBlock" }), mismatch},
+		{"plain proof set, unknown fork", edit(plain, func(d, _ map[string]any) { d["fork"] = "london" }), `unknown fork "london"`},
+		{"plain proof set, fork deleted (paths not checked)", edit(plain, func(d, p map[string]any) {
+			delete(d, "fork")
+			p["path"] = "genesis_time"
+		}), "ok (paths not checked: no fork)\n"},
+		{"kinds, fork deleted", edit(good, func(d, _ map[string]any) { delete(d, "fork") }), "needs the document's fork"},
 	} {
-		if r := robustRun(c.doc, "verify", "-"); r.code != exitFail {
-			t.Errorf("%s: verify exits %d (%q)", c.name, r.code, r.stdout)
+		r := robustRun(c.doc, "verify", "-")
+		if strings.HasPrefix(c.want, "ok") {
+			if r.code != exitOK || r.stdout != c.want {
+				t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", c.name, r.code, r.stdout, r.stderr, c.want)
+			}
+			continue
 		}
-	}
-	var open []string
-	for _, c := range []struct {
-		name string
-		doc  []byte
-	}{
-		{"kind deleted, path of another validator", edit(func(p map[string]any) { delete(p, "kind"); p["path"] = "validators[6]" })},
-		{"kind deleted, value of another validator", edit(func(p map[string]any) { delete(p, "kind"); p["value"] = otherValue })},
-		{"plain proof set (prove --path), path of another member", func() []byte {
-			var m map[string]any
-			_ = json.Unmarshal(robustProofSet(t, p, "slot"), &m)
-			m["proofs"].([]any)[0].(map[string]any)["path"] = "genesis_time"
-			b, _ := json.Marshal(m)
-			return b
-		}()},
-	} {
-		if r := robustRun(c.doc, "verify", "-"); r.code == exitOK {
-			open = append(open, c.name)
+		if why := r.failure(); why != "" {
+			t.Errorf("%s: %s", c.name, why)
+		} else if !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: %q does not say %q", c.name, strings.TrimSpace(r.stderr), c.want)
 		}
-	}
-	if len(open) > 0 {
-		t.Skipf("open issue ROB-4: verify says ok to: %s", strings.Join(open, "; "))
 	}
 }

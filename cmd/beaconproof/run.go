@@ -101,8 +101,12 @@ Example:
 			help: `Checks every proof of a JSON proof file against its root: as printed by
 prove in any --format (json, rocketpool, eigenlayer, calldata), an oracle
 vector.json, or a file of protocol vectors. Leaves are recomputed from the
-values the file states and gindices from its fork and indices. Prints ok
-and exits 0, or names the first failing proof and exits 1.
+values the file states and gindices from its fork and indices; the path of
+a proof without a kind (prove --path) must name its gindex in the file's
+fork, preset and type (default mainnet, BeaconState). Prints ok and exits 0,
+or names the first failing proof and exits 1. A file without a fork (an
+oracle vector.json) proves nodes at gindices, whatever its paths say: verify
+then prints "ok (paths not checked: no fork)".
 
 With --el-rpc (or $EL_RPC), also checks that the execution client's
 EIP-4788 beacon roots contract stores the anchor root under the anchor's
@@ -435,6 +439,19 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 			return e.fail(fmt.Errorf("%s: %w", name, err))
 		}
 	}
-	fmt.Fprintln(e.stdout, "ok")
+	fmt.Fprintln(e.stdout, verifiedLine(doc))
 	return exitOK
+}
+
+// verifiedLine is what verify prints for a document that verifies: ok, and
+// what was not checked — the paths of a proof set without a fork.
+func verifiedLine(doc format.Document) string {
+	if d, ok := doc.(*format.JSONDocument); ok && !d.PathsChecked() {
+		for _, c := range d.Proofs {
+			if c.Path != "" {
+				return "ok (paths not checked: no fork)"
+			}
+		}
+	}
+	return "ok"
 }

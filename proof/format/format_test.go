@@ -13,6 +13,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/vectors"
+	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/proof/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
@@ -123,7 +124,9 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // TestJSONIsAProofSet checks that the json format still reads as the
-// generic proof set, rooted at the anchor.
+// generic proof set, rooted at the anchor: its proofs verify as such, but
+// not its paths, which name state fields below a block anchor while a
+// ProofSet reads them in its type (the block) and knows no anchors.
 func TestJSONIsAProofSet(t *testing.T) {
 	in := input(t)
 	b := emit(t, in, format.JSON, "")
@@ -131,7 +134,12 @@ func TestJSONIsAProofSet(t *testing.T) {
 	if err := json.Unmarshal(b, &set); err != nil {
 		t.Fatal(err)
 	}
-	if err := set.Verify(); err != nil {
+	if err := set.Verify(); !errors.Is(err, beaconstate.ErrPathMismatch) || !strings.Contains(err.Error(), `"slot" is gindex 8 in the mainnet fulu BeaconBlock`) {
+		t.Fatalf("a block-anchored document as a ProofSet: %v, want the state path \"slot\" not to be the block's", err)
+	}
+	unchecked := set
+	unchecked.Fork = ""
+	if err := unchecked.Verify(); err != nil {
 		t.Fatal(err)
 	}
 	if set.Root != in.Anchor.Root || set.Type != "BeaconBlock" || len(set.Proofs) != len(in.Claims) {
@@ -577,4 +585,111 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("a re-marshaled %s document fails: %v", d.Format(), err)
 		}
 	})
+}
+
+// TestJSONBindsPaths checks that a document that names its fork binds
+// every proof's path to its gindex (ROB-4): a plain proof's path is read in
+// the document's fork, preset and type; a proof with a kind has its path
+// and value checked through the anchor; a proof may not carry a value
+// without a kind, nor an unknown kind. Without a fork, the paths of plain
+// proofs are not checked, and PathsChecked says so.
+func TestJSONBindsPaths(t *testing.T) {
+	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", testdata.FuluState())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := beaconstate.NewProver(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := p.ProofSet([]string{"slot", "validators[7]", "block_roots[3]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := json.Marshal(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := stateProver(t)
+	in := input(t)
+	sr, err := sp.StateRootProof()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Claims = append(in.Claims, sr)
+	kinded := emit(t, in, format.JSON, "")
+	// edit returns doc with f applied to the document and to its proof i.
+	edit := func(doc []byte, i int, f func(d, p map[string]any)) []byte {
+		var d map[string]any
+		if err := json.Unmarshal(doc, &d); err != nil {
+			t.Fatal(err)
+		}
+		f(d, d["proofs"].([]any)[i].(map[string]any))
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	last := len(in.Claims) - 1
+	for _, c := range []struct {
+		name    string
+		doc     []byte
+		want    error // nil: verifies
+		checked bool  // PathsChecked, when it verifies
+		contain string
+	}{
+		{"plain, genuine", plain, nil, true, ""},
+		{"plain, path of another member", edit(plain, 0, func(_, p map[string]any) { p["path"] = "genesis_time" }),
+			beaconstate.ErrPathMismatch, false, `proofs[0] (path "genesis_time"): path does not match the gindex: the proof has gindex`},
+		{"plain, path of another validator", edit(plain, 1, func(_, p map[string]any) { p["path"] = "validators[8]" }),
+			beaconstate.ErrPathMismatch, false, `"validators[8]" is gindex`},
+		{"plain, path of no member", edit(plain, 1, func(_, p map[string]any) { p["path"] = "validators[7].nope" }),
+			beaconstate.ErrPathMismatch, false, "is no path of the mainnet fulu BeaconState"},
+		{"plain, no path", edit(plain, 1, func(_, p map[string]any) { delete(p, "path") }), nil, true, ""},
+		{"plain, a value without a kind", edit(plain, 1, func(_, p map[string]any) { p["value"] = map[string]any{"slashed": false} }),
+			proof.ErrMalformed, false, "a value without a kind"},
+		{"plain, another fork's layout", edit(plain, 0, func(d, _ map[string]any) { d["fork"] = "phase0" }),
+			beaconstate.ErrPathMismatch, false, "in the mainnet phase0 BeaconState"},
+		{"plain, another preset", edit(plain, 0, func(d, _ map[string]any) { d["preset"] = "minimal" }),
+			beaconstate.ErrPathMismatch, false, `"block_roots[3]" is gindex`},
+		{"plain, another type", edit(plain, 0, func(d, _ map[string]any) { d["type"] = "BeaconBlock" }),
+			beaconstate.ErrPathMismatch, false, "BeaconBlock"},
+		{"plain, unknown fork", edit(plain, 0, func(d, _ map[string]any) { d["fork"] = "fuluu" }),
+			fork.ErrUnknownFork, false, `"fuluu"`},
+		{"plain, no fork", edit(plain, 0, func(d, p map[string]any) { delete(d, "fork"); p["path"] = "genesis_time" }), nil, false, ""},
+		{"kinds, genuine", kinded, nil, true, ""},
+		{"kinds, path of another validator", edit(kinded, 1, func(_, p map[string]any) { p["path"] = "validators[8]" }),
+			beaconstate.ErrPathMismatch, false, `"validators[8]" gives`},
+		{"kinds, kind deleted", edit(kinded, 1, func(_, p map[string]any) { delete(p, "kind") }),
+			proof.ErrMalformed, false, "a value without a kind"},
+		{"kinds, kind and value deleted (a state path below a block)", edit(kinded, 1, func(_, p map[string]any) { delete(p, "kind"); delete(p, "value") }),
+			beaconstate.ErrPathMismatch, false, "is no path of the mainnet fulu BeaconBlock"},
+		{"kinds, unknown kind", edit(kinded, 1, func(_, p map[string]any) { p["kind"] = "validator2" }),
+			proof.ErrMalformed, false, `unknown kind "validator2"`},
+		{"kinds, state root with another path", edit(kinded, last, func(_, p map[string]any) { p["path"] = "parent_root" }),
+			beaconstate.ErrPathMismatch, false, `not "parent_root"`},
+		{"kinds, no fork", edit(kinded, 0, func(d, _ map[string]any) { delete(d, "fork") }),
+			proof.ErrMalformed, false, "needs the document's fork"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := format.Parse(c.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = d.Verify()
+			if c.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := d.(*format.JSONDocument).PathsChecked(); got != c.checked {
+					t.Fatalf("PathsChecked = %v, want %v", got, c.checked)
+				}
+				return
+			}
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.contain) {
+				t.Fatalf("Verify = %v, want %v containing %q", err, c.want, c.contain)
+			}
+		})
+	}
 }

@@ -26,7 +26,9 @@ import (
 // state_root (gindex 11). Type is the type of the object whose root Root
 // is. A proof set without kinds (an oracle vector.json, the generic
 // `beaconproof prove`) parses as a JSONDocument too and verifies as a
-// ProofSet.
+// ProofSet. The reverse holds only in part: read as a beaconstate.ProofSet,
+// a document with a block anchor fails on its state paths, which a
+// ProofSet reads in its type.
 type JSONDocument struct {
 	Fmt       Name                `json:"format,omitempty"`
 	Fork      string              `json:"fork,omitempty"`
@@ -110,12 +112,22 @@ func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Verify checks every proof against Root as beaconstate.ProofSet does and,
-// for the proofs that say their kind, the gindex against the one the path
-// gives in the document's fork (through the anchor) and the leaf against
-// the one the value gives.
+// PathsChecked reports whether Verify checks the proofs' paths against
+// their gindices: whether the document names its fork. Without one, a
+// proof without a kind proves only the node at its gindex, whatever its
+// path says (and a proof with a kind fails).
+func (d *JSONDocument) PathsChecked() bool { return d.Fork != "" }
+
+// Verify checks every proof against Root as beaconstate.ProofSet does, and
+// every path when the document names its fork: for a proof without a kind,
+// the gindex against the one the path gives in the document's fork, preset
+// and type (beaconstate.CheckPath; such a proof may not carry a value,
+// which nothing would check); for a proof with a kind, the gindex against
+// the one the path gives through the anchor and the leaf against the one
+// the value gives. An unknown kind is an error. The error wraps
+// beaconstate.ErrPathMismatch for a path that is not the gindex's.
 func (d *JSONDocument) Verify() error {
-	set := beaconstate.ProofSet{Fork: d.Fork, Preset: d.Preset, Type: d.Type, Root: d.Root}
+	set := beaconstate.ProofSet{Root: d.Root} // paths are checked below, by kind
 	for _, c := range d.Proofs {
 		set.Proofs = append(set.Proofs, beaconstate.PathProof{Path: c.Path, Proof: c.Proof})
 	}
@@ -137,6 +149,9 @@ func (d *JSONDocument) Verify() error {
 	}
 	for i, c := range d.Proofs {
 		if c.Kind == "" {
+			if err := d.checkPlain(c); err != nil {
+				return &beaconstate.ProofError{Index: i, Path: c.Path, Err: err}
+			}
 			continue
 		}
 		if c.Anchor != (beaconstate.Anchor{}) && (c.Anchor.Root != d.Root || d.Anchor != nil && c.Anchor != d.Anchor.Anchor()) {
@@ -147,6 +162,24 @@ func (d *JSONDocument) Verify() error {
 		}
 	}
 	return nil
+}
+
+// checkPlain checks a proof without a kind: a path and a gindex, as in
+// beaconstate.ProofSet, and no value.
+func (d *JSONDocument) checkPlain(c beaconstate.Claim) error {
+	if len(c.Value) > 0 {
+		return fmt.Errorf("%w: a value without a kind, which says how to check it", proof.ErrMalformed)
+	}
+	if d.Fork == "" || c.Path == "" {
+		return nil
+	}
+	return beaconstate.CheckPath(d.Fork, d.Preset, d.Type, c.Path, c.Proof.Gindex)
+}
+
+// pathMismatch is the error about a claim whose gindex is not g, the one
+// its path (or value) gives.
+func pathMismatch(c beaconstate.Claim, g proof.Gindex) error {
+	return fmt.Errorf("%w: gindex %s, but %q gives %s", beaconstate.ErrPathMismatch, c.Proof.Gindex, c.Path, g)
 }
 
 // checkClaim checks a claim's gindex and leaf against its path and value.
@@ -178,6 +211,9 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 		if anchor != beaconstate.AnchorBlock {
 			return fmt.Errorf("%w: a state root proof needs a block anchor, not %q", proof.ErrMalformed, anchor)
 		}
+		if c.Path != "state_root" {
+			return fmt.Errorf("%w: a state root proof's path is \"state_root\", not %q", beaconstate.ErrPathMismatch, c.Path)
+		}
 		g, _, err := stateGindex(d.Fork, d.Preset, anchor, "")
 		if err != nil {
 			return err
@@ -197,7 +233,7 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 			return checkMember(g, t, c)
 		}
 		if anchor != beaconstate.AnchorBlock {
-			return fmt.Errorf("%w: gindex %s is not that of %q in the state", proof.ErrMalformed, c.Proof.Gindex, c.Path)
+			return fmt.Errorf("%w: gindex %s is not that of %q in the state", beaconstate.ErrPathMismatch, c.Proof.Gindex, c.Path)
 		}
 		g, t, err := blockGindex(d.Fork, d.Preset, c.Path)
 		if err != nil {
@@ -217,20 +253,20 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 			return err
 		}
 		if want := fmt.Sprintf("withdrawals[%d]", v.WithdrawalNum); !strings.HasSuffix(c.Path, want) {
-			return fmt.Errorf("%w: the value is withdrawal %d, the path %q", proof.ErrMalformed, v.WithdrawalNum, c.Path)
+			return fmt.Errorf("%w: the value is withdrawal %d, the path %q", beaconstate.ErrPathMismatch, v.WithdrawalNum, c.Path)
 		}
 		return checkLeaf(g, c, WithdrawalRoot(v.withdrawal()))
 	case beaconstate.KindWithdrawal, beaconstate.KindHistoricalWithdrawal,
 		beaconstate.KindExpectedWithdrawal, beaconstate.KindHistoricalExpectedWithdrawal:
 		return d.checkWithdrawal(anchor, c)
 	}
-	return nil // a kind from elsewhere: the proof alone was checked
+	return fmt.Errorf("%w: unknown kind %q", proof.ErrMalformed, c.Kind)
 }
 
 // checkLeaf checks a claim's gindex and leaf.
 func checkLeaf(g proof.Gindex, c beaconstate.Claim, leaf [32]byte) error {
 	if !c.Proof.Gindex.Equal(g) {
-		return fmt.Errorf("%w: gindex %s, but %q gives %s", proof.ErrMalformed, c.Proof.Gindex, c.Path, g)
+		return pathMismatch(c, g)
 	}
 	if leaf != c.Proof.Leaf {
 		return fmt.Errorf("%w: the value gives the leaf %s, the proof has %s", proof.ErrRootMismatch, proof.FormatHash(leaf), proof.FormatHash(c.Proof.Leaf))
@@ -282,7 +318,7 @@ func memberValue(t *ssz.Type, c beaconstate.Claim) (json.RawMessage, error) {
 // of basic values, the value in its lane of the chunk.
 func checkMember(g proof.Gindex, t *ssz.Type, c beaconstate.Claim) error {
 	if !c.Proof.Gindex.Equal(g) {
-		return fmt.Errorf("%w: gindex %s, but %q gives %s", proof.ErrMalformed, c.Proof.Gindex, c.Path, g)
+		return pathMismatch(c, g)
 	}
 	if len(c.Value) == 0 {
 		return fmt.Errorf("%w: no value", proof.ErrMalformed)
@@ -322,7 +358,7 @@ func checkMember(g proof.Gindex, t *ssz.Type, c beaconstate.Claim) error {
 // byte of the chunk.
 func checkParticipation(g proof.Gindex, c beaconstate.Claim) error {
 	if !c.Proof.Gindex.Equal(g) {
-		return fmt.Errorf("%w: gindex %s, but %q gives %s", proof.ErrMalformed, c.Proof.Gindex, c.Path, g)
+		return pathMismatch(c, g)
 	}
 	var v struct {
 		ValidatorIndex U64   `json:"validator_index"`
@@ -351,7 +387,7 @@ func checkParticipation(g proof.Gindex, c beaconstate.Claim) error {
 
 func checkBalance(g proof.Gindex, c beaconstate.Claim) error {
 	if !c.Proof.Gindex.Equal(g) {
-		return fmt.Errorf("%w: gindex %s, but %q gives %s", proof.ErrMalformed, c.Proof.Gindex, c.Path, g)
+		return pathMismatch(c, g)
 	}
 	i, _, ok := pathIndex(c.Path, "balances")
 	if !ok {
@@ -385,6 +421,11 @@ func (d *JSONDocument) checkWithdrawal(anchor beaconstate.AnchorKind, c beaconst
 	var v withdrawalJSON
 	if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
 		return err
+	}
+	// The gindex follows from the value's slot and number; the path names
+	// the route, which ends at the withdrawal.
+	if want := fmt.Sprintf("withdrawals[%d]", v.WithdrawalNum); !strings.HasSuffix(c.Path, want) {
+		return fmt.Errorf("%w: the value is withdrawal %d, the path %q", beaconstate.ErrPathMismatch, v.WithdrawalNum, c.Path)
 	}
 	ref := withdrawalRef{
 		Fork: d.Fork, Preset: d.Preset, BlockFork: d.BlockFork, Network: d.Network, Anchor: anchor,
