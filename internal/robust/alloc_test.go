@@ -418,9 +418,9 @@ func TestCraftedInputAllocations(t *testing.T) {
 // whose output (a decoded value, JSON text, a kept tree) legitimately grows
 // with the input: linear, at most this many times the input (+ the fixed
 // allowance). It catches a superlinear regression; the ratios themselves
-// are reported in docs/ROBUSTNESS.md. The worst today, about 33× for
-// Decode and ToJSON of a list of uint8, is half path strings built for
-// every element whether or not an error needs them (ROB-5).
+// are reported in docs/ROBUSTNESS.md. The worst today, about 16× for
+// Decode and ToJSON of a list of uint8, is the representation itself: an
+// interface value, or `"123",`, per byte.
 const validExpansionLimit = 48
 
 // TestValidInputAllocations reports what the same calls allocate on valid
