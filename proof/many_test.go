@@ -3,6 +3,8 @@ package proof_test
 import (
 	"crypto/sha256"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/beaconproof/beaconproof/proof"
@@ -84,3 +86,42 @@ func TestVerifyMany(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyManyMerged checks the proofs that climb as one: copies of the
+// same proofs, among which one copy is changed at its lowest level or its
+// highest, must still each get their own answer.
+func TestVerifyManyMerged(t *testing.T) {
+	ps, root := manyProofs(t, 9)
+	for _, c := range []struct {
+		name  string
+		level func(p proof.Proof) int
+	}{
+		{"lowest sibling", func(p proof.Proof) int { return 0 }},
+		{"highest sibling", func(p proof.Proof) int { return len(p.Branch) - 1 }},
+	} {
+		for _, victim := range []int{0, len(ps) / 2, len(ps) - 1} {
+			// Three copies of every proof; the middle copy of the victim is
+			// changed.
+			var all []proof.Proof
+			for k := 0; k < 3; k++ {
+				for _, p := range ps {
+					all = append(all, proof.Proof{Gindex: p.Gindex, Leaf: p.Leaf, Branch: append([][32]byte(nil), p.Branch...)})
+				}
+			}
+			if err := proof.VerifyMany(all, root); err != nil {
+				t.Fatalf("%s: untouched copies fail: %v", c.name, err)
+			}
+			bad := len(ps) + victim
+			all[bad].Branch[c.level(all[bad])][0] ^= 1
+			err := proof.VerifyMany(all, root)
+			if !errors.Is(err, proof.ErrRootMismatch) {
+				t.Fatalf("%s of proof %d changed: %v", c.name, bad, err)
+			}
+			if want := "verify proof " + itoa(bad) + " "; !strings.Contains(err.Error(), want) {
+				t.Errorf("%s of proof %d changed: the error names another proof: %v", c.name, bad, err)
+			}
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
