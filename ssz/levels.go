@@ -13,9 +13,9 @@ type chunker func(i0, i1 int, out []byte) error
 // levels is the Merkle tree of n chunks padded to depth `depth`, stored as
 // flat per-level arrays. Levels below `keep` are not stored: a node there is
 // recomputed from at most 2^keep chunks when a proof asks for it. Above
-// keep, only every other level is stored (keep, keep+2, ..., and the top):
-// a node of a level in between is the hash of its two children, one hash
-// away. Together this keeps the memory of a big list's tree a small
+// keep, levels of more than storeEveryLevel nodes are stored every other
+// one (keep, keep+2, ...): a node of a level in between is the hash of its
+// two children, one hash away. Smaller levels are all stored. Together this keeps the memory of a big list's tree a small
 // fraction of the list (for 2.2M validators, 22 MiB of nodes for 67 MiB of
 // records).
 type levels struct {
@@ -46,6 +46,12 @@ func keepFor(n int) int {
 }
 
 const blockChunks = 1 << 12
+
+// storeEveryLevel is the node count from which down levels are stored only
+// every other one: smaller levels (256 KiB at most, their sum a fraction
+// of the tree) are all kept, so that a proof recomputes only the few
+// in-between nodes of the lowest levels.
+const storeEveryLevel = 1 << 13
 
 // buildLevels hashes the tree of n chunks. With rootOnly, nothing below
 // blocks of blockChunks chunks is stored: the caller wants the root, not
@@ -78,10 +84,10 @@ func buildLevels(n, depth int, chunk chunker, re *reuse, rootOnly bool) (*levels
 	cur := base
 	for d := l.keep; len(cur) > 32; {
 		c := len(cur) / 32
-		if c == 2 {
-			// One level up is the top.
-			next := make([]byte, 32)
-			hashPairs(next, cur)
+		if half := (c + 1) / 2; c == 2 || half <= storeEveryLevel {
+			// One level up: the top, or a level small enough to keep.
+			next := make([]byte, half*32, half*32+32)
+			hashUp(next, cur, d)
 			d++
 			l.lv[d-l.keep] = next
 			cur = next

@@ -14,7 +14,7 @@ import (
 // a verified proof of chunks spread over the list.
 func TestLevelsEveryLevel(t *testing.T) {
 	typ := List(Bytes32, 1<<20)
-	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 9, 4095, 4096, 4097, 5000, 16383, 16384, 16385, 70001} {
+	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 9, 4095, 4096, 4097, 5000, 16383, 16384, 16385, 70001, 300001} {
 		b := make([]byte, n*32)
 		for i := 0; i < n; i++ {
 			binary.LittleEndian.PutUint64(b[i*32:], uint64(i)*0x9e3779b97f4a7c15+1)

@@ -3,6 +3,7 @@ package ssz
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -34,7 +35,15 @@ func (tr *Tree) ProveMany(gs []proof.Gindex) ([]proof.Proof, error) {
 		ps[i] = proof.Proof{Gindex: g, Branch: backing[:d:d]}
 		backing = backing[d:]
 	}
-	walk := func(i int) error {
+	// Walk in gindex order: neighbouring walks then read neighbouring
+	// bytes of the value and of the stored levels.
+	order := make([]int, len(gs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return gs[a].Cmp(gs[b]) })
+	walk := func(k int) error {
+		i := order[k]
 		leaf, err := tr.walk(tr.t, tr.b, 0, gs[i], gs[i].Depth(), new(trail), ps[i].Branch)
 		ps[i].Leaf = leaf
 		return err

@@ -19,7 +19,7 @@ type Tree struct {
 	b     []byte
 	cache bool
 
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	entries map[nodeKey]*entry
 
 	// prev is the tree of the previous version of the value (see Next),
@@ -121,9 +121,9 @@ func (tr *Tree) rootSpans() []span {
 // of type t at byte off, and a function that tells whether a range of its
 // chunks comes from unchanged bytes; nil when there is nothing to reuse.
 func (tr *Tree) previous(t *Type, b []byte, off int) (merkle, func(c0, c1 int) bool) {
-	tr.mu.Lock()
+	tr.mu.RLock()
 	prev := tr.prev
-	tr.mu.Unlock()
+	tr.mu.RUnlock()
 	if prev == nil || off == 0 {
 		return nil, nil
 	}
@@ -273,9 +273,9 @@ func elemCount(t *Type, b []byte) (int, error) {
 func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 	k := nodeKey{off, t}
 	if tr.cache {
-		tr.mu.Lock()
+		tr.mu.RLock()
 		e, ok := tr.entries[k]
-		tr.mu.Unlock()
+		tr.mu.RUnlock()
 		if ok {
 			<-e.ready
 			return e.m, e.err
