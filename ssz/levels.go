@@ -37,12 +37,31 @@ type reuse struct {
 	same func(c0, c1 int) bool
 }
 
+// keepMode says what a tree's lowest stored level is chosen for.
+type keepMode int
+
+const (
+	// keepForProofs: chunks that cost hashing to recompute (the roots of
+	// validators, of other containers, of lists).
+	keepForProofs keepMode = iota
+	// keepPacked: chunks that are a copy of the bytes (balances, scores,
+	// participation flags), cheap to recompute 16 at a time.
+	keepPacked
+	// keepRootOnly: the caller wants the root, not proofs.
+	keepRootOnly
+)
+
 // keepFor picks the lowest stored level for a tree of n chunks.
-func keepFor(n int) int {
-	if n > 1<<12 {
-		return 2
+func keepFor(n int, mode keepMode) int {
+	switch {
+	case mode == keepRootOnly:
+		return ceilLog2(blockChunks)
+	case n <= 1<<12:
+		return 0
+	case mode == keepPacked:
+		return 4
 	}
-	return 0
+	return 2
 }
 
 const blockChunks = 1 << 12
@@ -53,18 +72,18 @@ const blockChunks = 1 << 12
 // in-between nodes of the lowest levels.
 const storeEveryLevel = 1 << 13
 
-// buildLevels hashes the tree of n chunks. With rootOnly, nothing below
-// blocks of blockChunks chunks is stored: the caller wants the root, not
-// proofs, and the memory stays a few hundred bytes per million chunks.
-func buildLevels(n, depth int, chunk chunker, re *reuse, rootOnly bool) (*levels, error) {
+// buildLevels hashes the tree of n chunks, storing levels from the one
+// keepFor(n, mode) picks. For keepRootOnly nothing below blocks of
+// blockChunks chunks is stored, a few hundred bytes per million chunks.
+func buildLevels(n, depth int, chunk chunker, re *reuse, mode keepMode) (*levels, error) {
 	l := &levels{n: n, depth: depth, chunk: chunk}
 	if n == 0 {
 		return l, nil
 	}
 	l.top = ceilLog2(uint64(n))
-	l.keep = keepFor(n)
-	if rootOnly {
-		l.keep, re = ceilLog2(blockChunks), nil
+	l.keep = keepFor(n, mode)
+	if mode == keepRootOnly {
+		re = nil
 	}
 	if l.keep > l.top {
 		l.keep = l.top
@@ -318,7 +337,7 @@ type progressive struct {
 	rest [][32]byte // rest[j]: root of the progressive tree of chunks from subtree j on
 }
 
-func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 int) bool, rootOnly bool) (*progressive, error) {
+func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 int) bool, mode keepMode) (*progressive, error) {
 	p := &progressive{n: n}
 	start := 0
 	for j := 0; start < n; j++ {
@@ -331,7 +350,7 @@ func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 
 		}
 		sub, err := buildLevels(cnt, 2*j, func(i0, i1 int, out []byte) error {
 			return chunk(s+i0, s+i1, out)
-		}, re, rootOnly)
+		}, re, mode)
 		if err != nil {
 			return nil, err
 		}

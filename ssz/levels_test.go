@@ -13,7 +13,14 @@ import (
 // root, Node at every level for the first, last and some middle nodes, and
 // a verified proof of chunks spread over the list.
 func TestLevelsEveryLevel(t *testing.T) {
-	typ := List(Bytes32, 1<<20)
+	// The same chunks as roots (the levels of proofs) and as packed bytes
+	// (the levels of balances and flags), both of depth 20.
+	for _, typ := range []*Type{List(Bytes32, 1<<20), List(Uint8, 32<<20)} {
+		testLevelsEveryLevel(t, typ)
+	}
+}
+
+func testLevelsEveryLevel(t *testing.T, typ *Type) {
 	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 9, 4095, 4096, 4097, 5000, 16383, 16384, 16385, 70001, 300001} {
 		b := make([]byte, n*32)
 		for i := 0; i < n; i++ {
@@ -43,8 +50,12 @@ func TestLevelsEveryLevel(t *testing.T) {
 			}
 			ref = append(ref, next)
 		}
-		if want := refMixIn(refMerkleize(ref[0], 1<<20), n); root != want {
-			t.Fatalf("n=%d: root %x, want %x", n, root, want)
+		length := n
+		if typ.Elem == Uint8 {
+			length = 32 * n
+		}
+		if want := refMixIn(refMerkleize(ref[0], 1<<20), length); root != want {
+			t.Fatalf("%s n=%d: root %x, want %x", typ.Name, n, root, want)
 		}
 		depth := 20
 		for d, nodes := range ref {
@@ -56,13 +67,13 @@ func TestLevelsEveryLevel(t *testing.T) {
 				g := proof.GindexFromUint64(uint64(2)<<(depth-d) | uint64(i))
 				got, err := tr.Node(g)
 				if err != nil {
-					t.Fatalf("n=%d level %d node %d: %v", n, d, i, err)
+					t.Fatalf("%s n=%d level %d node %d: %v", typ.Name, n, d, i, err)
 				}
 				if got != nodes[i] {
-					t.Fatalf("n=%d level %d node %d: %x, want %x", n, d, i, got, nodes[i])
+					t.Fatalf("%s n=%d level %d node %d: %x, want %x", typ.Name, n, d, i, got, nodes[i])
 				}
 				if _, err := tr.Prove(g); err != nil {
-					t.Fatalf("n=%d level %d node %d: %v", n, d, i, err)
+					t.Fatalf("%s n=%d level %d node %d: %v", typ.Name, n, d, i, err)
 				}
 			}
 		}

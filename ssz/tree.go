@@ -285,18 +285,25 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 	if err != nil {
 		return nil, err
 	}
+	mode := keepForProofs
+	switch {
+	case !tr.cache:
+		mode = keepRootOnly
+	case isPacked(t):
+		mode = keepPacked
+	}
 	build := func() (merkle, error) {
 		pm, same := tr.previous(t, b, off)
 		switch t.Kind {
 		case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
 			pp, _ := pm.(*progressive)
-			return buildProgressive(n, chunk, pp, same, !tr.cache)
+			return buildProgressive(n, chunk, pp, same, mode)
 		}
 		var re *reuse
 		if pl, ok := pm.(*levels); ok {
 			re = &reuse{prev: pl, same: same}
 		}
-		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re, !tr.cache)
+		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re, mode)
 	}
 	if !tr.cache || (n < cacheMinChunks && off != 0) {
 		return build()
