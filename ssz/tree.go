@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/beaconproof/beaconproof/proof"
 )
@@ -43,6 +45,10 @@ type entry struct {
 
 // merkle is the chunk tree of one composite value: *levels or *progressive.
 type merkle interface{ root() [32]byte }
+
+// parallelFieldsMin is the encoded size from which the fields of the
+// top-level container are hashed concurrently.
+const parallelFieldsMin = 1 << 20
 
 // cacheMinChunks is the size from which a member's tree is kept.
 const cacheMinChunks = 64
@@ -385,18 +391,51 @@ func (tr *Tree) chunks(t *Type, b []byte, off int) (int, chunker, error) {
 		for i, f := range t.Fields {
 			byPos[f.Position] = i
 		}
-		return n, func(i0, i1 int, out []byte) error {
-			for p := i0; p < i1; p++ {
-				i := byPos[p]
-				if i < 0 {
-					continue
+		field := func(p int, out []byte) error {
+			i := byPos[p]
+			if i < 0 {
+				return nil
+			}
+			sp := spans[i]
+			r, err := tr.rootOf(t.Fields[i].Type, b[sp.lo:sp.hi], off+sp.lo)
+			copy(out, r[:])
+			return err
+		}
+		if off != 0 || len(b) < parallelFieldsMin {
+			return n, func(i0, i1 int, out []byte) error {
+				for p := i0; p < i1; p++ {
+					if err := field(p, out[(p-i0)*32:]); err != nil {
+						return err
+					}
 				}
-				sp := spans[i]
-				r, err := tr.rootOf(t.Fields[i].Type, b[sp.lo:sp.hi], off+sp.lo)
+				return nil
+			}, nil
+		}
+		// The top-level value (a state): its fields are hashed on all
+		// cores at once, so that the many small ones overlap with each
+		// other and with the big ones instead of leaving cores idle.
+		return n, func(i0, i1 int, out []byte) error {
+			errs := make([]error, i1-i0)
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			for w := 0; w < min(runtime.GOMAXPROCS(0), i1-i0); w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						p := i0 + int(next.Add(1)-1)
+						if p >= i1 {
+							return
+						}
+						errs[p-i0] = field(p, out[(p-i0)*32:])
+					}
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
 				if err != nil {
 					return err
 				}
-				copy(out[(p-i0)*32:], r[:])
 			}
 			return nil
 		}, nil
