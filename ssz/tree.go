@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/beaconproof/beaconproof/proof"
 )
@@ -46,8 +44,9 @@ type entry struct {
 // merkle is the chunk tree of one composite value: *levels or *progressive.
 type merkle interface{ root() [32]byte }
 
-// parallelFieldsMin is the encoded size from which the fields of the
-// top-level container are hashed concurrently.
+// parallelFieldsMin is the encoded size of a top-level container from
+// which its small fields are hashed beside its big ones, and the size of a
+// big field.
 const parallelFieldsMin = 1 << 20
 
 // cacheMinChunks is the size from which a member's tree is kept.
@@ -411,27 +410,31 @@ func (tr *Tree) chunks(t *Type, b []byte, off int) (int, chunker, error) {
 				return nil
 			}, nil
 		}
-		// The top-level value (a state): its fields are hashed on all
-		// cores at once, so that the many small ones overlap with each
-		// other and with the big ones instead of leaving cores idle.
+		// The top-level value (a state): its big fields, each hashed on
+		// all cores, one after another; meanwhile its small fields, which
+		// would each leave a core idle, on one more goroutine. Hashing two
+		// big fields at once would only add their scratch memory.
 		return n, func(i0, i1 int, out []byte) error {
 			errs := make([]error, i1-i0)
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			for w := 0; w < min(runtime.GOMAXPROCS(0), i1-i0); w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						p := i0 + int(next.Add(1)-1)
-						if p >= i1 {
-							return
-						}
+			big := func(p int) bool {
+				i := byPos[p]
+				return i >= 0 && spans[i].hi-spans[i].lo >= parallelFieldsMin
+			}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for p := i0; p < i1; p++ {
+					if !big(p) {
 						errs[p-i0] = field(p, out[(p-i0)*32:])
 					}
-				}()
+				}
+			}()
+			for p := i0; p < i1; p++ {
+				if big(p) {
+					errs[p-i0] = field(p, out[(p-i0)*32:])
+				}
 			}
-			wg.Wait()
+			<-done
 			for _, err := range errs {
 				if err != nil {
 					return err
