@@ -68,3 +68,22 @@ func ExampleNewMultiproof() {
 	// size: 4 hashes
 	// valid: true
 }
+
+func ExampleVerifyMany() {
+	// Two leaves of a 4-leaf tree, proved against the same root and
+	// verified together.
+	leaves := [][32]byte{{1}, {2}, {3}, {4}}
+	h := func(a, b [32]byte) [32]byte { return sha256.Sum256(append(a[:], b[:]...)) }
+	l, r := h(leaves[0], leaves[1]), h(leaves[2], leaves[3])
+	root := h(l, r)
+	proofs := []proof.Proof{
+		{Gindex: proof.GindexFromUint64(4), Leaf: leaves[0], Branch: [][32]byte{leaves[1], r}},
+		{Gindex: proof.GindexFromUint64(7), Leaf: leaves[3], Branch: [][32]byte{leaves[2], l}},
+	}
+	fmt.Println(proof.VerifyMany(proofs, root))
+	proofs[1].Leaf[0] = 9
+	fmt.Println(errors.Is(proof.VerifyMany(proofs, root), proof.ErrRootMismatch))
+	// Output:
+	// <nil>
+	// true
+}

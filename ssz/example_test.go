@@ -153,3 +153,35 @@ func ExampleFromJSON() {
 	// Output:
 	// [true false true]
 }
+
+func ExampleTree_ProveMany() {
+	// A list of 1,000 checkpoints; prove every tenth one's root field at once.
+	checkpoints := ssz.List(Checkpoint, 1<<20)
+	var b []byte
+	for i := 0; i < 1000; i++ {
+		b = append(b, checkpoint(uint64(i), byte(i))...)
+	}
+	tr, err := ssz.NewTree(checkpoints, b)
+	if err != nil {
+		panic(err)
+	}
+	var gs []proof.Gindex
+	for i := 0; i < 1000; i += 10 {
+		g, _, err := checkpoints.Gindex(fmt.Sprintf("[%d].root", i))
+		if err != nil {
+			panic(err)
+		}
+		gs = append(gs, g)
+	}
+	// Read on all cores and verified together against the root.
+	proofs, err := tr.ProveMany(gs)
+	if err != nil {
+		panic(err)
+	}
+	root, _ := tr.Root()
+	fmt.Println(len(proofs), "proofs;", "the 51st proves", proofs[50].Gindex, "with", len(proofs[50].Branch), "siblings")
+	fmt.Println(proof.VerifyMany(proofs, root))
+	// Output:
+	// 100 proofs; the 51st proves 4195305 with 22 siblings
+	// <nil>
+}
