@@ -76,39 +76,53 @@ func hashLevel(dst, src []byte) {
 func hashTwoLevels(dst, src []byte, d int) {
 	n := len(src) / 32
 	const blk = 1 << 12 // nodes of level d per block: a multiple of 4
-	nblocks := (n + blk - 1) / blk
-	work := func(k int, scratch []byte) {
-		lo, hi := k*blk, min((k+1)*blk, n)
-		mid := hashUp(scratch, src[lo*32:hi*32], d)
-		hashUp(dst[lo/4*32:], mid, d+1)
-	}
-	workers := runtime.GOMAXPROCS(0)
-	if n < 1<<14 || workers < 2 {
+	_ = forEach((n+blk-1)/blk, func(k int) error {
 		ss := getBuf(blk / 2 * 32)
 		defer putBuf(ss)
-		for k := 0; k < nblocks; k++ {
-			work(k, ss.b)
+		lo, hi := k*blk, min((k+1)*blk, n)
+		mid := hashUp(ss.b, src[lo*32:hi*32], d)
+		hashUp(dst[lo/4*32:], mid, d+1)
+		return nil
+	})
+}
+
+// forEach calls fn(k) for every k in [0, n), on all cores when n > 1, each
+// worker taking the next k as it finishes one. After an error no new k is
+// started; the error returned is the first one seen.
+func forEach(n int, fn func(k int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for k := 0; k < n; k++ {
+			if err := fn(k); err != nil {
+				return err
+			}
 		}
-		return
+		return nil
 	}
 	var next atomic.Int64
+	var failed atomic.Bool
+	var firstErr error
+	var once sync.Once
 	var wg sync.WaitGroup
-	for w := 0; w < min(workers, nblocks); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ss := getBuf(blk / 2 * 32)
-			defer putBuf(ss)
-			for {
+			for !failed.Load() {
 				k := int(next.Add(1) - 1)
-				if k >= nblocks {
+				if k >= n {
 					return
 				}
-				work(k, ss.b)
+				if err := fn(k); err != nil {
+					once.Do(func() { firstErr = err })
+					failed.Store(true)
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait()
+	return firstErr
 }
 
 // hashUp hashes the nodes of src (of level d) in pairs into dst, padding an
