@@ -546,10 +546,7 @@ const maxChunk = 64 << 10
 // never copied: the compressed input of a stream costs its size, plus at
 // most one chunk.
 func readChunks(r io.Reader, size, limit int64, what string) (chunks [][]byte, n int64, err error) {
-	if size > limit {
-		return nil, 0, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, size, limit)
-	}
-	if size >= 0 {
+	if size >= 0 { // readLimited refuses a size past limit
 		b, err := readLimited(r, size, limit, what)
 		return [][]byte{b}, int64(len(b)), err
 	}

@@ -364,12 +364,7 @@ func (o *Object) Root() ([32]byte, error) {
 // fork and preset ("" means mainnet), from the schema alone: list indices
 // are checked against the list's limit only.
 func Gindex(forkName, preset, typeName, path string) (proof.Gindex, error) {
-	if preset == "" {
-		preset = DefaultPreset
-	}
-	if typeName == "" {
-		typeName = DefaultType
-	}
+	preset, typeName = withDefaults(preset, typeName)
 	t, err := schemaOf(forkName, preset, typeName)
 	if err != nil {
 		return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/ssz"
 )
 
 // ErrNoProofs reports a proof set without proofs, which proves nothing.
@@ -23,16 +24,16 @@ var ErrPathMismatch = errors.New("path does not match the gindex")
 // names another node or none, or the error of an unknown fork, preset or
 // type.
 func CheckPath(forkName, preset, typeName, path string, g proof.Gindex) error {
-	if preset == "" {
-		preset = DefaultPreset
-	}
-	if typeName == "" {
-		typeName = DefaultType
-	}
+	preset, typeName = withDefaults(preset, typeName)
 	t, err := schemaOf(forkName, preset, typeName)
 	if err != nil {
 		return err
 	}
+	return checkPathIn(t, forkName, preset, typeName, path, g)
+}
+
+// checkPathIn is CheckPath in the type t, already looked up.
+func checkPathIn(t *ssz.Type, forkName, preset, typeName, path string, g proof.Gindex) error {
 	want, _, err := t.Gindex(path)
 	if err != nil {
 		return fmt.Errorf("%w: %q is no path of the %s %s %s: %w", ErrPathMismatch, path, preset, forkName, typeName, err)
@@ -202,15 +203,11 @@ func (s *ProofSet) Verify() error {
 	if len(s.Proofs) == 0 {
 		return fmt.Errorf("%w to verify", ErrNoProofs)
 	}
+	preset, typ := withDefaults(s.Preset, s.Type)
+	var t *ssz.Type
 	if s.PathsChecked() {
-		preset, typ := s.Preset, s.Type
-		if preset == "" {
-			preset = DefaultPreset
-		}
-		if typ == "" {
-			typ = DefaultType
-		}
-		if _, err := schemaOf(s.Fork, preset, typ); err != nil {
+		var err error
+		if t, err = schemaOf(s.Fork, preset, typ); err != nil {
 			return fmt.Errorf("proof set of the %s %s %s: %w", preset, s.Fork, typ, err)
 		}
 	}
@@ -218,8 +215,8 @@ func (s *ProofSet) Verify() error {
 		if err := pp.Proof.Verify(s.Root); err != nil {
 			return &ProofError{Index: i, Path: pp.Path, Err: err}
 		}
-		if s.PathsChecked() && pp.Path != "" {
-			if err := CheckPath(s.Fork, s.Preset, s.Type, pp.Path, pp.Proof.Gindex); err != nil {
+		if t != nil && pp.Path != "" {
+			if err := checkPathIn(t, s.Fork, preset, typ, pp.Path, pp.Proof.Gindex); err != nil {
 				return &ProofError{Index: i, Path: pp.Path, Err: err}
 			}
 		}

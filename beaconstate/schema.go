@@ -22,6 +22,17 @@ const (
 
 // schemaOf returns the type named typeName in a fork and preset. Errors say
 // "unknown fork ..." or "deneb (preset mainnet): unknown type ...".
+// withDefaults fills in DefaultPreset and DefaultType for "".
+func withDefaults(preset, typeName string) (string, string) {
+	if preset == "" {
+		preset = DefaultPreset
+	}
+	if typeName == "" {
+		typeName = DefaultType
+	}
+	return preset, typeName
+}
+
 func schemaOf(forkName, preset, typeName string) (*ssz.Type, error) {
 	s, err := schemasOf(forkName, preset)
 	if err != nil {

@@ -248,12 +248,9 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 		if err != nil {
 			return err
 		}
-		var v withdrawalJSON
-		if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
+		v, err := withdrawalValue(c)
+		if err != nil {
 			return err
-		}
-		if want := fmt.Sprintf("withdrawals[%d]", v.WithdrawalNum); !strings.HasSuffix(c.Path, want) {
-			return fmt.Errorf("%w: the value is withdrawal %d, the path %q", beaconstate.ErrPathMismatch, v.WithdrawalNum, c.Path)
 		}
 		return checkLeaf(g, c, WithdrawalRoot(v.withdrawal()))
 	case beaconstate.KindWithdrawal, beaconstate.KindHistoricalWithdrawal,
@@ -264,6 +261,19 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 }
 
 // checkLeaf checks a claim's gindex and leaf.
+// withdrawalValue decodes a withdrawal claim's value and checks that its
+// path ends at that withdrawal (withdrawals[n] of the value's number).
+func withdrawalValue(c beaconstate.Claim) (withdrawalJSON, error) {
+	var v withdrawalJSON
+	if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
+		return v, err
+	}
+	if want := fmt.Sprintf("withdrawals[%d]", v.WithdrawalNum); !strings.HasSuffix(c.Path, want) {
+		return v, fmt.Errorf("%w: the value is withdrawal %d, the path %q", beaconstate.ErrPathMismatch, v.WithdrawalNum, c.Path)
+	}
+	return v, nil
+}
+
 func checkLeaf(g proof.Gindex, c beaconstate.Claim, leaf [32]byte) error {
 	if !c.Proof.Gindex.Equal(g) {
 		return pathMismatch(c, g)
@@ -418,14 +428,11 @@ func (d *JSONDocument) checkWithdrawal(anchor beaconstate.AnchorKind, c beaconst
 	if d.Anchor == nil {
 		return fmt.Errorf("%w: a withdrawal proof needs the anchor's slot", proof.ErrMalformed)
 	}
-	var v withdrawalJSON
-	if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
-		return err
-	}
 	// The gindex follows from the value's slot and number; the path names
 	// the route, which ends at the withdrawal.
-	if want := fmt.Sprintf("withdrawals[%d]", v.WithdrawalNum); !strings.HasSuffix(c.Path, want) {
-		return fmt.Errorf("%w: the value is withdrawal %d, the path %q", beaconstate.ErrPathMismatch, v.WithdrawalNum, c.Path)
+	v, err := withdrawalValue(c)
+	if err != nil {
+		return err
 	}
 	ref := withdrawalRef{
 		Fork: d.Fork, Preset: d.Preset, BlockFork: d.BlockFork, Network: d.Network, Anchor: anchor,
