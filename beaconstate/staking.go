@@ -609,8 +609,9 @@ type WithdrawalSource struct {
 	// gloas use GloasWithdrawal).
 	Block *Object
 	// EraBlockRoots is the block_roots vector of the era that holds the
-	// block (for instance from the state at the era's last slot, or an
-	// era file). Only a historical proof needs it.
+	// block (for instance from the state at the next era's first slot —
+	// the state at the era's last slot still lacks its last entry — or
+	// an era file). Only a historical proof needs it.
 	EraBlockRoots []byte
 	// Network gives the historical_summaries offset (the Capella fork's
 	// era: 758 on mainnet, 0 on hoodi); nil means mainnet.

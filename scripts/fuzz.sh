@@ -10,7 +10,7 @@
 #   FUZZPARALLEL      fuzzing workers per target           default 1
 #   FUZZTIMEOUT       go test -timeout per target          default 30m
 #   FUZZ_TARGETS      regexp: run only the targets it matches (e.g. 'FuzzLoad|FuzzVerifyJSON')
-#   FUZZLOG           append "package target execs" lines to this file
+#   FUZZLOG           append "package target execs status date fuzztime" lines to this file
 #   ROBUST_ALLOC=0    skip the allocation budgets (see below)
 #
 # Before fuzzing it runs internal/robust's allocation budgets in a build

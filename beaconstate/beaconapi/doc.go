@@ -42,7 +42,8 @@
 // ErrSyncing (503, or a syncing status), ErrWrongNetwork (genesis
 // mismatch, see CheckNetwork and WithNetwork), ErrUnknownFork,
 // ErrTooLarge, ErrTimeout, ErrUnavailable, ErrRejected (an HTTP client
-// error other than 404: 400, 401, 403, 406, ...), ErrBadResponse and
+// error the client does not retry or map to another kind: 400, 401, 403,
+// 406, ..., and 501), ErrBadResponse and
 // ErrWithdrawalNotFound. An error that comes from an HTTP status also wraps
 // an *HTTPError, with the status and the node's message.
 //

@@ -33,15 +33,18 @@ var (
 	// ErrTimeout reports a node that sent nothing (no response, or no body
 	// bytes) for the client's timeout (WithTimeout), on every attempt.
 	ErrTimeout = errors.New("the beacon node did not answer in time")
-	// ErrUnavailable reports a node that could not be reached, broke the
-	// connection, or answered with a server error, on every attempt.
+	// ErrUnavailable reports a node that could not be reached or broke the
+	// connection on every attempt, or answered with a server error: a
+	// retried status (408, 429, 500, 502, 503 but from a syncing node,
+	// 504) on every attempt, any other 5xx but 501 at once.
 	ErrUnavailable = errors.New("the beacon node is unavailable")
 	// ErrRejected reports a request the node refused with an HTTP client
-	// error other than 404 (400 for an id or parameter it does not
-	// accept, 401 or 403 for missing credentials, 406 for a format it
-	// does not serve, 410, ...) or with 501 for an endpoint it does not
-	// implement. Retrying does not help; the *HTTPError it wraps has the
-	// status and the node's message.
+	// error that is neither retried (408, 429) nor a missing object (404,
+	// and 410 for a state: ErrNotFound) — 400 for an id or parameter it
+	// does not accept, 401 or 403 for missing credentials, 406 for a
+	// format it does not serve, ... — or with 501 for an endpoint it does
+	// not implement. Retrying does not help; the *HTTPError it wraps has
+	// the status and the node's message.
 	ErrRejected = errors.New("the beacon node rejected the request")
 	// ErrBadResponse reports a response that is not what the beacon API
 	// specifies: malformed JSON, SSZ that does not decode as the type of

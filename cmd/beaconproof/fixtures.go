@@ -39,8 +39,8 @@ node, default finalized, or a local file) the slot proof, and for each
 --index a validator, exit and balance proof; a withdrawal proof with
 --validator (from a node) or --block and --withdrawal-num (local files;
 --era-block-roots for a block older than the state's block_roots); a
-pending deposit proof with --pending-deposit. Every file is a rocketpool
-document of one proof whose keys are sorted so that vm.parseJson decodes
+pending deposit proof with --pending-deposit. Every file but
+pending-deposit-N.json (a json document) is a rocketpool document of one proof whose keys are sorted so that vm.parseJson decodes
 e.g. ".validatorProofs[0]" into a struct with the same fields declared in
 alphabetical order (manifest.json lists those declarations); numbers are
 JSON numbers. Foundry 1.7.1's vm.parseJson follows instead the declaration

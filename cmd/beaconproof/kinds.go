@@ -164,8 +164,8 @@ SignedBeaconBlock at the withdrawal slot, before the state's slot) and the
 state's slot. A block at most SLOTS_PER_HISTORICAL_ROOT slots older than the
 state is proved through the state's block_roots; an older one through
 historical_summaries and the era's block_roots, which --era-block-roots
-gives (the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or a state at the era's
-end). --network gives the historical_summaries offset (default mainnet).
+gives (the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or the state at the next
+era's first slot: the state at the era's last slot lacks its last entry). --network gives the historical_summaries offset (default mainnet).
 
 Example:
   beaconproof prove withdrawal --block block.ssz --withdrawal-num 0 --format rocketpool later-state.ssz`,
@@ -373,7 +373,7 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	}
 	if k.name == "withdrawal" {
 		fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
-		fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or a state at the era's end")
+		fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
 	}
 	f.node.register(fs, k.name)
 }

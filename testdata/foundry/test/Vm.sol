@@ -12,7 +12,6 @@ interface Vm {
         view
         returns (string[] memory value);
     function keyExistsJson(string calldata json, string calldata key) external view returns (bool);
-    function parseJson(string calldata json, string calldata key) external pure returns (bytes memory abiEncodedData);
     function parseJsonType(string calldata json, string calldata key, string calldata typeDescription)
         external
         pure
