@@ -22,7 +22,6 @@ import (
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
-	"github.com/beaconproof/beaconproof/testdata"
 )
 
 // This file runs the fixture sets that `beaconproof fixtures` writes from
@@ -51,118 +50,26 @@ import (
 // one, which the test checks against the derived one.
 
 // cliFixtureSlot is the slot of testdata's fulu state and block.
-const cliFixtureSlot = 13_165_000
+const cliFixtureSlot = synth.FixtureSlot
+
+// cliHistoricalSlot is the slot of cliInputs.historical.
+const cliHistoricalSlot = synth.HistoricalSlot
 
 // cliInputs are the files the fixture sets are written from: testdata's
-// fulu block (at cliFixtureSlot) and two made-up later states whose
-// history holds it, as on chain.
+// fulu block and two made-up later states whose history holds it
+// (synth.History).
 type cliInputs struct {
-	block string
-	// later is 32 slots after the block: block_roots holds the block's
-	// root, so its withdrawals are recent.
-	later string
-	// historical is in the era after the block's, more than
-	// SLOTS_PER_HISTORICAL_ROOT slots later: its last historical summary
-	// commits to the block's era, whose block_roots eraRoots holds.
-	historical, eraRoots string
+	block, later, historical, eraRoots string
 }
-
-// cliHistoricalSlot is the slot of cliInputs.historical: 700 slots into
-// the era after the block's, 8436 slots after the block.
-const cliHistoricalSlot = (cliFixtureSlot/8192+1)*8192 + 700
 
 // writeCLIInputs writes the inputs into dir.
 func writeCLIInputs(t *testing.T, dir string) cliInputs {
 	t.Helper()
-	fu, err := fork.Lookup(fork.Fulu)
+	h, err := synth.WriteHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := fu.Schemas("mainnet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, block := testdata.FuluState(), testdata.FuluBlock()
-	blockRoot, err := ssz.HashTreeRoot(s.BeaconBlock, block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spr := s.Preset.SlotsPerHistoricalRoot
-	later := cliAdvance(t, s, state, cliFixtureSlot+32, func(roots []byte) {
-		copy(roots[32*(cliFixtureSlot%spr):], blockRoot[:])
-	}, nil)
-	// The block's era: made-up roots but the block's. testdata's state
-	// has the summaries of eras 758 (mainnet's capella era) to 1606; the
-	// one appended is era 1607's, the block's.
-	era := make([]byte, 32*spr)
-	for i := uint64(0); i < spr; i++ {
-		h := synth.Hash(11, "era", i)
-		copy(era[32*i:], h[:])
-	}
-	copy(era[32*(cliFixtureSlot%spr):], blockRoot[:])
-	eraRoot, err := ssz.HashTreeRoot(ssz.Vector(ssz.Bytes32, spr), era)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stateSummary := synth.Hash(11, "state_summary_root", cliFixtureSlot/spr)
-	historical := cliAdvance(t, s, state, cliHistoricalSlot, nil, append(eraRoot[:], stateSummary[:]...))
-	in := cliInputs{
-		block:      filepath.Join(dir, "block.ssz"),
-		later:      filepath.Join(dir, "later.ssz"),
-		historical: filepath.Join(dir, "historical.ssz"),
-		eraRoots:   filepath.Join(dir, "era-block-roots.ssz"),
-	}
-	for name, data := range map[string][]byte{in.block: block, in.later: later, in.historical: historical, in.eraRoots: era} {
-		if err := os.WriteFile(name, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return in
-}
-
-// cliAdvance returns a copy of the fulu state moved to slot, as the
-// post-state of a made-up block there: slot and latest_block_header set
-// (state_root zero, as in a post-state), block_roots edited by roots,
-// summary appended to historical_summaries.
-func cliAdvance(t *testing.T, s *fork.Schemas, state []byte, slot uint64, roots func([]byte), summary []byte) []byte {
-	t.Helper()
-	st := s.BeaconState
-	out, err := synth.ReplaceField(st, state, "slot", synth.Uint64(slot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	header := binary.LittleEndian.AppendUint64(nil, slot)
-	header = binary.LittleEndian.AppendUint64(header, 3)
-	p, b := synth.Hash(9, "parent", slot), synth.Hash(9, "body", slot)
-	header = append(append(append(header, p[:]...), make([]byte, 32)...), b[:]...)
-	if out, err = synth.ReplaceField(st, out, "latest_block_header", header); err != nil {
-		t.Fatal(err)
-	}
-	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if roots != nil {
-		br, _, err := obj.Field("block_roots")
-		if err != nil {
-			t.Fatal(err)
-		}
-		br = append([]byte(nil), br...)
-		roots(br)
-		if out, err = synth.ReplaceField(st, out, "block_roots", br); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if summary != nil {
-		hs, _, err := obj.Field("historical_summaries")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out, err = synth.ReplaceField(st, out, "historical_summaries", append(append([]byte(nil), hs...), summary...)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
+	return cliInputs{block: h.Block, later: h.Later, historical: h.Historical, eraRoots: h.EraRoots}
 }
 
 // cliFixtureSet is one `beaconproof fixtures` run.
@@ -182,7 +89,7 @@ type cliFixtureSet struct {
 func cliFixtureSets(in cliInputs) []cliFixtureSet {
 	return []cliFixtureSet{
 		{
-			name: "recent", anchorSlot: cliFixtureSlot + 32,
+			name: "recent", anchorSlot: synth.LaterSlot,
 			args: []string{"--state", in.later, "--block", in.block, "--withdrawal-num", "0", "--withdrawal-num", "1",
 				"--index", "7", "--index", "13", "--pending-deposit", "1"},
 			files: []string{"slot.json", "validator-7.json", "exit-7.json", "balance-7.json", "validator-13.json", "exit-13.json",

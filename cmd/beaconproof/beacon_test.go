@@ -30,6 +30,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/ssz"
 	"github.com/beaconproof/beaconproof/testdata"
 )
@@ -403,7 +404,10 @@ func TestProveHistoricalFromNode(t *testing.T) {
 	f := writeFixtures(t)
 	n := newChainNode(t, f, mustRead(t, f.historical), 0)
 	era := uint64(fixtureSlot / 8192)
-	eraState := advance(t, fuluSchemas(t), testdata.FuluState(), (era+1)*8192, func(roots []byte) { copy(roots, mustRead(t, f.eraRoots)) }, nil)
+	eraState, err := synth.Advance(fuluSchemas(t), testdata.FuluState(), (era+1)*8192, func(roots []byte) { copy(roots, mustRead(t, f.eraRoots)) }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	n.states[strconv.FormatUint((era+1)*8192, 10)] = eraState
 	d := parseDoc(t, proveAndVerify(t, "withdrawal", "--beacon-url", n.srv.URL, "--validator", "13", "--withdrawal-slot", strconv.FormatUint(fixtureSlot, 10)))
 	if got := kindList(d); got != "slot,historical_withdrawal" {

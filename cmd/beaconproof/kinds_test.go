@@ -1,27 +1,20 @@
 package main
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
-	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
-	"github.com/beaconproof/beaconproof/ssz"
-	"github.com/beaconproof/beaconproof/testdata"
 )
 
 // fixtureSlot is the slot of the embedded fulu state and block.
-const fixtureSlot = 13_165_000
+const fixtureSlot = synth.FixtureSlot
 
-// fixtures writes the embedded fulu state and block, and two made-up later
-// states whose history holds the block: one 32 slots later (the block is in
-// its block_roots) and one an era later (the block is in
-// historical_summaries; eraRoots is the era's block_roots).
+// fixtures are the embedded fulu state and block, and two made-up later
+// states whose history holds the block (synth.History), written to files.
 type fixtures struct {
 	dir, state, block, later, historical, eraRoots string
 }
@@ -29,96 +22,11 @@ type fixtures struct {
 func writeFixtures(t *testing.T) fixtures {
 	t.Helper()
 	dir := t.TempDir()
-	f := fixtures{
-		dir:        dir,
-		state:      filepath.Join(dir, "state.ssz"),
-		block:      filepath.Join(dir, "block.ssz"),
-		later:      filepath.Join(dir, "later.ssz"),
-		historical: filepath.Join(dir, "historical.ssz"),
-		eraRoots:   filepath.Join(dir, "era-block-roots.ssz"),
-	}
-	fu, err := fork.Lookup(fork.Fulu)
+	h, err := synth.WriteHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := fu.Schemas("mainnet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, block := testdata.FuluState(), testdata.FuluBlock()
-	blockRoot, err := ssz.HashTreeRoot(s.BeaconBlock, block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// 32 slots later: block_roots[fixtureSlot % 8192] is the block's root.
-	later := advance(t, s, state, fixtureSlot+32, func(roots []byte) {
-		copy(roots[32*(fixtureSlot%8192):], blockRoot[:])
-	}, nil)
-	// An era later: historical_summaries[849] summarises the era that
-	// holds the block (mainnet's capella era is 758).
-	era := make([]byte, 32*8192)
-	for i := 0; i < 8192; i++ {
-		h := synth.Hash(7, "era", uint64(i))
-		copy(era[32*i:], h[:])
-	}
-	copy(era[32*(fixtureSlot%8192):], blockRoot[:])
-	eraRoot, err := ssz.HashTreeRoot(ssz.Vector(ssz.Bytes32, 8192), era)
-	if err != nil {
-		t.Fatal(err)
-	}
-	summary := append(eraRoot[:], make([]byte, 32)...)
-	historical := advance(t, s, state, (fixtureSlot/8192+1)*8192+700, nil, summary)
-	for name, b := range map[string][]byte{f.state: state, f.block: block, f.later: later, f.historical: historical, f.eraRoots: era} {
-		if err := os.WriteFile(name, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return f
-}
-
-// advance returns a copy of the state moved to slot, as the post-state of a
-// made-up block there: slot and latest_block_header set, block_roots edited
-// by roots, summary appended to historical_summaries.
-func advance(t *testing.T, s *fork.Schemas, state []byte, slot uint64, roots func([]byte), summary []byte) []byte {
-	t.Helper()
-	st := s.BeaconState
-	out, err := synth.ReplaceField(st, state, "slot", synth.Uint64(slot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	header := binary.LittleEndian.AppendUint64(nil, slot)
-	header = binary.LittleEndian.AppendUint64(header, 3)
-	p := synth.Hash(9, "parent", slot)
-	b := synth.Hash(9, "body", slot)
-	header = append(append(append(header, p[:]...), make([]byte, 32)...), b[:]...)
-	if out, err = synth.ReplaceField(st, out, "latest_block_header", header); err != nil {
-		t.Fatal(err)
-	}
-	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if roots != nil {
-		br, _, err := obj.Field("block_roots")
-		if err != nil {
-			t.Fatal(err)
-		}
-		br = append([]byte(nil), br...)
-		roots(br)
-		if out, err = synth.ReplaceField(st, out, "block_roots", br); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if summary != nil {
-		hs, _, err := obj.Field("historical_summaries")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out, err = synth.ReplaceField(st, out, "historical_summaries", append(append([]byte(nil), hs...), summary...)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
+	return fixtures{dir: dir, state: h.State, block: h.Block, later: h.Later, historical: h.Historical, eraRoots: h.EraRoots}
 }
 
 // proveAndVerify runs prove and verifies its output with verify, from a
