@@ -648,11 +648,15 @@ func object(b []byte, opts LoadOptions) (*Object, error) {
 			return nil, fmt.Errorf("beaconstate: %s: %w", opts.Type, err)
 		}
 	}
-	t, err := schemaOf(forkName, opts.Preset, opts.Type)
+	s, err := fork.SchemasOf(forkName, opts.Preset)
 	if err != nil {
 		return nil, fmt.Errorf("beaconstate: %w", err)
 	}
-	o := &Object{Fork: forkName, Preset: opts.Preset, TypeName: opts.Type, Type: t, Bytes: b}
+	t, err := s.ByName(opts.Type)
+	if err != nil {
+		return nil, fmt.Errorf("beaconstate: %w", err)
+	}
+	o := &Object{Fork: forkName, Preset: opts.Preset, TypeName: opts.Type, Type: t, Schemas: s, Bytes: b}
 	if err := ssz.Validate(t, b); err != nil {
 		return nil, o.errorf("%w", err)
 	}

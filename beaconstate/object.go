@@ -17,7 +17,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 )
@@ -49,6 +51,8 @@ type Object struct {
 	TypeName string
 	// Type is the SSZ schema of the object.
 	Type *ssz.Type
+	// Schemas are the schemas of the object's fork and preset.
+	Schemas *fork.Schemas
 	// Bytes is the SSZ encoding of the object.
 	Bytes []byte
 
@@ -101,7 +105,7 @@ func (o *Object) Field(path string) ([]byte, *ssz.Type, error) {
 	if err != nil {
 		return nil, nil, o.errorf("path %q: %w", path, err)
 	}
-	b, t, err := resolve(o.Type, o.Bytes, steps)
+	b, t, err := ssz.Lookup(o.Type, o.Bytes, steps)
 	if err != nil {
 		return nil, nil, o.errorf("path %q: %w", path, err)
 	}
@@ -127,7 +131,7 @@ func (o *Object) Len(path string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := seqLen(t, b)
+	n, err := ssz.Len(t, b)
 	if err != nil {
 		return 0, o.errorf("path %q: %w", path, err)
 	}
@@ -139,7 +143,7 @@ func (o *Object) Len(path string) (uint64, error) {
 // ErrNoField for types without a slot (a gloas ExecutionPayloadEnvelope).
 func (o *Object) Slot() (uint64, error) {
 	for _, p := range []string{"slot", "message.slot"} {
-		if hasPath(o.Type, p) {
+		if o.Type.HasPath(p) {
 			return o.Uint64(p)
 		}
 	}
@@ -147,15 +151,10 @@ func (o *Object) Slot() (uint64, error) {
 }
 
 // hasPath reports whether the type has the (field-only) path.
-func hasPath(t *ssz.Type, path string) bool {
-	_, _, err := t.Gindex(path)
-	return err == nil
-}
-
 // firstPath returns the first of paths that the type has.
 func (o *Object) firstPath(what string, paths ...string) (string, error) {
 	for _, p := range paths {
-		if hasPath(o.Type, p) {
+		if o.Type.HasPath(p) {
 			return p, nil
 		}
 	}
@@ -184,7 +183,7 @@ type Withdrawal struct {
 
 // ValidatorCount returns the number of validators in a state's registry.
 func (o *Object) ValidatorCount() (uint64, error) {
-	if !hasPath(o.Type, "validators") {
+	if !o.Type.HasPath("validators") {
 		return 0, o.errorf("%w: no validators", ErrNoField)
 	}
 	return o.Len("validators")
@@ -193,7 +192,7 @@ func (o *Object) ValidatorCount() (uint64, error) {
 // Validator returns validator i of a state's registry, read in place.
 func (o *Object) Validator(i uint64) (Validator, error) {
 	var v Validator
-	if !hasPath(o.Type, "validators") {
+	if !o.Type.HasPath("validators") {
 		return v, o.errorf("%w: no validators", ErrNoField)
 	}
 	b, t, err := o.Field(fmt.Sprintf("validators[%d]", i))
@@ -217,7 +216,7 @@ func (o *Object) Validator(i uint64) (Validator, error) {
 
 // Balance returns the balance of validator i, in Gwei.
 func (o *Object) Balance(i uint64) (uint64, error) {
-	if !hasPath(o.Type, "balances") {
+	if !o.Type.HasPath("balances") {
 		return 0, o.errorf("%w: no balances", ErrNoField)
 	}
 	return o.Uint64(fmt.Sprintf("balances[%d]", i))
@@ -289,13 +288,13 @@ func (o *Object) Withdrawals() ([]Withdrawal, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := seqLen(t, b)
+	n, err := ssz.Len(t, b)
 	if err != nil {
 		return nil, o.errorf("%s: %w", p, err)
 	}
 	out := make([]Withdrawal, n)
 	for i := range out {
-		lo, hi, et, err := elemSpan(t, b, uint64(i))
+		lo, hi, et, err := ssz.ElemSpan(t, b, uint64(i))
 		if err != nil {
 			return nil, o.errorf("%s: %w", p, err)
 		}
@@ -318,7 +317,7 @@ func (r *record) field(name string, want ssz.Kind, size uint64) []byte {
 	if r.err != nil {
 		return nil
 	}
-	lo, hi, ft, err := fieldSpan(r.t, r.b, name)
+	lo, hi, ft, err := ssz.FieldSpan(r.t, r.b, name)
 	if err != nil {
 		r.err = err
 		return nil
@@ -365,7 +364,7 @@ func (o *Object) Root() ([32]byte, error) {
 // are checked against the list's limit only.
 func Gindex(forkName, preset, typeName, path string) (proof.Gindex, error) {
 	preset, typeName = withDefaults(preset, typeName)
-	t, err := schemaOf(forkName, preset, typeName)
+	t, err := fork.TypeOf(forkName, preset, typeName)
 	if err != nil {
 		return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)
 	}
@@ -374,4 +373,39 @@ func Gindex(forkName, preset, typeName, path string) (proof.Gindex, error) {
 		return proof.Gindex{}, fmt.Errorf("beaconstate: %s %s: path %q: %w", forkName, typeName, path, err)
 	}
 	return g, nil
+}
+
+// Member returns the container at path as an Object of its own type,
+// sharing o's bytes: the message of a signed block, a state's
+// latest_block_header. The member's type must be one of the fork's named
+// types.
+func (o *Object) Member(path string) (*Object, error) {
+	b, t, err := o.Field(path)
+	if err != nil {
+		return nil, err
+	}
+	if o.Schemas == nil || o.Schemas.Get(t.Name) != t {
+		return nil, o.errorf("path %q: %s is not a type of its own", path, t.Name)
+	}
+	return &Object{Fork: o.Fork, Preset: o.Preset, TypeName: t.Name, Type: t, Schemas: o.Schemas, Bytes: b, validated: o.validated}, nil
+}
+
+// Unsigned returns the message of a signed object (SignedBeaconBlock,
+// SignedExecutionPayloadEnvelope, ...), sharing o's bytes, and o itself
+// for an object that is not signed: the one way to unwrap a signed block.
+func (o *Object) Unsigned() (*Object, error) {
+	if !strings.HasPrefix(o.TypeName, "Signed") {
+		return o, nil
+	}
+	return o.Member("message")
+}
+
+// WithdrawalAt returns the Withdrawal container at path: an element of a
+// payload's withdrawals or of a gloas state's payload_expected_withdrawals.
+func (o *Object) WithdrawalAt(path string) (Withdrawal, error) {
+	b, t, err := o.Field(path)
+	if err != nil {
+		return Withdrawal{}, err
+	}
+	return o.withdrawal(t, b, path)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 )
@@ -25,7 +26,7 @@ var ErrPathMismatch = errors.New("path does not match the gindex")
 // type.
 func CheckPath(forkName, preset, typeName, path string, g proof.Gindex) error {
 	preset, typeName = withDefaults(preset, typeName)
-	t, err := schemaOf(forkName, preset, typeName)
+	t, err := fork.TypeOf(forkName, preset, typeName)
 	if err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func (s *ProofSet) Verify() error {
 	var t *ssz.Type
 	if s.PathsChecked() {
 		var err error
-		if t, err = schemaOf(s.Fork, preset, typ); err != nil {
+		if t, err = fork.TypeOf(s.Fork, preset, typ); err != nil {
 			return fmt.Errorf("proof set of the %s %s %s: %w", preset, s.Fork, typ, err)
 		}
 	}

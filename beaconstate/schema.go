@@ -6,22 +6,19 @@ import (
 	"strings"
 
 	"github.com/beaconproof/beaconproof/fork"
-	"github.com/beaconproof/beaconproof/ssz"
 )
 
 // Defaults of LoadOptions.
 const (
 	// DefaultPreset is the preset used when none is given.
-	DefaultPreset = fork.PresetMainnet
+	DefaultPreset = fork.DefaultPreset
 	// DefaultType is the type loaded when none is given.
-	DefaultType = "BeaconState"
+	DefaultType = fork.DefaultType
 	// DefaultMaxSize is the size limit used when LoadOptions.MaxSize is 0:
 	// 1 GiB, for the input and for its decompressed form.
 	DefaultMaxSize int64 = 1 << 30
 )
 
-// schemaOf returns the type named typeName in a fork and preset. Errors say
-// "unknown fork ..." or "deneb (preset mainnet): unknown type ...".
 // withDefaults fills in DefaultPreset and DefaultType for "".
 func withDefaults(preset, typeName string) (string, string) {
 	if preset == "" {
@@ -31,26 +28,6 @@ func withDefaults(preset, typeName string) (string, string) {
 		typeName = DefaultType
 	}
 	return preset, typeName
-}
-
-func schemaOf(forkName, preset, typeName string) (*ssz.Type, error) {
-	s, err := schemasOf(forkName, preset)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.ByName(typeName)
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-func schemasOf(forkName, preset string) (*fork.Schemas, error) {
-	f, err := fork.Lookup(forkName)
-	if err != nil {
-		return nil, err
-	}
-	return f.Schemas(preset)
 }
 
 // network returns the network of opts: NetworkConfig, or the built-in

@@ -12,6 +12,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // This file runs the claims that beaconstate's StateProver emits (the
@@ -112,7 +113,7 @@ var (
 // and, for a block-anchored slot, validator or withdrawal, the Rocket
 // Pool-format one. stateProof is the state root's proof in the block, for
 // state-anchored claims.
-func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) ([]call, error) {
+func callOfClaim(c staking.Claim, timestamp uint64, stateProof [][32]byte) ([]call, error) {
 	var v claimValue
 	if len(c.Value) > 0 && c.Value[0] != '{' {
 		// A scalar member (state.slot): name it after its field.
@@ -121,10 +122,10 @@ func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) (
 		return nil, fmt.Errorf("%s: value: %w", c.Kind, err)
 	}
 	base := call{timestamp: timestamp, branch: c.Proof.Branch, gindex: c.Proof.Gindex.Big().Bytes(), leaf: c.Proof.Leaf}
-	if c.Anchor.Kind == beaconstate.AnchorState {
+	if c.Anchor.Kind == staking.AnchorState {
 		base.stateProof = stateProof
 	}
-	block := c.Anchor.Kind == beaconstate.AnchorBlock
+	block := c.Anchor.Kind == staking.AnchorBlock
 	var err error
 	var out []call
 	add := func(kind string, value []byte) {
@@ -133,7 +134,7 @@ func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) (
 		out = append(out, cc)
 	}
 	switch c.Kind {
-	case beaconstate.KindSlot:
+	case staking.KindSlot:
 		var b []byte
 		if b, err = v.encode("slot"); err == nil {
 			add(kindSlot, b)
@@ -141,7 +142,7 @@ func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) (
 				add(kindRPSlot, b)
 			}
 		}
-	case beaconstate.KindValidator:
+	case staking.KindValidator:
 		var b []byte
 		if b, err = v.encode(validatorFields...); err == nil {
 			add(kindValidator, b)
@@ -150,7 +151,7 @@ func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) (
 				out[len(out)-1].index, err = v.u64("validator_index")
 			}
 		}
-	case beaconstate.KindValidatorField:
+	case staking.KindValidatorField:
 		field := ""
 		for k := range v {
 			if k != "validator_index" {
@@ -170,19 +171,19 @@ func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) (
 				add(kindEffectiveBalance, b) // any uint64 field: verifyUint64
 			}
 		}
-	case beaconstate.KindBalance:
+	case staking.KindBalance:
 		var b []byte
 		if b, err = v.encode("balance"); err == nil {
 			add(kindBalance, b)
 			out[0].index, err = v.u64("validator_index")
 		}
-	case beaconstate.KindStateRoot:
+	case staking.KindStateRoot:
 		var b []byte
 		if b, err = v.hexBytes("state_root", 32); err == nil {
 			add(kindWithdrawalCreds, b) // a 32-byte leaf: verifyLeaf
 		}
-	case beaconstate.KindWithdrawal, beaconstate.KindHistoricalWithdrawal,
-		beaconstate.KindExpectedWithdrawal, beaconstate.KindHistoricalExpectedWithdrawal:
+	case staking.KindWithdrawal, staking.KindHistoricalWithdrawal,
+		staking.KindExpectedWithdrawal, staking.KindHistoricalExpectedWithdrawal:
 		var b []byte
 		if b, err = v.encode(withdrawalFields...); err == nil {
 			add(kindWithdrawal, b)
@@ -204,7 +205,7 @@ func callOfClaim(c beaconstate.Claim, timestamp uint64, stateProof [][32]byte) (
 }
 
 // TestVerifierEVMClaims proves, for each fork from deneb to gloas, every
-// staking kind of beaconstate.StateProver with both anchors on a
+// staking kind of staking.StateProver with both anchors on a
 // consistent synthetic chain, and checks each claim on chain: it passes,
 // and changing any byte of it makes the verifier revert.
 func TestVerifierEVMClaims(t *testing.T) {
@@ -248,7 +249,7 @@ func TestVerifierEVMClaims(t *testing.T) {
 			e.store(anchor.Timestamp, anchor.Root)
 			now := anchor.Timestamp + 12
 
-			blockProver, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+			blockProver, err := staking.NewStateProver(p, staking.AnchorBlock)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,15 +261,15 @@ func TestVerifierEVMClaims(t *testing.T) {
 				t.Fatal(err)
 			}
 			seen := map[string]bool{}
-			for _, ak := range []beaconstate.AnchorKind{beaconstate.AnchorBlock, beaconstate.AnchorState} {
+			for _, ak := range []staking.AnchorKind{staking.AnchorBlock, staking.AnchorState} {
 				sp := blockProver
-				if ak == beaconstate.AnchorState {
-					if sp, err = beaconstate.NewStateProver(p, ak); err != nil {
+				if ak == staking.AnchorState {
+					if sp, err = staking.NewStateProver(p, ak); err != nil {
 						t.Fatal(err)
 					}
 				}
 				claims := stakingClaims(t, sp, ch, fn.fork, net)
-				if ak == beaconstate.AnchorBlock {
+				if ak == staking.AnchorBlock {
 					claims = append(claims, link)
 				}
 				for _, cl := range claims {
@@ -277,7 +278,7 @@ func TestVerifierEVMClaims(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					var back beaconstate.Claim
+					var back staking.Claim
 					if err := json.Unmarshal(b, &back); err != nil {
 						t.Fatal(err)
 					}
@@ -292,7 +293,7 @@ func TestVerifierEVMClaims(t *testing.T) {
 					}
 				}
 			}
-			for _, k := range []string{beaconstate.KindSlot, beaconstate.KindValidator, beaconstate.KindValidatorField, beaconstate.KindBalance, beaconstate.KindStateRoot} {
+			for _, k := range []string{staking.KindSlot, staking.KindValidator, staking.KindValidatorField, staking.KindBalance, staking.KindStateRoot} {
 				if !seen[k] {
 					t.Errorf("no %s claim ran", k)
 				}
@@ -302,10 +303,10 @@ func TestVerifierEVMClaims(t *testing.T) {
 }
 
 // stakingClaims returns one claim of each staking kind from sp.
-func stakingClaims(t *testing.T, sp *beaconstate.StateProver, ch *synth.Chain, forkName string, net *fork.Network) []beaconstate.Claim {
+func stakingClaims(t *testing.T, sp *staking.StateProver, ch *synth.Chain, forkName string, net *fork.Network) []staking.Claim {
 	t.Helper()
-	var out []beaconstate.Claim
-	must := func(c beaconstate.Claim, err error) {
+	var out []staking.Claim
+	must := func(c staking.Claim, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -326,7 +327,7 @@ func stakingClaims(t *testing.T, sp *beaconstate.StateProver, ch *synth.Chain, f
 			if err != nil {
 				t.Fatal(err)
 			}
-			src := beaconstate.GloasWithdrawalSource{WithdrawalState: ws, Network: net}
+			src := staking.GloasWithdrawalSource{WithdrawalState: ws, Network: net}
 			if ps.Historical {
 				src.EraStateRoots = ps.EraStateRoots
 			}
@@ -337,7 +338,7 @@ func stakingClaims(t *testing.T, sp *beaconstate.StateProver, ch *synth.Chain, f
 		if err != nil {
 			t.Fatal(err)
 		}
-		src := beaconstate.WithdrawalSource{Block: block, Network: net}
+		src := staking.WithdrawalSource{Block: block, Network: net}
 		if ps.Historical {
 			src.EraBlockRoots = ps.EraBlockRoots
 		}

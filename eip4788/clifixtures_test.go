@@ -17,11 +17,11 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/vm"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // This file runs the fixture sets that `beaconproof fixtures` writes from
@@ -283,7 +283,7 @@ func cliCalls(t *testing.T, m cliManifest, net *fork.Network, data []byte) []cal
 		t.Fatalf("format %q anchor %+v, manifest anchor %+v", d.Format, d.Anchor, m.Anchor)
 	}
 	gindex := func(path string) []byte {
-		g, err := beaconstate.AnchoredGindex(m.Fork, m.Preset, beaconstate.AnchorBlock, path)
+		g, err := staking.AnchoredGindex(m.Fork, m.Preset, staking.AnchorBlock, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,11 +300,11 @@ func cliCalls(t *testing.T, m cliManifest, net *fork.Network, data []byte) []cal
 			value: p.Validator.encode(t), index: p.ValidatorIndex, branch: cliHashes(t, p.Witnesses)})
 	}
 	for _, p := range d.WithdrawalProofs {
-		g, err := beaconstate.WithdrawalGindex(m.Fork, m.Fork, m.Preset, beaconstate.AnchorBlock, m.Anchor.Slot, p.WithdrawalSlot, p.WithdrawalNum, net)
+		g, err := staking.WithdrawalGindex(m.Fork, m.Fork, m.Preset, staking.AnchorBlock, m.Anchor.Slot, p.WithdrawalSlot, p.WithdrawalNum, net)
 		if err != nil {
 			t.Fatal(err)
 		}
-		recent, err := beaconstate.WithdrawalIsRecent(m.Anchor.Slot, p.WithdrawalSlot, 8192)
+		recent, err := staking.WithdrawalIsRecent(m.Anchor.Slot, p.WithdrawalSlot, 8192)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -401,7 +401,7 @@ func cliPendingDepositCalls(t *testing.T, m cliManifest, data []byte) (calls, ch
 	if err := json.Unmarshal(data, &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Format != "json" || d.Fork != m.Fork || d.Anchor.Kind != string(beaconstate.AnchorBlock) || d.Anchor.Root != m.Anchor.Root ||
+	if d.Format != "json" || d.Fork != m.Fork || d.Anchor.Kind != string(staking.AnchorBlock) || d.Anchor.Root != m.Anchor.Root ||
 		cliUint(t, d.Anchor.Slot) != m.Anchor.Slot || cliUint(t, d.Anchor.Timestamp) != m.Anchor.Timestamp {
 		t.Fatalf("format %q fork %s anchor %+v, manifest anchor %+v", d.Format, d.Fork, d.Anchor, m.Anchor)
 	}
@@ -411,7 +411,7 @@ func cliPendingDepositCalls(t *testing.T, m cliManifest, data []byte) (calls, ch
 		if p.Kind != "pending_deposit" || p.Path != path {
 			t.Fatalf("proof %s of %s", p.Kind, p.Path)
 		}
-		g, err := beaconstate.AnchoredGindex(m.Fork, m.Preset, beaconstate.AnchorBlock, path)
+		g, err := staking.AnchoredGindex(m.Fork, m.Preset, staking.AnchorBlock, path)
 		if err != nil {
 			t.Fatal(err)
 		}

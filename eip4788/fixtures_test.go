@@ -28,7 +28,7 @@ import (
 // beaconstate's claims: "block" (root is the block root) or "state" (root
 // is the block's state root; anchor.proof is then the proof of
 // BeaconBlock.state_root, gindex 11, that links it to the block root, as
-// beaconstate.StateProver.StateRootProof gives it).
+// staking.StateProver.StateRootProof gives it).
 
 // fixtureDoc is the JSON document.
 type fixtureDoc struct {

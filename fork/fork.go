@@ -24,6 +24,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/beaconproof/beaconproof/ssz"
 )
 
 // ErrUnknownFork reports a fork name that is not registered.
@@ -249,4 +251,36 @@ func FromConsensusVersionHeader(v string) (*Fork, error) {
 		return nil, fmt.Errorf("fork: consensus version header %q: %w", v, err)
 	}
 	return f, nil
+}
+
+// DefaultPreset is the preset used where none is named.
+const DefaultPreset = PresetMainnet
+
+// DefaultType is the type used where none is named.
+const DefaultType = "BeaconState"
+
+// SchemasOf returns the schemas of the named fork in the named preset
+// ("" is DefaultPreset): the one way from names to schemas.
+func SchemasOf(forkName, preset string) (*Schemas, error) {
+	if preset == "" {
+		preset = DefaultPreset
+	}
+	f, err := Lookup(forkName)
+	if err != nil {
+		return nil, err
+	}
+	return f.Schemas(preset)
+}
+
+// TypeOf returns the type named typeName ("" is DefaultType) in the named
+// fork and preset ("" is DefaultPreset).
+func TypeOf(forkName, preset, typeName string) (*ssz.Type, error) {
+	s, err := SchemasOf(forkName, preset)
+	if err != nil {
+		return nil, err
+	}
+	if typeName == "" {
+		typeName = DefaultType
+	}
+	return s.ByName(typeName)
 }

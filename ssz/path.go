@@ -163,3 +163,9 @@ func leafGindex(depth int, i uint64) proof.Gindex {
 	}
 	return g
 }
+
+// HasPath reports whether path names a member of the type.
+func (t *Type) HasPath(path string) bool {
+	_, _, err := t.Gindex(path)
+	return err == nil
+}

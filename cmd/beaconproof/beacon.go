@@ -8,11 +8,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
-	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // Proving from a beacon node: `beaconproof prove KIND --beacon-url URL
@@ -155,7 +156,7 @@ func (s *proveSession) nodeBlock(ctx context.Context, id string) (block *beacons
 // node: the time of its block's child. A block without a child yet has
 // none (0). For a block anchor, the node's block at the anchor's slot must
 // be the anchor's block.
-func (s *proveSession) nodeTimestamp(ctx context.Context, anchor beaconstate.Anchor) (uint64, error) {
+func (s *proveSession) nodeTimestamp(ctx context.Context, anchor staking.Anchor) (uint64, error) {
 	a, err := eip4788.AnchorOf(ctx, s.net, s.node, anchor.Slot)
 	if errors.Is(err, eip4788.ErrNoChild) {
 		return 0, nil
@@ -163,7 +164,7 @@ func (s *proveSession) nodeTimestamp(ctx context.Context, anchor beaconstate.Anc
 	if err != nil {
 		return 0, err
 	}
-	if anchor.Kind == beaconstate.AnchorBlock && a.Root != [32]byte(anchor.Root) {
+	if anchor.Kind == staking.AnchorBlock && a.Root != [32]byte(anchor.Root) {
 		return 0, fmt.Errorf("the node's block at slot %d is %s, the proofs' anchor is %s (the node changed its chain meanwhile?): %w",
 			anchor.Slot, proof.FormatHash(a.Root), proof.FormatHash(anchor.Root), eip4788.ErrRootMismatch)
 	}
@@ -174,7 +175,7 @@ func (s *proveSession) nodeTimestamp(ctx context.Context, anchor beaconstate.Anc
 // --withdrawal-slot, or the one FindWithdrawal finds, and for a historical
 // one the era's block_roots from the state at the next era's first slot
 // (eraBlockRoots).
-func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]beaconstate.Claim, error) {
+func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]staking.Claim, error) {
 	if !f.node.hasValidator {
 		return nil, errors.New("withdrawal from a beacon node: --validator is required")
 	}
@@ -220,7 +221,7 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]bea
 	if len(f.withdrawalNums) > 0 {
 		num = f.withdrawalNums[0]
 	}
-	src := beaconstate.WithdrawalSource{Block: block, Network: s.net}
+	src := staking.WithdrawalSource{Block: block, Network: s.net}
 	ws, err := block.Uint64("slot")
 	if err != nil {
 		return nil, err
@@ -234,7 +235,7 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]bea
 		return nil, err
 	}
 	sphr := sch.Preset.SlotsPerHistoricalRoot
-	recent, err := beaconstate.WithdrawalIsRecent(s.sp.Slot(), ws, sphr)
+	recent, err := staking.WithdrawalIsRecent(s.sp.Slot(), ws, sphr)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +252,7 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]bea
 	if err != nil {
 		return nil, err
 	}
-	return s.withSlot([]beaconstate.Claim{c}, nil)
+	return s.withSlot([]staking.Claim{c}, nil)
 }
 
 // eraBlockRoots fetches the block_roots of era from the node's state at

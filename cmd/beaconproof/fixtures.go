@@ -14,7 +14,8 @@ import (
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // `beaconproof fixtures`: a Foundry-ready set of proofs, one JSON file per
@@ -146,7 +147,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	if err != nil || f.timestamp == "next" {
 		return c.usageError(e, fs, "--timestamp: want a Unix time")
 	}
-	f.anchor = string(beaconstate.AnchorBlock)
+	f.anchor = string(staking.AnchorBlock)
 
 	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true}
 	var obj *beaconstate.Object
@@ -164,7 +165,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	if s.sp, err = beaconstate.NewStateProver(p, beaconstate.AnchorBlock); err != nil {
+	if s.sp, err = staking.NewStateProver(p, staking.AnchorBlock); err != nil {
 		return e.fail(err)
 	}
 	s.obj = obj

@@ -27,7 +27,8 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // robustResult is what one run of the CLI printed and returned.
@@ -269,7 +270,7 @@ func robustParse(b []byte) (robustDoc, error) {
 }
 
 // isProofSet reports whether verify reads data as a proof set ({"root",
-// "proofs"}, with or without "format": "json"), as proof/format.Parse
+// "proofs"}, with or without "format": "json"), as staking/format.Parse
 // detects it, rather than as one of the protocol formats.
 func isProofSet(data []byte) bool {
 	var head struct {
@@ -398,14 +399,14 @@ func bindsPaths(t testing.TB, doc []byte) bool {
 	return robustRun(b, "verify", "-").code != exitOK
 }
 
-// knownKinds are the kinds of claims that proof/format checks.
+// knownKinds are the kinds of claims that staking/format checks.
 var knownKinds = map[string]bool{
-	beaconstate.KindValidator: true, beaconstate.KindValidatorField: true, beaconstate.KindSlot: true,
-	beaconstate.KindBalance: true, beaconstate.KindStateField: true, beaconstate.KindPendingDeposit: true,
-	beaconstate.KindPendingPartialWithdrawal: true, beaconstate.KindPendingConsolidation: true,
-	beaconstate.KindParticipation: true, beaconstate.KindWithdrawal: true, beaconstate.KindHistoricalWithdrawal: true,
-	beaconstate.KindExpectedWithdrawal: true, beaconstate.KindHistoricalExpectedWithdrawal: true,
-	beaconstate.KindStateRoot: true, beaconstate.KindBlockField: true, beaconstate.KindBlockWithdrawal: true,
+	staking.KindValidator: true, staking.KindValidatorField: true, staking.KindSlot: true,
+	staking.KindBalance: true, staking.KindStateField: true, staking.KindPendingDeposit: true,
+	staking.KindPendingPartialWithdrawal: true, staking.KindPendingConsolidation: true,
+	staking.KindParticipation: true, staking.KindWithdrawal: true, staking.KindHistoricalWithdrawal: true,
+	staking.KindExpectedWithdrawal: true, staking.KindHistoricalExpectedWithdrawal: true,
+	staking.KindStateRoot: true, staking.KindBlockField: true, staking.KindBlockWithdrawal: true,
 }
 
 // okLine is what verify prints for a proof set that verifies: ok, with a
@@ -494,7 +495,7 @@ func FuzzVerifyJSON(f *testing.F) {
 			switch {
 			case p.kind != "":
 				// Its path and value are checked by kind, through the
-				// anchor (proof/format's tests).
+				// anchor (staking/format's tests).
 				if !knownKinds[p.kind] || d.fork == "" {
 					t.Fatalf("verify said ok to proof %d of kind %q (document fork %q)", i, p.kind, d.fork)
 				}
@@ -727,14 +728,14 @@ func TestBadInputExitsOneLine(t *testing.T) {
 // TestVerifyBindsPathsAndValues tampers with what a document says a proof
 // is about — its path, its value, its kind, its fork — and checks that
 // verify rejects it (ROB-4): a proof with a "kind" has its path and value
-// checked against its gindex and leaf (proof/format); a proof without one
+// checked against its gindex and leaf (staking/format); a proof without one
 // (prove --path, or a claim whose "kind" was deleted) has its path checked
 // against its gindex in the document's fork, preset and type, and may not
 // carry a value. A document without a fork verifies, but verify says that
 // its paths were not checked.
 func TestVerifyBindsPathsAndValues(t *testing.T) {
 	p := robustProver(t, "mainnet", "deneb", "state_0", "BeaconState")
-	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorState)
+	sp, err := staking.NewStateProver(p, staking.AnchorState)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -746,7 +747,7 @@ func TestVerifyBindsPathsAndValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := format.NewJSON(format.Input{Fork: "deneb", Preset: "mainnet", Anchor: sp.Anchor(), Claims: []beaconstate.Claim{claim}})
+	doc, err := format.NewJSON(format.Input{Fork: "deneb", Preset: "mainnet", Anchor: sp.Anchor(), Claims: []staking.Claim{claim}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,17 +11,18 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
-	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // The proof kinds of `beaconproof prove KIND`: the facts staking protocols
 // check, proved from a BeaconState (or a block) against the state root or
 // the block root that EIP-4788 stores, written in one of the formats of
-// package proof/format.
+// package staking/format.
 
 // proveKindsHelp ends the help of prove; run.go's prove command shows it.
 var proveKindsHelp = `
@@ -53,7 +54,7 @@ type kind struct {
 	// check validates the kind's flags; a message is a usage error.
 	check func(f *kindFlags) string
 	// claims proves the kind's facts.
-	claims func(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error)
+	claims func(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]staking.Claim, error)
 }
 
 var bothProtocols = []format.Name{format.RocketPool, format.EigenLayer}
@@ -71,14 +72,14 @@ Example:
   beaconproof prove validator --index 7 --index 12 --format rocketpool --timestamp next state.ssz`,
 		protocols: bothProtocols,
 		check:     needIndex,
-		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			return s.withSlot(s.sp.Validators(f.indices))
 		},
 	},
 	{
 		name:     "validator-field",
 		synopsis: "--index N --field NAME",
-		help: `Proves fields of validators (` + strings.Join(beaconstate.ValidatorFields, ", ") + `)
+		help: `Proves fields of validators (` + strings.Join(staking.ValidatorFields, ", ") + `)
 and the state's slot; --index and --field repeat, every field of every index
 is proved. The rocketpool, eigenlayer and calldata formats take whole
 validators: with them the whole record is proved instead.
@@ -95,7 +96,7 @@ Example:
 			}
 			return ""
 		},
-		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			return s.validatorFields(f, f.fields)
 		},
 	},
@@ -110,7 +111,7 @@ Example:
   beaconproof prove exit --index 7 state.ssz`,
 		protocols: bothProtocols,
 		check:     needIndex,
-		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			return s.validatorFields(f, []string{"exit_epoch", "withdrawable_epoch"})
 		},
 	},
@@ -126,8 +127,8 @@ Example:
   beaconproof prove balance --index 7 --format eigenlayer state.ssz`,
 		protocols: bothProtocols,
 		check:     needIndex,
-		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
-			var out []beaconstate.Claim
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
+			var out []staking.Claim
 			for _, i := range f.indices {
 				c, err := s.sp.Balance(i)
 				if err != nil {
@@ -152,7 +153,7 @@ are for.
 Example:
   beaconproof prove slot --format rocketpool state.ssz`,
 		protocols: []format.Name{format.RocketPool},
-		claims: func(_ context.Context, _ *env, _ *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+		claims: func(_ context.Context, _ *env, _ *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			return s.withSlot(nil, nil)
 		},
 	},
@@ -195,8 +196,8 @@ Example:
 Example:
   beaconproof prove pending-deposit --index 0 state.ssz`,
 		check: needIndex,
-		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
-			var out []beaconstate.Claim
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
+			var out []staking.Claim
 			for _, i := range f.indices {
 				c, err := s.sp.PendingDeposit(i)
 				if err != nil {
@@ -221,8 +222,8 @@ Example:
 			}
 			return ""
 		},
-		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
-			var out []beaconstate.Claim
+		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
+			var out []staking.Claim
 			for _, p := range f.paths {
 				c, err := s.sp.Field(p)
 				if err != nil {
@@ -252,7 +253,7 @@ Example:
 			if len(f.fields) == 0 {
 				return "at least one --field is required"
 			}
-			if f.block != "" && f.anchor != string(beaconstate.AnchorBlock) {
+			if f.block != "" && f.anchor != string(staking.AnchorBlock) {
 				return "a block's fields are anchored to the block: --anchor block"
 			}
 			return ""
@@ -262,8 +263,8 @@ Example:
 }
 
 func blockFieldNames() string {
-	names := make([]string, 0, len(beaconstate.BlockFields))
-	for k := range beaconstate.BlockFields {
+	names := make([]string, 0, len(staking.BlockFields))
+	for k := range staking.BlockFields {
 		names = append(names, k)
 	}
 	slices.Sort(names)
@@ -346,7 +347,7 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	fs.StringVar(&f.preset, "preset", beaconstate.DefaultPreset, "preset: "+strings.Join(fork.PresetNames(), ", "))
 	fs.StringVar(&f.network, "network", "", "network: maps a block's slot to its fork, gives the historical_summaries offset and --timestamp next's genesis (default: the built-in network with the state's genesis_time, else mainnet)")
 	fs.Int64Var(&f.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes, also after decompression")
-	fs.StringVar(&f.anchor, "anchor", string(beaconstate.AnchorBlock), "root the proofs lead to: block (the EIP-4788 root of the state's block) or state")
+	fs.StringVar(&f.anchor, "anchor", string(staking.AnchorBlock), "root the proofs lead to: block (the EIP-4788 root of the state's block) or state")
 	fs.StringVar(&f.format, "format", string(format.JSON), "output format: json, rocketpool, eigenlayer or calldata")
 	fs.StringVar(&f.protocol, "protocol", string(format.RocketPool), "whose structs --format calldata encodes: rocketpool or eigenlayer")
 	fs.StringVar(&f.timestamp, "timestamp", "", "the EIP-4788 timestamp of the anchor block (its child's time), or next: the time of the slot after the anchor's (assumes that slot has a block)")
@@ -356,7 +357,7 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	}
 	switch k.name {
 	case "validator-field":
-		fs.Var(&f.fields, "field", "validator field: "+strings.Join(beaconstate.ValidatorFields, ", ")+"; repeat for more")
+		fs.Var(&f.fields, "field", "validator field: "+strings.Join(staking.ValidatorFields, ", ")+"; repeat for more")
 	case "block-field":
 		fs.Var(&f.fields, "field", "block field: "+blockFieldNames()+"; repeat for more")
 	case "field":
@@ -383,14 +384,14 @@ type proveSession struct {
 	node       *beaconapi.Client   // the beacon node, when proving from one
 	net        *fork.Network       // the node's network
 	obj        *beaconstate.Object // the state; nil for block-field from a block
-	sp         *beaconstate.StateProver
+	sp         *staking.StateProver
 	in         format.Input
 	validators map[uint64]beaconstate.Validator
 	whole      bool // the format takes whole validators only
 }
 
 // withSlot puts the slot proof before claims.
-func (s *proveSession) withSlot(claims []beaconstate.Claim, err error) ([]beaconstate.Claim, error) {
+func (s *proveSession) withSlot(claims []staking.Claim, err error) ([]staking.Claim, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -398,16 +399,16 @@ func (s *proveSession) withSlot(claims []beaconstate.Claim, err error) ([]beacon
 	if err != nil {
 		return nil, err
 	}
-	return append([]beaconstate.Claim{c}, claims...), nil
+	return append([]staking.Claim{c}, claims...), nil
 }
 
 // validatorFields proves fields of the indices' validators, or whole
 // validators when the format takes only those.
-func (s *proveSession) validatorFields(f *kindFlags, fields []string) ([]beaconstate.Claim, error) {
+func (s *proveSession) validatorFields(f *kindFlags, fields []string) ([]staking.Claim, error) {
 	if s.whole {
 		return s.withSlot(s.sp.Validators(f.indices))
 	}
-	var out []beaconstate.Claim
+	var out []staking.Claim
 	for _, i := range f.indices {
 		for _, name := range fields {
 			c, err := s.sp.ValidatorField(i, name)
@@ -437,7 +438,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "format: "))
 	}
-	anchor, err := beaconstate.ParseAnchorKind(f.anchor)
+	anchor, err := staking.ParseAnchorKind(f.anchor)
 	if err != nil {
 		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "beaconstate: "))
 	}
@@ -449,7 +450,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		if !slices.Contains(k.protocols, target) {
 			return c.usageError(e, fs, "%s proofs have no %s form (use --format json)", k.name, target)
 		}
-		if anchor != beaconstate.AnchorBlock {
+		if anchor != staking.AnchorBlock {
 			return c.usageError(e, fs, "%s proofs lead to the EIP-4788 block root: --anchor block", target)
 		}
 	}
@@ -503,7 +504,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return e.fail(err)
 		}
-		if s.sp, err = beaconstate.NewStateProver(p, anchor); err != nil {
+		if s.sp, err = staking.NewStateProver(p, anchor); err != nil {
 			return e.fail(err)
 		}
 		s.obj = obj
@@ -630,7 +631,7 @@ func loadBlock(ctx context.Context, e *env, f *kindFlags) (*beaconstate.Object, 
 	return nil, err
 }
 
-func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
+func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 	if f.block == "" && s.node != nil {
 		return s.nodeWithdrawals(ctx, f)
 	}
@@ -639,7 +640,7 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		return nil, err
 	}
 	defer block.Close()
-	src := beaconstate.WithdrawalSource{Block: block}
+	src := staking.WithdrawalSource{Block: block}
 	if f.network != "" {
 		if src.Network, err = fork.NetworkByName(f.network); err != nil {
 			return nil, err
@@ -653,7 +654,7 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 	if block.Fork != s.obj.Fork {
 		s.in.BlockFork = block.Fork
 	}
-	var out []beaconstate.Claim
+	var out []staking.Claim
 	for _, n := range f.withdrawalNums {
 		c, err := s.sp.Withdrawal(src, n)
 		if err != nil {
@@ -690,8 +691,8 @@ func readEraBlockRoots(ctx context.Context, f *kindFlags, state *beaconstate.Obj
 	return append([]byte(nil), b...), nil
 }
 
-func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]beaconstate.Claim, error) {
-	var out []beaconstate.Claim
+func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
+	var out []staking.Claim
 	if f.block == "" {
 		for _, name := range f.fields {
 			c, err := s.sp.BlockField(name)
@@ -717,7 +718,7 @@ func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		defer block.Close()
 	}
 	for _, name := range f.fields {
-		c, err := beaconstate.ProveBlockField(block, name)
+		c, err := staking.ProveBlockField(block, name)
 		if err != nil {
 			return nil, err
 		}

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // verify --el-rpc: the proof's anchor checked against the beacon roots
@@ -46,7 +46,7 @@ func checkLive(ctx context.Context, doc format.Document, lf liveFlags) error {
 	if !ok {
 		return errors.New("--el-rpc: the file states no anchor to check (prove with --anchor block)")
 	}
-	if a.Kind != beaconstate.AnchorBlock {
+	if a.Kind != staking.AnchorBlock {
 		return fmt.Errorf("--el-rpc: the anchor is a %s root; the beacon roots contract stores block roots (prove with --anchor block)", a.Kind)
 	}
 	var ts uint64

@@ -12,7 +12,7 @@
 // of a made-up block there, with block_roots[13165000 % 8192] holding the
 // embedded block's root, as process_slot writes it. Against a real chain,
 // load that later state from a beacon node instead
-// (beaconstate/beaconapi) and keep the rest.
+// (beaconapi) and keep the rest.
 //
 //	go run ./examples/final-withdrawal
 package main
@@ -27,7 +27,8 @@ import (
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
@@ -73,18 +74,18 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
 	if err != nil {
 		return err
 	}
 	anchor := sp.Anchor()
 	fmt.Fprintf(w, "anchor: block %s at slot %d (the later state's block)\n", anchor.Root, anchor.Slot)
 
-	recent, err := beaconstate.WithdrawalIsRecent(sp.Slot(), ws, 8192)
+	recent, err := staking.WithdrawalIsRecent(sp.Slot(), ws, 8192)
 	if err != nil {
 		return err
 	}
-	withdrawal, err := sp.Withdrawal(beaconstate.WithdrawalSource{Block: block}, 0)
+	withdrawal, err := sp.Withdrawal(staking.WithdrawalSource{Block: block}, 0)
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Timestamp: ts, Claims: []beaconstate.Claim{slot, withdrawal}}
+	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Timestamp: ts, Claims: []staking.Claim{slot, withdrawal}}
 	rp, err := format.NewRocketPool(in)
 	if err != nil {
 		return err

@@ -24,7 +24,8 @@ import (
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
@@ -53,7 +54,7 @@ func run(w io.Writer) error {
 	}
 	// Anchor to the block whose post-state this is: its root is what
 	// BEACON_ROOTS returns for the timestamp of the next block.
-	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func run(w io.Writer) error {
 	}
 	doc, err := format.NewRocketPool(format.Input{
 		Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Timestamp: ts,
-		Claims: append([]beaconstate.Claim{slot}, validators...),
+		Claims: append([]staking.Claim{slot}, validators...),
 	})
 	if err != nil {
 		return err

@@ -19,7 +19,8 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
@@ -42,7 +43,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
 	if err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	claims := []beaconstate.Claim{slot}
+	claims := []staking.Claim{slot}
 	epochs := map[string]uint64{}
 	for _, field := range []string{"exit_epoch", "withdrawable_epoch"} {
 		c, err := sp.ValidatorField(validator, field)
@@ -99,7 +100,7 @@ func run(w io.Writer) error {
 
 	// Claim an exit one epoch later: the value no longer matches the leaf.
 	bad := *back.(*format.JSONDocument)
-	bad.Proofs = append([]beaconstate.Claim(nil), bad.Proofs...)
+	bad.Proofs = append([]staking.Claim(nil), bad.Proofs...)
 	bad.Proofs[1].Value = json.RawMessage(fmt.Sprintf(`{"validator_index": "%d", "exit_epoch": "%d"}`, validator, epochs["exit_epoch"]+1))
 	err = bad.Verify()
 	if !errors.Is(err, proof.ErrRootMismatch) {

@@ -25,7 +25,8 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
@@ -121,15 +122,15 @@ func writeFixtures(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
 	if err != nil {
 		return nil, err
 	}
-	var claims []beaconstate.Claim
-	for _, prove := range []func() (beaconstate.Claim, error){
+	var claims []staking.Claim
+	for _, prove := range []func() (staking.Claim, error){
 		sp.SlotProof,
-		func() (beaconstate.Claim, error) { return sp.Validator(13) },
-		func() (beaconstate.Claim, error) { return sp.Balance(13) },
+		func() (staking.Claim, error) { return sp.Validator(13) },
+		func() (staking.Claim, error) { return sp.Balance(13) },
 	} {
 		c, err := prove()
 		if err != nil {

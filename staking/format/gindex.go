@@ -3,15 +3,15 @@ package format
 import (
 	"fmt"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // The gindices that verification checks against are computed here from the
 // fork's schemas and the indices a document proves (through
-// beaconstate.AnchoredGindex and beaconstate.WithdrawalGindex, which take
+// staking.AnchoredGindex and staking.WithdrawalGindex, which take
 // the StateProver's routes), never read from the document.
 
 func schemasOf(forkName, preset string) (*fork.Schemas, error) {
@@ -26,8 +26,8 @@ func schemasOf(forkName, preset string) (*fork.Schemas, error) {
 }
 
 // anchorType returns the type whose root an anchor of that kind is.
-func anchorType(k beaconstate.AnchorKind) string {
-	if k == beaconstate.AnchorState {
+func anchorType(k staking.AnchorKind) string {
+	if k == staking.AnchorState {
 		return "BeaconState"
 	}
 	return "BeaconBlock"
@@ -35,11 +35,11 @@ func anchorType(k beaconstate.AnchorKind) string {
 
 // stateGindex returns the gindex of path in the fork's BeaconState below
 // the anchor's root, and the type of the member at path.
-func stateGindex(forkName, preset string, anchor beaconstate.AnchorKind, path string) (proof.Gindex, *ssz.Type, error) {
+func stateGindex(forkName, preset string, anchor staking.AnchorKind, path string) (proof.Gindex, *ssz.Type, error) {
 	if forkName == "" {
 		return proof.Gindex{}, nil, fmt.Errorf("%w: no fork named", proof.ErrMalformed)
 	}
-	g, err := beaconstate.AnchoredGindex(forkName, preset, anchor, path)
+	g, err := staking.AnchoredGindex(forkName, preset, anchor, path)
 	if err != nil {
 		return proof.Gindex{}, nil, err
 	}
@@ -78,12 +78,12 @@ type withdrawalRef struct {
 	BlockFork string
 	// Network gives the historical_summaries offset ("" means mainnet).
 	Network                        string
-	Anchor                         beaconstate.AnchorKind
+	Anchor                         staking.AnchorKind
 	StateSlot, WithdrawalSlot, Num uint64
 }
 
 // gindex returns the gindex of the withdrawal below the anchor's root,
-// whether the route is historical (beaconstate.WithdrawalIsRecent), and for
+// whether the route is historical (staking.WithdrawalIsRecent), and for
 // a historical one the index into historical_summaries.
 func (w withdrawalRef) gindex() (g proof.Gindex, historical bool, summary uint64, err error) {
 	if w.Fork == "" {
@@ -106,7 +106,7 @@ func (w withdrawalRef) gindex() (g proof.Gindex, historical bool, summary uint64
 		blockFork = w.Fork
 	}
 	sphr := s.Preset.SlotsPerHistoricalRoot
-	recent, err := beaconstate.WithdrawalIsRecent(w.StateSlot, w.WithdrawalSlot, sphr)
+	recent, err := staking.WithdrawalIsRecent(w.StateSlot, w.WithdrawalSlot, sphr)
 	if err != nil {
 		return g, false, 0, err
 	}
@@ -119,6 +119,6 @@ func (w withdrawalRef) gindex() (g proof.Gindex, historical bool, summary uint64
 			summary = era - offset
 		}
 	}
-	g, err = beaconstate.WithdrawalGindex(w.Fork, blockFork, w.Preset, w.Anchor, w.StateSlot, w.WithdrawalSlot, w.Num, net)
+	g, err = staking.WithdrawalGindex(w.Fork, blockFork, w.Preset, w.Anchor, w.StateSlot, w.WithdrawalSlot, w.Num, net)
 	return g, !recent, summary, err
 }

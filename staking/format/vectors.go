@@ -7,6 +7,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // VectorsDocument is a file of protocol vectors (the shared vectors'
@@ -74,12 +75,12 @@ func (c VectorsCase) verify(network string) error {
 	if err := c.Proof.Verify(c.Root); err != nil {
 		return err
 	}
-	var anchor beaconstate.AnchorKind
+	var anchor staking.AnchorKind
 	switch c.Anchor {
 	case "block_root":
-		anchor = beaconstate.AnchorBlock
+		anchor = staking.AnchorBlock
 	case "state_root":
-		anchor = beaconstate.AnchorState
+		anchor = staking.AnchorState
 	default:
 		return nil
 	}
@@ -122,7 +123,7 @@ func (c VectorsCase) verify(network string) error {
 		if err := decodeStrict("state_root value", c.Value, &v); err != nil {
 			return err
 		}
-		if anchor != beaconstate.AnchorBlock {
+		if anchor != staking.AnchorBlock {
 			return nil
 		}
 		leaf = v.StateRoot

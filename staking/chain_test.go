@@ -1,4 +1,4 @@
-package beaconstate
+package staking
 
 import (
 	"encoding/binary"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/proof"
@@ -50,8 +51,8 @@ type chainFixture struct {
 	s       *fork.Schemas
 	chain   *synth.Chain
 	opts    synth.Options
-	state   *Object
-	block   *Object
+	state   *beaconstate.Object
+	block   *beaconstate.Object
 	provers map[AnchorKind]*StateProver
 	e2State *peer
 	e2Block *peer
@@ -60,9 +61,9 @@ type chainFixture struct {
 
 type pastFixture struct {
 	*synth.PastSlot
-	block    *Object
-	state    *Object // gloas
-	envelope *Object // gloas
+	block    *beaconstate.Object
+	state    *beaconstate.Object // gloas
+	envelope *beaconstate.Object // gloas
 	e2Block  *peer
 	e2State  *peer // gloas
 }
@@ -84,16 +85,16 @@ func newChainFixture(t *testing.T, forkName string, seed uint64) *chainFixture {
 		t.Fatal(err)
 	}
 	fx := &chainFixture{fork: forkName, chain: c, opts: co.Options, provers: map[AnchorKind]*StateProver{}, past: map[uint64]*pastFixture{}}
-	if fx.s, err = schemasOf(forkName, "mainnet"); err != nil {
+	if fx.s, err = fork.SchemasOf(forkName, "mainnet"); err != nil {
 		t.Fatal(err)
 	}
-	if fx.state, err = NewObject(forkName, "mainnet", "BeaconState", c.State); err != nil {
+	if fx.state, err = beaconstate.NewObject(forkName, "mainnet", "BeaconState", c.State); err != nil {
 		t.Fatal(err)
 	}
-	if fx.block, err = NewObject(forkName, "mainnet", "BeaconBlock", c.Block); err != nil {
+	if fx.block, err = beaconstate.NewObject(forkName, "mainnet", "BeaconBlock", c.Block); err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProver(fx.state) // one hashing pass, shared by both anchors
+	p, err := beaconstate.NewProver(fx.state) // one hashing pass, shared by both anchors
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func newChainFixture(t *testing.T, forkName string, seed uint64) *chainFixture {
 	}
 	for ws, ps := range c.Past {
 		pf := &pastFixture{PastSlot: ps}
-		if pf.block, err = NewObject(forkName, "mainnet", "BeaconBlock", ps.Block); err != nil {
+		if pf.block, err = beaconstate.NewObject(forkName, "mainnet", "BeaconBlock", ps.Block); err != nil {
 			t.Fatal(err)
 		}
 		pf.e2Block = e2Decode(t, fmt.Sprintf("block at %d", ws), e2.block, ps.Block)
@@ -121,10 +122,10 @@ func newChainFixture(t *testing.T, forkName string, seed uint64) *chainFixture {
 			t.Fatalf("block at %d: go-eth2-client root %x, synth %x", ws, pf.e2Block.root, ps.BlockRoot)
 		}
 		if ps.State != nil {
-			if pf.state, err = NewObject(forkName, "mainnet", "BeaconState", ps.State); err != nil {
+			if pf.state, err = beaconstate.NewObject(forkName, "mainnet", "BeaconState", ps.State); err != nil {
 				t.Fatal(err)
 			}
-			if pf.envelope, err = NewObject(forkName, "mainnet", "ExecutionPayloadEnvelope", ps.Envelope); err != nil {
+			if pf.envelope, err = beaconstate.NewObject(forkName, "mainnet", "ExecutionPayloadEnvelope", ps.Envelope); err != nil {
 				t.Fatal(err)
 			}
 			pf.e2State = e2Decode(t, fmt.Sprintf("state at %d", ws), e2.state, ps.State)
@@ -309,7 +310,7 @@ func testChainValidatorField(t *testing.T, fx *chainFixture, a AnchorKind, sp *S
 		if want := fx.statePeerNode(t, path); c.Proof.Leaf != want {
 			t.Errorf("%s: leaf %x, go-eth2-client %x", path, c.Proof.Leaf, want)
 		}
-		lo, hi, ft, err := fieldSpan(fx.s.Validator, raw, field)
+		lo, hi, ft, err := ssz.FieldSpan(fx.s.Validator, raw, field)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -377,7 +378,7 @@ func testChainQueue(list, kind string, prove func(*StateProver, uint64) (Claim, 
 		f, _ := fork.Lookup(fx.fork)
 		if !f.Descends(fork.Electra) {
 			_, err := prove(sp, 0)
-			wantErr(t, err, ErrNoField)
+			wantErr(t, err, beaconstate.ErrNoField)
 			return
 		}
 		field, _ := fx.s.BeaconState.Field(list)
@@ -493,7 +494,7 @@ func testChainWithdrawal(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 				if gloas {
 					leaf = pf.e2State.node(t, anchored(t, fx.fork, AnchorState, fmt.Sprintf("payload_expected_withdrawals[%d]", n)))
 				} else {
-					wg, err := Gindex(fx.fork, "", "BeaconBlock", fmt.Sprintf("body.execution_payload.withdrawals[%d]", n))
+					wg, err := beaconstate.Gindex(fx.fork, "", "BeaconBlock", fmt.Sprintf("body.execution_payload.withdrawals[%d]", n))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -553,9 +554,9 @@ func testChainWithdrawalErrors(t *testing.T, fx *chainFixture, sp *StateProver, 
 	if gloas {
 		// A gloas block has no payload.
 		_, err := sp.Withdrawal(WithdrawalSource{Block: recent.block}, 0)
-		wantErr(t, err, ErrNoField)
+		wantErr(t, err, beaconstate.ErrNoField)
 		_, err = ProveBlockWithdrawal(recent.block, 0)
-		wantErr(t, err, ErrNoField)
+		wantErr(t, err, beaconstate.ErrNoField)
 		// Historical without the era's state roots.
 		_, err = sp.GloasWithdrawal(GloasWithdrawalSource{WithdrawalState: hist.state}, 0)
 		wantErr(t, err, nil)
@@ -603,7 +604,7 @@ func testChainWithdrawalErrors(t *testing.T, fx *chainFixture, sp *StateProver, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob, err := NewObject(fx.fork, "mainnet", "BeaconBlock", other)
+	ob, err := beaconstate.NewObject(fx.fork, "mainnet", "BeaconBlock", other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -622,10 +623,10 @@ func testChainBlockField(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 			fromState, err := sp.BlockField(field)
 			fromBlock, berr := ProveBlockField(fx.block, field)
 			if gloas && (field == "block_number" || field == "timestamp") {
-				wantErr(t, err, ErrNoField)
-				wantErr(t, berr, ErrNoField)
+				wantErr(t, err, beaconstate.ErrNoField)
+				wantErr(t, berr, beaconstate.ErrNoField)
 				_, gerr := BlockFieldGindex(fx.fork, "", field)
-				wantErr(t, gerr, ErrNoField)
+				wantErr(t, gerr, beaconstate.ErrNoField)
 				return
 			}
 			if err != nil {

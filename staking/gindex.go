@@ -1,8 +1,9 @@
-package beaconstate
+package staking
 
 import (
 	"fmt"
 
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
@@ -31,12 +32,9 @@ func anchorGindex(s *fork.Schemas, anchor AnchorKind) (proof.Gindex, error) {
 
 // gindexSchemas returns the schemas of a fork and preset ("" means mainnet).
 func gindexSchemas(forkName, preset string) (*fork.Schemas, error) {
-	if preset == "" {
-		preset = DefaultPreset
-	}
-	s, err := schemasOf(forkName, preset)
+	s, err := fork.SchemasOf(forkName, preset)
 	if err != nil {
-		return nil, fmt.Errorf("beaconstate: %w", err)
+		return nil, fmt.Errorf("staking: %w", err)
 	}
 	return s, nil
 }
@@ -101,7 +99,7 @@ func WithdrawalGindex(stateFork, blockFork, preset string, anchor AnchorKind, st
 		return proof.Gindex{}, fmt.Errorf("beaconstate: a %s state cannot hold a %s block in its history", stateFork, blockFork)
 	}
 	if !bf.Descends(fork.Capella) {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %w: %s blocks have no withdrawals (capella on)", ErrNoField, blockFork)
+		return proof.Gindex{}, fmt.Errorf("beaconstate: %w: %s blocks have no withdrawals (capella on)", beaconstate.ErrNoField, blockFork)
 	}
 	vector, inner, innerPath := "block_roots", bs.BeaconBlock, fmt.Sprintf("body.execution_payload.withdrawals[%d]", n)
 	if bf.Descends(fork.Gloas) {

@@ -1,4 +1,4 @@
-package beaconstate
+package staking
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/proof"
@@ -86,7 +87,7 @@ func TestStakingProtocolVectors(t *testing.T) {
 		prefix := strings.SplitN(file, "-", 2)[0]
 		for _, c := range cases {
 			t.Run(filepath.Base(file)+"/"+c.Name, func(t *testing.T) {
-				s, err := schemasOf(c.Fork, "mainnet")
+				s, err := fork.SchemasOf(c.Fork, "mainnet")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -145,13 +146,13 @@ func TestStakingProtocolVectors(t *testing.T) {
 					g, err = BlockFieldGindex(c.Fork, "", "slot")
 					leaf = uintChunk(c.num(t, "slot"))
 				case "execution_payload":
-					g, err = Gindex(c.Fork, "", "BeaconBlock", "body.execution_payload")
+					g, err = beaconstate.Gindex(c.Fork, "", "BeaconBlock", "body.execution_payload")
 					leaf = mustHash(t, c.str(t, "execution_payload_root"))
 				case "timestamp":
-					g, err = Gindex(c.Fork, "", "ExecutionPayload", "timestamp")
+					g, err = beaconstate.Gindex(c.Fork, "", "ExecutionPayload", "timestamp")
 					leaf = uintChunk(c.num(t, "timestamp"))
 				case "payload_withdrawal":
-					g, err = Gindex(c.Fork, "", "ExecutionPayload", fmt.Sprintf("withdrawals[%d]", c.num(t, "withdrawal_index_in_payload")))
+					g, err = beaconstate.Gindex(c.Fork, "", "ExecutionPayload", fmt.Sprintf("withdrawals[%d]", c.num(t, "withdrawal_index_in_payload")))
 					leaf = valueRoot(t, s.Withdrawal, c.Value)
 					// The field roots are the withdrawal's chunks.
 					want := [][32]byte{uintChunk(c.num(t, "index")), uintChunk(c.num(t, "validator_index")), {}, uintChunk(c.num(t, "amount"))}
@@ -213,7 +214,7 @@ func TestStakingEigenLayerComposed(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := mustHash(t, payload.Root)
-	g, err := Gindex(w.Fork, "", "BeaconBlock", "body.execution_payload.withdrawals[0]")
+	g, err := beaconstate.Gindex(w.Fork, "", "BeaconBlock", "body.execution_payload.withdrawals[0]")
 	if err != nil {
 		t.Fatal(err)
 	}

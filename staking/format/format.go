@@ -9,6 +9,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // Name names an output format.
@@ -71,13 +72,13 @@ type Input struct {
 	// BlockFork is the fork of the withdrawal blocks when it is not Fork.
 	BlockFork string
 	// Anchor is the root every claim verifies against.
-	Anchor beaconstate.Anchor
+	Anchor staking.Anchor
 	// Timestamp is the EIP-4788 key under which the beacon roots contract
 	// stores Anchor.Root (the timestamp of the anchor block's child); 0
 	// when unknown. Calldata of the verifiers' functions needs it.
 	Timestamp uint64
 	// Claims are the proofs, as StateProver returns them.
-	Claims []beaconstate.Claim
+	Claims []staking.Claim
 	// Validators holds validator records by index for what a claim does
 	// not carry: EigenLayer's BalanceProof needs the validator's pubkey.
 	Validators map[uint64]beaconstate.Validator
@@ -86,13 +87,13 @@ type Input struct {
 // AnchorJSON is the anchor as every document writes it. Timestamp is null
 // when unknown.
 type AnchorJSON struct {
-	Kind      beaconstate.AnchorKind `json:"kind"`
-	Root      proof.Hash32           `json:"root"`
-	Slot      U64                    `json:"slot"`
-	Timestamp *U64                   `json:"timestamp"`
+	Kind      staking.AnchorKind `json:"kind"`
+	Root      proof.Hash32       `json:"root"`
+	Slot      U64                `json:"slot"`
+	Timestamp *U64               `json:"timestamp"`
 }
 
-func anchorJSON(a beaconstate.Anchor, ts uint64) AnchorJSON {
+func anchorJSON(a staking.Anchor, ts uint64) AnchorJSON {
 	j := AnchorJSON{Kind: a.Kind, Root: a.Root, Slot: U64(a.Slot)}
 	if ts != 0 {
 		t := U64(ts)
@@ -102,8 +103,8 @@ func anchorJSON(a beaconstate.Anchor, ts uint64) AnchorJSON {
 }
 
 // Anchor returns the anchor without its timestamp.
-func (a AnchorJSON) Anchor() beaconstate.Anchor {
-	return beaconstate.Anchor{Kind: a.Kind, Root: a.Root, Slot: uint64(a.Slot)}
+func (a AnchorJSON) Anchor() staking.Anchor {
+	return staking.Anchor{Kind: a.Kind, Root: a.Root, Slot: uint64(a.Slot)}
 }
 
 // timestamp returns the timestamp, 0 when unknown.
@@ -115,7 +116,7 @@ func (a AnchorJSON) timestamp() uint64 {
 }
 
 func (a AnchorJSON) check() error {
-	if _, err := beaconstate.ParseAnchorKind(string(a.Kind)); err != nil {
+	if _, err := staking.ParseAnchorKind(string(a.Kind)); err != nil {
 		return fmt.Errorf("anchor: %w", err)
 	}
 	return nil

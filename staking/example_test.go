@@ -1,4 +1,4 @@
-package beaconstate_test
+package staking_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
@@ -23,7 +24,7 @@ func ExampleNewStateProver() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	sp, err := beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package beaconstate
+package staking
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 
 	"gopkg.in/yaml.v2"
 
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
@@ -60,7 +62,7 @@ func TestStakingPortalBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := schemasOf("capella", "mainnet")
+	s, err := fork.SchemasOf("capella", "mainnet")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func TestStakingPortalBlocks(t *testing.T) {
 			var v portalBlockProof
 			readYAML(t, file, &v)
 			root := mustHash(t, v.BeaconBlockRoot)
-			block, err := LoadFile(ctx, filepath.Join(data, "block.ssz"), LoadOptions{Fork: forkName, Type: "BeaconBlock"})
+			block, err := beaconstate.LoadFile(ctx, filepath.Join(data, "block.ssz"), beaconstate.LoadOptions{Fork: forkName, Type: "BeaconBlock"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,7 +200,7 @@ func TestStakingPortalBlocks(t *testing.T) {
 				if err := c.Verify(root); err != nil {
 					t.Fatalf("withdrawal %d: %v", i, err)
 				}
-				g, err := Gindex(forkName, "", "BeaconBlock", fmt.Sprintf("body.execution_payload.withdrawals[%d]", i))
+				g, err := beaconstate.Gindex(forkName, "", "BeaconBlock", fmt.Sprintf("body.execution_payload.withdrawals[%d]", i))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -245,7 +247,7 @@ func TestStakingPortalHistoricalSummaries(t *testing.T) {
 				SummariesProof []string `yaml:"historical_summaries_state_proof"`
 			}
 			readYAML(t, filepath.Join(portalDir(t), "beacon_chain", "historical_summaries_with_proof", forkName, "historical_summaries_with_proof.yaml"), &v)
-			s, err := schemasOf(forkName, "mainnet")
+			s, err := fork.SchemasOf(forkName, "mainnet")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +265,7 @@ func TestStakingPortalHistoricalSummaries(t *testing.T) {
 			if err := ssz.Validate(withProof, content); err != nil {
 				t.Fatal(err)
 			}
-			obj := &Object{Fork: forkName, Preset: "mainnet", TypeName: withProof.Name, Type: withProof, Bytes: content}
+			obj := &beaconstate.Object{Fork: forkName, Preset: "mainnet", TypeName: withProof.Name, Type: withProof, Bytes: content}
 			if epoch, _ := obj.Uint64("epoch"); epoch != v.Epoch {
 				t.Errorf("epoch %d, recorded %d", epoch, v.Epoch)
 			}

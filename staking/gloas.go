@@ -1,9 +1,10 @@
-package beaconstate
+package staking
 
 import (
 	"bytes"
 	"fmt"
 
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
@@ -45,11 +46,11 @@ type GloasWithdrawalSource struct {
 	// WithdrawalState is the BeaconState at the withdrawal slot ws: the
 	// post-state of the block at ws (its latest_block_header is at ws with
 	// a zero state_root), gloas or later.
-	WithdrawalState *Object
+	WithdrawalState *beaconstate.Object
 	// Envelope is the ExecutionPayloadEnvelope (or its signed form) of the
 	// block at ws. Optional: when given, it is checked against what the
 	// proof anchors (see GloasWithdrawal); it adds nothing to the proof.
-	Envelope *Object
+	Envelope *beaconstate.Object
 	// EraStateRoots is the state_roots vector of the era that holds ws,
 	// whose root is historical_summaries[k].state_summary_root. Only a
 	// historical proof needs it.
@@ -90,22 +91,22 @@ func (sp *StateProver) GloasWithdrawal(src GloasWithdrawalSource, n uint64) (Cla
 	obj := sp.p.Object()
 	ws := src.WithdrawalState
 	if ws == nil {
-		return Claim{}, obj.errorf("gloas withdrawal proof: no withdrawal state")
+		return Claim{}, errorf(obj, "gloas withdrawal proof: no withdrawal state")
 	}
 	if ws.TypeName != "BeaconState" {
-		return Claim{}, ws.errorf("gloas withdrawal proof: want the BeaconState at the withdrawal slot")
+		return Claim{}, errorf(ws, "gloas withdrawal proof: want the BeaconState at the withdrawal slot")
 	}
-	if !hasPath(ws.Type, "payload_expected_withdrawals") {
-		return Claim{}, ws.errorf("%w: no payload_expected_withdrawals (gloas on): prove the withdrawal with Withdrawal and the block", ErrNoField)
+	if !ws.Type.HasPath("payload_expected_withdrawals") {
+		return Claim{}, errorf(ws, "%w: no payload_expected_withdrawals (gloas on): prove the withdrawal with Withdrawal and the block", beaconstate.ErrNoField)
 	}
 	if ws.Preset != obj.Preset {
-		return Claim{}, ws.errorf("withdrawal state of preset %s, state of preset %s", ws.Preset, obj.Preset)
+		return Claim{}, errorf(ws, "withdrawal state of preset %s, state of preset %s", ws.Preset, obj.Preset)
 	}
 	slot, err := ws.Uint64("slot")
 	if err != nil {
 		return Claim{}, err
 	}
-	wp, err := NewProver(ws)
+	wp, err := beaconstate.NewProver(ws)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -120,11 +121,7 @@ func (sp *StateProver) GloasWithdrawal(src GloasWithdrawalSource, n uint64) (Cla
 	if err != nil {
 		return Claim{}, err
 	}
-	wb, wt, err := ws.Field(wpath)
-	if err != nil {
-		return Claim{}, err
-	}
-	w, err := ws.withdrawal(wt, wb, wpath)
+	w, err := ws.WithdrawalAt(wpath)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -140,7 +137,7 @@ func (sp *StateProver) GloasWithdrawal(src GloasWithdrawalSource, n uint64) (Cla
 			return Claim{}, err
 		}
 		if bproof.Leaf != blockRoot {
-			return Claim{}, obj.errorf("%s is %s but the state at slot %d is the post-state of block %s: the state history is inconsistent",
+			return Claim{}, errorf(obj, "%s is %s but the state at slot %d is the post-state of block %s: the state history is inconsistent",
 				bpath, proof.FormatHash(bproof.Leaf), slot, proof.FormatHash(blockRoot))
 		}
 	}
@@ -164,23 +161,19 @@ func (sp *StateProver) GloasWithdrawal(src GloasWithdrawalSource, n uint64) (Cla
 // checkEnvelope checks that the envelope is the one of the block at slot
 // (root blockRoot) whose post-state is ws (proved by wp), and that its
 // payload carries the expected withdrawals.
-func checkEnvelope(env, ws *Object, wp *Prover, slot, n uint64, blockRoot [32]byte) error {
-	e := env
-	if e.TypeName == "SignedExecutionPayloadEnvelope" {
-		b, t, err := e.Field("message")
-		if err != nil {
-			return err
-		}
-		e = &Object{Fork: env.Fork, Preset: env.Preset, TypeName: "ExecutionPayloadEnvelope", Type: t, Bytes: b}
+func checkEnvelope(env, ws *beaconstate.Object, wp *beaconstate.Prover, slot, n uint64, blockRoot [32]byte) error {
+	e, err := env.Unsigned()
+	if err != nil {
+		return err
 	}
 	if e.TypeName != "ExecutionPayloadEnvelope" {
-		return e.errorf("want an ExecutionPayloadEnvelope or SignedExecutionPayloadEnvelope")
+		return errorf(e, "want an ExecutionPayloadEnvelope or SignedExecutionPayloadEnvelope")
 	}
 	mismatch := func(what string, got, want []byte) error {
-		return e.errorf("envelope %s is 0x%x, want 0x%x: the envelope is not the payload of the block at slot %d (%s)",
+		return errorf(e, "envelope %s is 0x%x, want 0x%x: the envelope is not the payload of the block at slot %d (%s)",
 			what, got, want, slot, proof.FormatHash(blockRoot))
 	}
-	field := func(o *Object, path string) ([]byte, error) {
+	field := func(o *beaconstate.Object, path string) ([]byte, error) {
 		b, _, err := o.Field(path)
 		return b, err
 	}
@@ -208,13 +201,13 @@ func checkEnvelope(env, ws *Object, wp *Prover, slot, n uint64, blockRoot [32]by
 			return mismatch(p.env+" (the state's "+p.state+")", got, want)
 		}
 	}
-	if hasPath(e.Type, "payload.slot_number") {
+	if e.Type.HasPath("payload.slot_number") {
 		sn, err := e.Uint64("payload.slot_number")
 		if err != nil {
 			return err
 		}
 		if sn != slot {
-			return e.errorf("envelope payload.slot_number is %d, want %d", sn, slot)
+			return errorf(e, "envelope payload.slot_number is %d, want %d", sn, slot)
 		}
 	}
 	// payload.withdrawals must be payload_expected_withdrawals.
@@ -224,14 +217,14 @@ func checkEnvelope(env, ws *Object, wp *Prover, slot, n uint64, blockRoot [32]by
 	}
 	proot, err := ssz.HashTreeRoot(pt, pw)
 	if err != nil {
-		return e.errorf("payload.withdrawals: %w", err)
+		return errorf(e, "payload.withdrawals: %w", err)
 	}
 	ew, err := wp.Prove("payload_expected_withdrawals")
 	if err != nil {
 		return err
 	}
 	if proot != ew.Leaf {
-		return e.errorf("payload.withdrawals has root %s but the state's payload_expected_withdrawals has root %s",
+		return errorf(e, "payload.withdrawals has root %s but the state's payload_expected_withdrawals has root %s",
 			proof.FormatHash(proot), proof.FormatHash(ew.Leaf))
 	}
 	got, err = field(e, fmt.Sprintf("payload.withdrawals[%d]", n))

@@ -1,4 +1,4 @@
-package beaconstate
+package staking
 
 import (
 	"encoding/binary"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/internal/vectors"
@@ -65,7 +66,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 	}
 	const s, ws = 13_165_000, 13_165_000 - 10_000
 	blockPath := "body.execution_payload.withdrawals[3]"
-	bg, err := Gindex("electra", "", "BeaconBlock", blockPath)
+	bg, err := beaconstate.Gindex("electra", "", "BeaconBlock", blockPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fb, _ := Gindex("fulu", "", "BeaconBlock", "body.execution_payload.withdrawals[0]")
+	fb, _ := beaconstate.Gindex("fulu", "", "BeaconBlock", "body.execution_payload.withdrawals[0]")
 	if want := proof.Concat(anchored(t, "gloas", AnchorState, fmt.Sprintf("block_roots[%d]", (s-1)%8192)), fb); !g.Equal(want) {
 		t.Errorf("gloas state, fulu block: gindex %s, want %s", g, want)
 	}
@@ -151,15 +152,15 @@ func TestStakingHoodiHistorical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, err := NewObject("deneb", "", "BeaconState", c.State)
+	state, err := beaconstate.NewObject("deneb", "", "BeaconState", c.State)
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, err := NewObject("deneb", "", "BeaconBlock", c.Past[ws].Block)
+	block, err := beaconstate.NewObject("deneb", "", "BeaconBlock", c.Past[ws].Block)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProver(state)
+	p, err := beaconstate.NewProver(state)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,21 +191,21 @@ func TestStakingHoodiHistorical(t *testing.T) {
 	wantErr(t, err, ErrWithdrawalSlot) // era 24 is before mainnet's 758
 }
 
-func fuluProver(t *testing.T, mutate func(s *fork.Schemas, b []byte)) *Prover {
+func fuluProver(t *testing.T, mutate func(s *fork.Schemas, b []byte)) *beaconstate.Prover {
 	t.Helper()
 	b := testdata.FuluState()
-	s, err := schemasOf("fulu", "mainnet")
+	s, err := fork.SchemasOf("fulu", "mainnet")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if mutate != nil {
 		mutate(s, b)
 	}
-	obj, err := NewObject("fulu", "mainnet", "BeaconState", b)
+	obj, err := beaconstate.NewObject("fulu", "mainnet", "BeaconState", b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProver(obj)
+	p, err := beaconstate.NewProver(obj)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestStateProverAnchors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, err := NewObject("fulu", "mainnet", "BeaconBlock", testdata.FuluBlock())
+	block, err := beaconstate.NewObject("fulu", "mainnet", "BeaconBlock", testdata.FuluBlock())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestStateProverAnchors(t *testing.T) {
 	if _, err := ParseAnchorKind("block"); err != nil {
 		t.Error(err)
 	}
-	bp, err := NewProver(block)
+	bp, err := beaconstate.NewProver(block)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,11 +281,11 @@ func make32(v byte) []byte {
 func TestStakingForkErrors(t *testing.T) {
 	for _, forkName := range []string{"phase0", "deneb"} {
 		t.Run(forkName, func(t *testing.T) {
-			obj, err := LoadFile(ctx, vectors.Path(t, "oracle", "minimal", forkName, "state_0", "object.ssz"), LoadOptions{Fork: forkName, Preset: "minimal"})
+			obj, err := beaconstate.LoadFile(ctx, vectors.Path(t, "oracle", "minimal", forkName, "state_0", "object.ssz"), beaconstate.LoadOptions{Fork: forkName, Preset: "minimal"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := NewProver(obj)
+			p, err := beaconstate.NewProver(obj)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -294,13 +295,13 @@ func TestStakingForkErrors(t *testing.T) {
 			}
 			for _, f := range []func(uint64) (Claim, error){sp.PendingDeposit, sp.PendingPartialWithdrawal, sp.PendingConsolidation} {
 				_, err := f(0)
-				wantErr(t, err, ErrNoField)
+				wantErr(t, err, beaconstate.ErrNoField)
 			}
 			_, err = sp.Participation(0, true)
 			if forkName == "phase0" {
-				wantErr(t, err, ErrNoField)
+				wantErr(t, err, beaconstate.ErrNoField)
 				_, err := sp.BlockField("block_hash")
-				wantErr(t, err, ErrNoField)
+				wantErr(t, err, beaconstate.ErrNoField)
 			} else if err != nil {
 				t.Error(err)
 			}

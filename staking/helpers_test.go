@@ -1,6 +1,7 @@
-package beaconstate
+package staking
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -23,6 +24,8 @@ import (
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 )
+
+var ctx = context.Background()
 
 // This file holds what the staking tests share: the independent
 // implementation (go-eth2-client v0.30.1's types, hashed by their generated

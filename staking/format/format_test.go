@@ -14,19 +14,20 @@ import (
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/proof/format"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
 
 var (
 	fixtureOnce sync.Once
-	fixtureSP   *beaconstate.StateProver
+	fixtureSP   *staking.StateProver
 	fixtureErr  error
 )
 
 // stateProver returns a StateProver of the embedded fulu state anchored to
 // its block.
-func stateProver(t testing.TB) *beaconstate.StateProver {
+func stateProver(t testing.TB) *staking.StateProver {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", testdata.FuluState())
@@ -39,7 +40,7 @@ func stateProver(t testing.TB) *beaconstate.StateProver {
 			fixtureErr = err
 			return
 		}
-		fixtureSP, fixtureErr = beaconstate.NewStateProver(p, beaconstate.AnchorBlock)
+		fixtureSP, fixtureErr = staking.NewStateProver(p, staking.AnchorBlock)
 	})
 	if fixtureErr != nil {
 		t.Fatal(fixtureErr)
@@ -332,7 +333,7 @@ func TestUnsupported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := format.Input{Fork: fork.Fulu, Anchor: sp.Anchor(), Claims: []beaconstate.Claim{c}}
+	in := format.Input{Fork: fork.Fulu, Anchor: sp.Anchor(), Claims: []staking.Claim{c}}
 	for _, n := range []format.Name{format.RocketPool, format.EigenLayer} {
 		if _, err := format.Emit(in, n, ""); !errors.Is(err, format.ErrUnsupported) {
 			t.Errorf("%s: %v", n, err)
@@ -341,7 +342,7 @@ func TestUnsupported(t *testing.T) {
 	if _, err := format.Emit(in, format.JSON, ""); err != nil {
 		t.Errorf("json: %v", err)
 	}
-	in.Anchor.Kind = beaconstate.AnchorState
+	in.Anchor.Kind = staking.AnchorState
 	if _, err := format.Emit(in, format.RocketPool, ""); !errors.Is(err, format.ErrUnsupported) {
 		t.Errorf("state anchor: %v", err)
 	}
@@ -482,23 +483,23 @@ func TestJSONKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var claims []beaconstate.Claim
-	for _, prove := range []func() (beaconstate.Claim, error){
+	var claims []staking.Claim
+	for _, prove := range []func() (staking.Claim, error){
 		sp.SlotProof,
 		sp.StateRootProof,
-		func() (beaconstate.Claim, error) { return sp.Validator(7) },
-		func() (beaconstate.Claim, error) { return sp.ValidatorField(7, "pubkey") },
-		func() (beaconstate.Claim, error) { return sp.ValidatorField(7, "slashed") },
-		func() (beaconstate.Claim, error) { return sp.Balance(6) },
-		func() (beaconstate.Claim, error) { return sp.Participation(3, true) },
-		func() (beaconstate.Claim, error) { return sp.PendingDeposit(1) },
-		func() (beaconstate.Claim, error) { return sp.Field("finalized_checkpoint.root") },
-		func() (beaconstate.Claim, error) { return sp.Field("balances[5]") },
-		func() (beaconstate.Claim, error) { return sp.Field("fork") },
-		func() (beaconstate.Claim, error) { return sp.BlockField("timestamp") },
-		func() (beaconstate.Claim, error) { return beaconstate.ProveBlockField(block, "block_hash") },
-		func() (beaconstate.Claim, error) { return beaconstate.ProveBlockField(block, "slot") },
-		func() (beaconstate.Claim, error) { return beaconstate.ProveBlockWithdrawal(block, 1) },
+		func() (staking.Claim, error) { return sp.Validator(7) },
+		func() (staking.Claim, error) { return sp.ValidatorField(7, "pubkey") },
+		func() (staking.Claim, error) { return sp.ValidatorField(7, "slashed") },
+		func() (staking.Claim, error) { return sp.Balance(6) },
+		func() (staking.Claim, error) { return sp.Participation(3, true) },
+		func() (staking.Claim, error) { return sp.PendingDeposit(1) },
+		func() (staking.Claim, error) { return sp.Field("finalized_checkpoint.root") },
+		func() (staking.Claim, error) { return sp.Field("balances[5]") },
+		func() (staking.Claim, error) { return sp.Field("fork") },
+		func() (staking.Claim, error) { return sp.BlockField("timestamp") },
+		func() (staking.Claim, error) { return staking.ProveBlockField(block, "block_hash") },
+		func() (staking.Claim, error) { return staking.ProveBlockField(block, "slot") },
+		func() (staking.Claim, error) { return staking.ProveBlockWithdrawal(block, 1) },
 	} {
 		c, err := prove()
 		if err != nil {
@@ -514,14 +515,14 @@ func TestJSONKinds(t *testing.T) {
 	parseVerify(t, b, format.JSON)
 	for i := range claims {
 		bad := in
-		bad.Claims = append([]beaconstate.Claim(nil), claims...)
+		bad.Claims = append([]staking.Claim(nil), claims...)
 		bad.Claims[i].Value = bump(t, claims[i].Value)
 		if _, err := format.NewJSON(bad); err == nil {
 			t.Errorf("%s %s: value %s verifies", claims[i].Kind, claims[i].Path, bad.Claims[i].Value)
 		}
 	}
 	bad := in
-	bad.Claims = append([]beaconstate.Claim(nil), claims...)
+	bad.Claims = append([]staking.Claim(nil), claims...)
 	bad.Claims[2].Path = "validators[8]"
 	if _, err := format.NewJSON(bad); err == nil || !strings.Contains(err.Error(), `"validators[8]" gives`) {
 		t.Errorf("another path: %v", err)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // EigenLayerDocument is the "eigenlayer" format: the structs of
@@ -124,11 +125,11 @@ func newEigenLayer(in Input) (*EigenLayerDocument, error) {
 	if err := needBlockAnchor(EigenLayer, in.Anchor); err != nil {
 		return nil, err
 	}
-	sr, _, err := stateGindex(in.Fork, in.Preset, beaconstate.AnchorBlock, "")
+	sr, _, err := stateGindex(in.Fork, in.Preset, staking.AnchorBlock, "")
 	if err != nil {
 		return nil, err
 	}
-	balances, _, err := stateGindex(in.Fork, in.Preset, beaconstate.AnchorBlock, "balances")
+	balances, _, err := stateGindex(in.Fork, in.Preset, staking.AnchorBlock, "balances")
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +245,7 @@ func (d *EigenLayerDocument) verify() error {
 	fields := map[uint64][32]byte{}
 	if p := d.StateRootProof; p != nil {
 		err := func() error {
-			g, _, err := stateGindex(d.Fork, d.Preset, beaconstate.AnchorBlock, "")
+			g, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorBlock, "")
 			if err != nil {
 				return err
 			}
@@ -269,7 +270,7 @@ func (d *EigenLayerDocument) verify() error {
 			if len(p.ValidatorFields) != 8 {
 				return fmt.Errorf("%w: %d validatorFields, want 8", proof.ErrMalformed, len(p.ValidatorFields))
 			}
-			g, _, err := stateGindex(d.Fork, d.Preset, beaconstate.AnchorState, fmt.Sprintf("validators[%d]", p.ValidatorIndex))
+			g, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, fmt.Sprintf("validators[%d]", p.ValidatorIndex))
 			if err != nil {
 				return err
 			}
@@ -286,7 +287,7 @@ func (d *EigenLayerDocument) verify() error {
 	}
 	if p := d.BalanceContainerProof; p != nil {
 		err := func() error {
-			g, _, err := stateGindex(d.Fork, d.Preset, beaconstate.AnchorBlock, "balances")
+			g, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorBlock, "balances")
 			if err != nil {
 				return err
 			}
@@ -314,11 +315,11 @@ func (d *EigenLayerDocument) verify() error {
 			if err := checkLane(p.BalanceRoot, uint64(p.ValidatorIndex), uint64(p.Balance)); err != nil {
 				return err
 			}
-			list, _, err := stateGindex(d.Fork, d.Preset, beaconstate.AnchorState, "balances")
+			list, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, "balances")
 			if err != nil {
 				return err
 			}
-			elem, _, err := stateGindex(d.Fork, d.Preset, beaconstate.AnchorState, fmt.Sprintf("balances[%d]", p.ValidatorIndex))
+			elem, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, fmt.Sprintf("balances[%d]", p.ValidatorIndex))
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-// Package format turns the Claims of beaconstate's StateProver into the
+// Package format turns the Claims of package staking into the
 // documents that staking protocols and tools consume, and reads them back
 // to verify them offline.
 //

@@ -5,6 +5,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // RocketPoolDocument is the "rocketpool" format: the proofs as the structs
@@ -97,8 +98,8 @@ func (d *RocketPoolDocument) Format() Name { return RocketPool }
 
 func gindexPtr(g proof.Gindex) *proof.Gindex { return &g }
 
-func needBlockAnchor(format Name, a beaconstate.Anchor) error {
-	if a.Kind != beaconstate.AnchorBlock {
+func needBlockAnchor(format Name, a staking.Anchor) error {
+	if a.Kind != staking.AnchorBlock {
 		return fmt.Errorf("%w: %s proofs lead to the beacon block root that EIP-4788 stores, not to a %s root: anchor them to the block",
 			ErrUnsupported, format, a.Kind)
 	}
@@ -128,7 +129,7 @@ func NewRocketPool(in Input) (*RocketPoolDocument, error) {
 	return d, nil
 }
 
-func (d *RocketPoolDocument) add(c beaconstate.Claim) error {
+func (d *RocketPoolDocument) add(c staking.Claim) error {
 	g := gindexPtr(c.Proof.Gindex)
 	w := hashes(c.Proof.Branch)
 	switch c.Kind {
@@ -211,7 +212,7 @@ func (d *RocketPoolDocument) verify() error {
 		return fmt.Errorf("%w to verify", beaconstate.ErrNoProofs)
 	}
 	root := [32]byte(d.Anchor.Root)
-	anchor := beaconstate.AnchorBlock
+	anchor := staking.AnchorBlock
 	if p := d.SlotProof; p != nil {
 		err := func() error {
 			if uint64(p.Slot) != uint64(d.Anchor.Slot) {

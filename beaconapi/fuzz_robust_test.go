@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
-	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/internal/vectors"

@@ -11,6 +11,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // JSONDocument is the "json" format: a beaconstate.ProofSet whose root is
@@ -30,15 +31,15 @@ import (
 // a document with a block anchor fails on its state paths, which a
 // ProofSet reads in its type.
 type JSONDocument struct {
-	Fmt       Name                `json:"format,omitempty"`
-	Fork      string              `json:"fork,omitempty"`
-	Preset    string              `json:"preset,omitempty"`
-	Network   string              `json:"network,omitempty"`
-	BlockFork string              `json:"block_fork,omitempty"`
-	Type      string              `json:"type,omitempty"`
-	Root      proof.Hash32        `json:"root"`
-	Anchor    *AnchorJSON         `json:"anchor,omitempty"`
-	Proofs    []beaconstate.Claim `json:"proofs"`
+	Fmt       Name            `json:"format,omitempty"`
+	Fork      string          `json:"fork,omitempty"`
+	Preset    string          `json:"preset,omitempty"`
+	Network   string          `json:"network,omitempty"`
+	BlockFork string          `json:"block_fork,omitempty"`
+	Type      string          `json:"type,omitempty"`
+	Root      proof.Hash32    `json:"root"`
+	Anchor    *AnchorJSON     `json:"anchor,omitempty"`
+	Proofs    []staking.Claim `json:"proofs"`
 }
 
 // Format returns JSON.
@@ -56,7 +57,7 @@ func NewJSON(in Input) (*JSONDocument, error) {
 		Type:      anchorType(in.Anchor.Kind),
 		Root:      in.Anchor.Root,
 		Anchor:    &a,
-		Proofs:    append([]beaconstate.Claim(nil), in.Claims...),
+		Proofs:    append([]staking.Claim(nil), in.Claims...),
 	}
 	if err := d.Verify(); err != nil {
 		return nil, fmt.Errorf("format: json: %w", err)
@@ -85,9 +86,9 @@ func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 		BlockFork string      `json:"block_fork"`
 		Anchor    *AnchorJSON `json:"anchor"`
 		Proofs    []struct {
-			Kind   string              `json:"kind"`
-			Anchor *beaconstate.Anchor `json:"anchor"`
-			Value  json.RawMessage     `json:"value"`
+			Kind   string          `json:"kind"`
+			Anchor *staking.Anchor `json:"anchor"`
+			Value  json.RawMessage `json:"value"`
 		} `json:"proofs"`
 	}
 	if err := json.Unmarshal(b, &extra); err != nil {
@@ -95,10 +96,10 @@ func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 	}
 	*d = JSONDocument{
 		Fmt: extra.Format, Fork: set.Fork, Preset: set.Preset, Network: extra.Network, BlockFork: extra.BlockFork,
-		Type: set.Type, Root: set.Root, Anchor: extra.Anchor, Proofs: make([]beaconstate.Claim, len(set.Proofs)),
+		Type: set.Type, Root: set.Root, Anchor: extra.Anchor, Proofs: make([]staking.Claim, len(set.Proofs)),
 	}
 	for i, pp := range set.Proofs {
-		d.Proofs[i] = beaconstate.Claim{Path: pp.Path, Proof: pp.Proof}
+		d.Proofs[i] = staking.Claim{Path: pp.Path, Proof: pp.Proof}
 		if i < len(extra.Proofs) {
 			d.Proofs[i].Kind = extra.Proofs[i].Kind
 			if a := extra.Proofs[i].Anchor; a != nil {
@@ -134,9 +135,9 @@ func (d *JSONDocument) Verify() error {
 	if err := set.Verify(); err != nil {
 		return err
 	}
-	anchor := beaconstate.AnchorBlock
+	anchor := staking.AnchorBlock
 	if d.Type == "BeaconState" {
-		anchor = beaconstate.AnchorState
+		anchor = staking.AnchorState
 	}
 	if d.Anchor != nil {
 		if err := d.Anchor.check(); err != nil {
@@ -154,7 +155,7 @@ func (d *JSONDocument) Verify() error {
 			}
 			continue
 		}
-		if c.Anchor != (beaconstate.Anchor{}) && (c.Anchor.Root != d.Root || d.Anchor != nil && c.Anchor != d.Anchor.Anchor()) {
+		if c.Anchor != (staking.Anchor{}) && (c.Anchor.Root != d.Root || d.Anchor != nil && c.Anchor != d.Anchor.Anchor()) {
 			return &beaconstate.ProofError{Index: i, Path: c.Path, Err: fmt.Errorf("%w: the proof's anchor is not the document's", proof.ErrMalformed)}
 		}
 		if err := d.checkClaim(anchor, c); err != nil {
@@ -166,7 +167,7 @@ func (d *JSONDocument) Verify() error {
 
 // checkPlain checks a proof without a kind: a path and a gindex, as in
 // beaconstate.ProofSet, and no value.
-func (d *JSONDocument) checkPlain(c beaconstate.Claim) error {
+func (d *JSONDocument) checkPlain(c staking.Claim) error {
 	if len(c.Value) > 0 {
 		return fmt.Errorf("%w: a value without a kind, which says how to check it", proof.ErrMalformed)
 	}
@@ -178,37 +179,37 @@ func (d *JSONDocument) checkPlain(c beaconstate.Claim) error {
 
 // pathMismatch is the error about a claim whose gindex is not g, the one
 // its path (or value) gives.
-func pathMismatch(c beaconstate.Claim, g proof.Gindex) error {
+func pathMismatch(c staking.Claim, g proof.Gindex) error {
 	return fmt.Errorf("%w: gindex %s, but %q gives %s", beaconstate.ErrPathMismatch, c.Proof.Gindex, c.Path, g)
 }
 
 // checkClaim checks a claim's gindex and leaf against its path and value.
-func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.Claim) error {
+func (d *JSONDocument) checkClaim(anchor staking.AnchorKind, c staking.Claim) error {
 	if d.Fork == "" {
 		return fmt.Errorf("%w: a %s proof needs the document's fork to be checked", proof.ErrMalformed, c.Kind)
 	}
 	switch c.Kind {
-	case beaconstate.KindSlot, beaconstate.KindValidator, beaconstate.KindValidatorField, beaconstate.KindStateField,
-		beaconstate.KindPendingDeposit, beaconstate.KindPendingPartialWithdrawal, beaconstate.KindPendingConsolidation:
+	case staking.KindSlot, staking.KindValidator, staking.KindValidatorField, staking.KindStateField,
+		staking.KindPendingDeposit, staking.KindPendingPartialWithdrawal, staking.KindPendingConsolidation:
 		g, t, err := stateGindex(d.Fork, d.Preset, anchor, c.Path)
 		if err != nil {
 			return err
 		}
 		return checkMember(g, t, c)
-	case beaconstate.KindBalance:
+	case staking.KindBalance:
 		g, _, err := stateGindex(d.Fork, d.Preset, anchor, c.Path)
 		if err != nil {
 			return err
 		}
 		return checkBalance(g, c)
-	case beaconstate.KindParticipation:
+	case staking.KindParticipation:
 		g, _, err := stateGindex(d.Fork, d.Preset, anchor, c.Path)
 		if err != nil {
 			return err
 		}
 		return checkParticipation(g, c)
-	case beaconstate.KindStateRoot:
-		if anchor != beaconstate.AnchorBlock {
+	case staking.KindStateRoot:
+		if anchor != staking.AnchorBlock {
 			return fmt.Errorf("%w: a state root proof needs a block anchor, not %q", proof.ErrMalformed, anchor)
 		}
 		if c.Path != "state_root" {
@@ -225,14 +226,14 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 			return err
 		}
 		return checkLeaf(g, c, v.StateRoot)
-	case beaconstate.KindBlockField:
+	case staking.KindBlockField:
 		// A field of the anchor block, proved from the block (a path in
 		// the BeaconBlock) or from its post-state (latest_block_header,
 		// latest_execution_payload_header, ...).
 		if g, t, err := stateGindex(d.Fork, d.Preset, anchor, c.Path); err == nil && c.Proof.Gindex.Equal(g) {
 			return checkMember(g, t, c)
 		}
-		if anchor != beaconstate.AnchorBlock {
+		if anchor != staking.AnchorBlock {
 			return fmt.Errorf("%w: gindex %s is not that of %q in the state", beaconstate.ErrPathMismatch, c.Proof.Gindex, c.Path)
 		}
 		g, t, err := blockGindex(d.Fork, d.Preset, c.Path)
@@ -240,8 +241,8 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 			return err
 		}
 		return checkMember(g, t, c)
-	case beaconstate.KindBlockWithdrawal:
-		if anchor != beaconstate.AnchorBlock {
+	case staking.KindBlockWithdrawal:
+		if anchor != staking.AnchorBlock {
 			return fmt.Errorf("%w: a block's withdrawal needs a block anchor, not %q", proof.ErrMalformed, anchor)
 		}
 		g, _, err := blockGindex(d.Fork, d.Preset, c.Path)
@@ -253,8 +254,8 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 			return err
 		}
 		return checkLeaf(g, c, WithdrawalRoot(v.withdrawal()))
-	case beaconstate.KindWithdrawal, beaconstate.KindHistoricalWithdrawal,
-		beaconstate.KindExpectedWithdrawal, beaconstate.KindHistoricalExpectedWithdrawal:
+	case staking.KindWithdrawal, staking.KindHistoricalWithdrawal,
+		staking.KindExpectedWithdrawal, staking.KindHistoricalExpectedWithdrawal:
 		return d.checkWithdrawal(anchor, c)
 	}
 	return fmt.Errorf("%w: unknown kind %q", proof.ErrMalformed, c.Kind)
@@ -263,7 +264,7 @@ func (d *JSONDocument) checkClaim(anchor beaconstate.AnchorKind, c beaconstate.C
 // checkLeaf checks a claim's gindex and leaf.
 // withdrawalValue decodes a withdrawal claim's value and checks that its
 // path ends at that withdrawal (withdrawals[n] of the value's number).
-func withdrawalValue(c beaconstate.Claim) (withdrawalJSON, error) {
+func withdrawalValue(c staking.Claim) (withdrawalJSON, error) {
 	var v withdrawalJSON
 	if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
 		return v, err
@@ -274,7 +275,7 @@ func withdrawalValue(c beaconstate.Claim) (withdrawalJSON, error) {
 	return v, nil
 }
 
-func checkLeaf(g proof.Gindex, c beaconstate.Claim, leaf [32]byte) error {
+func checkLeaf(g proof.Gindex, c staking.Claim, leaf [32]byte) error {
 	if !c.Proof.Gindex.Equal(g) {
 		return pathMismatch(c, g)
 	}
@@ -290,12 +291,12 @@ var firstIndex = regexp.MustCompile(`\[(\d+)\]`)
 // without the index the StateProver puts first ("validator_index" of
 // validators and their fields, "index" of the electra queues' entries),
 // checked against the path's index.
-func memberValue(t *ssz.Type, c beaconstate.Claim) (json.RawMessage, error) {
+func memberValue(t *ssz.Type, c staking.Claim) (json.RawMessage, error) {
 	var pre string
 	switch c.Kind {
-	case beaconstate.KindValidator, beaconstate.KindValidatorField:
+	case staking.KindValidator, staking.KindValidatorField:
 		pre = "validator_index"
-	case beaconstate.KindPendingDeposit, beaconstate.KindPendingPartialWithdrawal, beaconstate.KindPendingConsolidation:
+	case staking.KindPendingDeposit, staking.KindPendingPartialWithdrawal, staking.KindPendingConsolidation:
 		pre = "index"
 	default:
 		return c.Value, nil
@@ -326,7 +327,7 @@ func memberValue(t *ssz.Type, c beaconstate.Claim) (json.RawMessage, error) {
 // checkMember checks the gindex and the leaf of a member proved at a path
 // of type t: the value's hash tree root, or for an element of a packed list
 // of basic values, the value in its lane of the chunk.
-func checkMember(g proof.Gindex, t *ssz.Type, c beaconstate.Claim) error {
+func checkMember(g proof.Gindex, t *ssz.Type, c staking.Claim) error {
 	if !c.Proof.Gindex.Equal(g) {
 		return pathMismatch(c, g)
 	}
@@ -366,7 +367,7 @@ func checkMember(g proof.Gindex, t *ssz.Type, c beaconstate.Claim) error {
 
 // checkParticipation checks the flags of a participation claim in their
 // byte of the chunk.
-func checkParticipation(g proof.Gindex, c beaconstate.Claim) error {
+func checkParticipation(g proof.Gindex, c staking.Claim) error {
 	if !c.Proof.Gindex.Equal(g) {
 		return pathMismatch(c, g)
 	}
@@ -395,7 +396,7 @@ func checkParticipation(g proof.Gindex, c beaconstate.Claim) error {
 	return nil
 }
 
-func checkBalance(g proof.Gindex, c beaconstate.Claim) error {
+func checkBalance(g proof.Gindex, c staking.Claim) error {
 	if !c.Proof.Gindex.Equal(g) {
 		return pathMismatch(c, g)
 	}
@@ -424,7 +425,7 @@ func checkLane(chunk [32]byte, i, balance uint64) error {
 	return nil
 }
 
-func (d *JSONDocument) checkWithdrawal(anchor beaconstate.AnchorKind, c beaconstate.Claim) error {
+func (d *JSONDocument) checkWithdrawal(anchor staking.AnchorKind, c staking.Claim) error {
 	if d.Anchor == nil {
 		return fmt.Errorf("%w: a withdrawal proof needs the anchor's slot", proof.ErrMalformed)
 	}

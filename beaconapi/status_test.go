@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconapi"
 )
 
 // TestHTTPStatuses checks what the user sees for each HTTP error status

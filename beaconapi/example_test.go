@@ -10,7 +10,7 @@ import (
 	"net/http/httptest"
 	"time"
 
-	"github.com/beaconproof/beaconproof/beaconstate/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/ssz"
 )
