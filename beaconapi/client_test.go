@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 )

@@ -20,8 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/internal/vectors"

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/ssz"

@@ -3,8 +3,7 @@ package ssz
 import (
 	"encoding/binary"
 	"fmt"
-
-	)
+)
 
 // This file finds the byte range of a member of an encoded value from its
 // schema, reading only the offsets on the way: O(depth) for any member,
