@@ -22,40 +22,15 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/proof"
 )
 
-// storedRoot is a root put into the beacon roots contract's storage as the
-// system call would have stored it.
-type storedRoot struct {
-	name      string
-	timestamp uint64
-	root      [32]byte
-}
-
-// ringStorage returns the contract storage that holds roots: slot
-// timestamp % 8191 holds the timestamp, slot timestamp % 8191 + 8191 the
-// root.
-func ringStorage(t *testing.T, roots []storedRoot) map[common.Hash]common.Hash {
-	t.Helper()
-	st := map[common.Hash]common.Hash{}
-	for _, r := range roots {
-		i := r.timestamp % HistoryBufferLength
-		k := common.BigToHash(new(big.Int).SetUint64(i))
-		if _, dup := st[k]; dup {
-			t.Fatalf("%s: ring index %d is used twice", r.name, i)
-		}
-		st[k] = common.BigToHash(new(big.Int).SetUint64(r.timestamp))
-		st[common.BigToHash(new(big.Int).SetUint64(i+HistoryBufferLength))] = r.root
-	}
-	return st
-}
-
 // realRoots returns real mainnet block roots with the 4788 timestamps
 // Rocket Pool's tests read them at, from the shared vectors. Without the
 // vectors it returns none (under CI, it fails).
-func realRoots(t *testing.T) []storedRoot {
+func realRoots(t *testing.T) []testchain.StoredRoot {
 	t.Helper()
 	var dir string
 	t.Run("vectors", func(t *testing.T) { dir = vectors.Dir(t) })
@@ -78,7 +53,7 @@ func realRoots(t *testing.T) []storedRoot {
 		t.Fatal(err)
 	}
 	seen := map[uint64]bool{}
-	var out []storedRoot
+	var out []testchain.StoredRoot
 	for _, c := range doc.Cases {
 		if c.Anchor != "block_root" {
 			continue
@@ -95,7 +70,7 @@ func realRoots(t *testing.T) []storedRoot {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, storedRoot{name: c.Name, timestamp: ts.Uint64(), root: root})
+		out = append(out, testchain.StoredRoot{Name: c.Name, Timestamp: ts.Uint64(), Root: root})
 	}
 	if len(out) < 2 {
 		t.Fatalf("only %d real roots", len(out))
@@ -106,7 +81,7 @@ func realRoots(t *testing.T) []storedRoot {
 // newSimulated starts go-ethereum's simulated backend with the roots
 // already stored in the beacon roots contract (the contract and its code
 // are go-ethereum's own system contract alloc).
-func newSimulated(t *testing.T, roots []storedRoot) *simulated.Backend {
+func newSimulated(t *testing.T, roots []testchain.StoredRoot) *simulated.Backend {
 	t.Helper()
 	alloc := types.GenesisAlloc{
 		params.BeaconRootsAddress: {Code: params.BeaconRootsCode, Nonce: 1, Balance: new(big.Int), Storage: ringStorage(t, roots)},
@@ -118,8 +93,8 @@ func newSimulated(t *testing.T, roots []storedRoot) *simulated.Backend {
 
 func TestReadRootSimulated(t *testing.T) {
 	ctx := context.Background()
-	n := mustNetwork(t, "mainnet")
-	ours := storedRoot{name: "synth", timestamp: n.SlotTime(13_000_000), root: synth.Hash(1, "anchor", 13_000_000)}
+	n := testchain.MustNetwork(t, "mainnet")
+	ours := testchain.StoredRoot{Name: "synth", Timestamp: n.SlotTime(13_000_000), Root: synth.Hash(1, "anchor", 13_000_000)}
 	roots := append(realRoots(t), ours)
 	b := newSimulated(t, roots)
 	client := b.Client()
@@ -128,29 +103,29 @@ func TestReadRootSimulated(t *testing.T) {
 	}
 
 	for _, r := range roots {
-		got, err := ReadRoot(ctx, client, r.timestamp)
+		got, err := ReadRoot(ctx, client, r.Timestamp)
 		if err != nil {
-			t.Fatalf("%s: %v", r.name, err)
+			t.Fatalf("%s: %v", r.Name, err)
 		}
-		if got != r.root {
-			t.Fatalf("%s: root %x, want %x", r.name, got, r.root)
+		if got != r.Root {
+			t.Fatalf("%s: root %x, want %x", r.Name, got, r.Root)
 		}
-		if err := CheckAnchor(ctx, client, r.timestamp, r.root); err != nil {
-			t.Fatalf("%s: CheckAnchor: %v", r.name, err)
+		if err := CheckAnchor(ctx, client, r.Timestamp, r.Root); err != nil {
+			t.Fatalf("%s: CheckAnchor: %v", r.Name, err)
 		}
-		wrong := r.root
+		wrong := r.Root
 		wrong[31] ^= 1
-		if err := CheckAnchor(ctx, client, r.timestamp, wrong); !errors.Is(err, ErrRootMismatch) {
-			t.Fatalf("%s: CheckAnchor with another root: %v", r.name, err)
+		if err := CheckAnchor(ctx, client, r.Timestamp, wrong); !errors.Is(err, ErrRootMismatch) {
+			t.Fatalf("%s: CheckAnchor with another root: %v", r.Name, err)
 		}
 		// The slots around it hold nothing.
-		for _, ts := range []uint64{r.timestamp - 12, r.timestamp + 12, r.timestamp + 1, r.timestamp + HistoryBufferLength} {
+		for _, ts := range []uint64{r.Timestamp - 12, r.Timestamp + 12, r.Timestamp + 1, r.Timestamp + HistoryBufferLength} {
 			_, err := ReadRoot(ctx, client, ts)
 			if !errors.Is(err, ErrNoRoot) || errors.Is(err, ErrTransport) {
-				t.Fatalf("%s: timestamp %d: %v, want ErrNoRoot", r.name, ts, err)
+				t.Fatalf("%s: timestamp %d: %v, want ErrNoRoot", r.Name, ts, err)
 			}
-			if err := CheckAnchor(ctx, client, ts, r.root); !errors.Is(err, ErrNoRoot) {
-				t.Fatalf("%s: CheckAnchor at %d: %v", r.name, ts, err)
+			if err := CheckAnchor(ctx, client, ts, r.Root); !errors.Is(err, ErrNoRoot) {
+				t.Fatalf("%s: CheckAnchor at %d: %v", r.Name, ts, err)
 			}
 		}
 	}
@@ -166,7 +141,7 @@ func TestReadRootSimulated(t *testing.T) {
 // the block 8191 slots after it overwrites it.
 func TestReadRootSystemCall(t *testing.T) {
 	ctx := context.Background()
-	n := mustNetwork(t, "mainnet")
+	n := testchain.MustNetwork(t, "mainnet")
 	b := newSimulated(t, nil)
 	client := b.Client()
 
@@ -189,7 +164,7 @@ func TestReadRootSystemCall(t *testing.T) {
 		}
 		return h
 	}
-	anchor := n.SlotTime(firstSlot(t, n, fork4788Test) + 1234)
+	anchor := n.SlotTime(testchain.FirstSlot(t, n, fork4788Test) + 1234)
 	h0 := advance(anchor)
 	if h0.ParentBeaconRoot == nil {
 		t.Fatal("simulated block has no parent_beacon_block_root")
@@ -369,18 +344,18 @@ func itoa(i int) string {
 
 func TestFindAnchor(t *testing.T) {
 	ctx := context.Background()
-	n := mustNetwork(t, "mainnet")
-	deneb := firstSlot(t, n, "deneb")
-	s := firstSlot(t, n, "fulu") + 500
+	n := testchain.MustNetwork(t, "mainnet")
+	deneb := testchain.FirstSlot(t, n, "deneb")
+	s := testchain.FirstSlot(t, n, "fulu") + 500
 	root := synth.Hash(2, "anchor", s)
 	other := synth.Hash(2, "other", s)
 	// The block at s has its child at s+3 (s+1 and s+2 missed); the block
 	// at s+10 has another root stored by s+11; the last capella block's
 	// root is stored by the first deneb block.
-	b := newSimulated(t, []storedRoot{
-		{"child", n.SlotTime(s + 3), root},
-		{"other", n.SlotTime(s + 11), other},
-		{"dencun", n.SlotTime(deneb), root},
+	b := newSimulated(t, []testchain.StoredRoot{
+		{Name: "child", Timestamp: n.SlotTime(s + 3), Root: root},
+		{Name: "other", Timestamp: n.SlotTime(s + 11), Root: other},
+		{Name: "dencun", Timestamp: n.SlotTime(deneb), Root: root},
 	})
 	client := b.Client()
 	a, err := FindAnchor(ctx, client, n, s, root)
@@ -414,10 +389,10 @@ func TestFindAnchor(t *testing.T) {
 // slots later, while CheckWindow already reports it outside the window.
 func TestReadRootMissedExpirySlot(t *testing.T) {
 	ctx := context.Background()
-	n := mustNetwork(t, "mainnet")
+	n := testchain.MustNetwork(t, "mainnet")
 	b := newSimulated(t, nil)
 	client := b.Client()
-	anchor := n.SlotTime(firstSlot(t, n, fork4788Test) + 4321)
+	anchor := n.SlotTime(testchain.FirstSlot(t, n, fork4788Test) + 4321)
 	h, err := client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -435,4 +410,14 @@ func TestReadRootMissedExpirySlot(t *testing.T) {
 	if err := CheckWindow(n, anchor, last); !errors.Is(err, ErrOutsideWindow) {
 		t.Fatalf("CheckWindow: %v", err)
 	}
+}
+
+// ringStorage is testchain.RingStorage, failing the test on an error.
+func ringStorage(t *testing.T, roots []testchain.StoredRoot) map[common.Hash]common.Hash {
+	t.Helper()
+	st, err := testchain.RingStorage(roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

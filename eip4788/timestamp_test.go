@@ -8,73 +8,16 @@ import (
 	"testing"
 
 	"github.com/beaconproof/beaconproof/fork"
-	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 )
-
-// chain is an in-memory BlockSource: slots in missed have no block, every
-// other slot up to head has a made-up root.
-type chain struct {
-	head   uint64
-	missed map[uint64]bool
-	roots  map[uint64][32]byte // overrides of the made-up roots
-	fail   map[uint64]error    // slots whose lookup fails
-	calls  int
-}
-
-func newChain(head uint64, missed ...uint64) *chain {
-	c := &chain{head: head, missed: map[uint64]bool{}, roots: map[uint64][32]byte{}, fail: map[uint64]error{}}
-	for _, s := range missed {
-		c.missed[s] = true
-	}
-	return c
-}
-
-func (c *chain) root(slot uint64) [32]byte {
-	if r, ok := c.roots[slot]; ok {
-		return r
-	}
-	return synth.Hash(4788, "block", slot)
-}
-
-func (c *chain) BlockRoot(ctx context.Context, slot uint64) ([32]byte, bool, error) {
-	c.calls++
-	if err := c.fail[slot]; err != nil {
-		return [32]byte{}, false, err
-	}
-	if slot > c.head || c.missed[slot] {
-		return [32]byte{}, false, nil
-	}
-	return c.root(slot), true, nil
-}
-
-func (c *chain) HeadSlot(context.Context) (uint64, error) { return c.head, nil }
-
-func mustNetwork(t *testing.T, name string) *fork.Network {
-	t.Helper()
-	n, err := fork.NetworkByName(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// firstSlot returns the first slot of the named fork on n.
-func firstSlot(t *testing.T, n *fork.Network, name string) uint64 {
-	t.Helper()
-	e := n.ForkEpoch(name)
-	if e == fork.FarFutureEpoch {
-		t.Fatalf("%s does not schedule %s", n.Name, name)
-	}
-	return e * n.SlotsPerEpoch
-}
 
 // The networks of fork.Networks(), with the slot where EIP-4788 starts.
 var networkNames = []string{"mainnet", "sepolia", "hoodi", "holesky"}
 
 func TestSlotTimestamp(t *testing.T) {
 	for _, name := range networkNames {
-		n := mustNetwork(t, name)
-		deneb := firstSlot(t, n, fork.Deneb)
+		n := testchain.MustNetwork(t, name)
+		deneb := testchain.FirstSlot(t, n, fork.Deneb)
 		t.Run(name, func(t *testing.T) {
 			tests := []struct {
 				slot    uint64
@@ -83,8 +26,8 @@ func TestSlotTimestamp(t *testing.T) {
 			}{
 				{slot: deneb, want: n.GenesisTime + deneb*12},
 				{slot: deneb + 1, want: n.GenesisTime + (deneb+1)*12},
-				{slot: firstSlot(t, n, fork.Electra), want: n.GenesisTime + firstSlot(t, n, fork.Electra)*12},
-				{slot: firstSlot(t, n, fork.Fulu), want: n.GenesisTime + firstSlot(t, n, fork.Fulu)*12},
+				{slot: testchain.FirstSlot(t, n, fork.Electra), want: n.GenesisTime + testchain.FirstSlot(t, n, fork.Electra)*12},
+				{slot: testchain.FirstSlot(t, n, fork.Fulu), want: n.GenesisTime + testchain.FirstSlot(t, n, fork.Fulu)*12},
 				{slot: 1 << 62, wantErr: errors.New("overflow")},
 			}
 			if deneb > 0 {
@@ -118,7 +61,7 @@ func TestSlotTimestamp(t *testing.T) {
 }
 
 func TestSlotOfTimestampErrors(t *testing.T) {
-	n := mustNetwork(t, "mainnet")
+	n := testchain.MustNetwork(t, "mainnet")
 	for _, ts := range []uint64{0, n.GenesisTime - 1, n.GenesisTime + 1, n.GenesisTime + 12*1000 + 11} {
 		if _, err := SlotOfTimestamp(n, ts); !errors.Is(err, ErrBadTimestamp) {
 			t.Errorf("SlotOfTimestamp(%d): %v, want ErrBadTimestamp", ts, err)
@@ -140,38 +83,38 @@ func TestSlotOfTimestampErrors(t *testing.T) {
 func TestAnchorOf(t *testing.T) {
 	ctx := context.Background()
 	for _, name := range networkNames {
-		n := mustNetwork(t, name)
-		deneb := firstSlot(t, n, fork.Deneb)
-		electra := firstSlot(t, n, fork.Electra)
-		fulu := firstSlot(t, n, fork.Fulu)
+		n := testchain.MustNetwork(t, name)
+		deneb := testchain.FirstSlot(t, n, fork.Deneb)
+		electra := testchain.FirstSlot(t, n, fork.Electra)
+		fulu := testchain.FirstSlot(t, n, fork.Fulu)
 		base := electra + 1000
 		type tc struct {
 			desc      string
 			slot      uint64
-			chain     *chain
+			chain     *testchain.Chain
 			wantChild uint64
 			wantErr   error
 		}
 		tests := []tc{
-			{"next slot", base, newChain(base + 10), base + 1, nil},
-			{"one missed slot", base, newChain(base+10, base+1), base + 2, nil},
-			{"three missed slots", base, newChain(base+10, base+1, base+2, base+3), base + 4, nil},
-			{"child is the head", base, newChain(base+2, base+1), base + 2, nil},
-			{"no child yet", base, newChain(base), 0, ErrNoChild},
-			{"only missed slots up to the head", base, newChain(base+2, base+1, base+2), 0, ErrNoChild},
-			{"anchor slot missed", base, newChain(base+10, base), 0, ErrMissedSlot},
-			{"electra to fulu", fulu - 1, newChain(fulu + 5), fulu, nil},
-			{"missed fork slot", fulu - 1, newChain(fulu+5, fulu), fulu + 1, nil},
-			{"last electra block, child in fulu after missed slots", fulu - 2, newChain(fulu+5, fulu-1, fulu), fulu + 1, nil},
+			{"next slot", base, testchain.NewChain(base + 10), base + 1, nil},
+			{"one missed slot", base, testchain.NewChain(base+10, base+1), base + 2, nil},
+			{"three missed slots", base, testchain.NewChain(base+10, base+1, base+2, base+3), base + 4, nil},
+			{"child is the head", base, testchain.NewChain(base+2, base+1), base + 2, nil},
+			{"no child yet", base, testchain.NewChain(base), 0, ErrNoChild},
+			{"only missed slots up to the head", base, testchain.NewChain(base+2, base+1, base+2), 0, ErrNoChild},
+			{"anchor slot missed", base, testchain.NewChain(base+10, base), 0, ErrMissedSlot},
+			{"electra to fulu", fulu - 1, testchain.NewChain(fulu + 5), fulu, nil},
+			{"missed fork slot", fulu - 1, testchain.NewChain(fulu+5, fulu), fulu + 1, nil},
+			{"last electra block, child in fulu after missed slots", fulu - 2, testchain.NewChain(fulu+5, fulu-1, fulu), fulu + 1, nil},
 		}
 		if deneb >= 2 {
 			tests = append(tests,
-				tc{"last capella block: the first deneb block stores it", deneb - 1, newChain(deneb + 5), deneb, nil},
-				tc{"capella block with a capella child: never stored", deneb - 2, newChain(deneb + 5), 0, ErrBeforeEIP4788},
-				tc{"capella block whose capella child slot is missed", deneb - 2, newChain(deneb+5, deneb-1), deneb, nil},
+				tc{"last capella block: the first deneb block stores it", deneb - 1, testchain.NewChain(deneb + 5), deneb, nil},
+				tc{"capella block with a capella child: never stored", deneb - 2, testchain.NewChain(deneb + 5), 0, ErrBeforeEIP4788},
+				tc{"capella block whose capella child slot is missed", deneb - 2, testchain.NewChain(deneb+5, deneb-1), deneb, nil},
 			)
 		} else {
-			tests = append(tests, tc{"genesis block of a network born in deneb", 0, newChain(5), 1, nil})
+			tests = append(tests, tc{"genesis block of a network born in deneb", 0, testchain.NewChain(5), 1, nil})
 		}
 		for _, tt := range tests {
 			t.Run(name+"/"+tt.desc, func(t *testing.T) {
@@ -185,7 +128,7 @@ func TestAnchorOf(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := Anchor{Slot: tt.slot, Root: tt.chain.root(tt.slot), ChildSlot: tt.wantChild, Timestamp: n.GenesisTime + tt.wantChild*n.SecondsPerSlot}
+				want := Anchor{Slot: tt.slot, Root: tt.chain.Root(tt.slot), ChildSlot: tt.wantChild, Timestamp: n.GenesisTime + tt.wantChild*n.SecondsPerSlot}
 				if a != want {
 					t.Fatalf("anchor %+v, want %+v", a, want)
 				}
@@ -207,22 +150,22 @@ func TestAnchorOf(t *testing.T) {
 
 func TestAnchorOfSourceErrors(t *testing.T) {
 	ctx := context.Background()
-	n := mustNetwork(t, "mainnet")
-	base := firstSlot(t, n, fork.Fulu) + 100
+	n := testchain.MustNetwork(t, "mainnet")
+	base := testchain.FirstSlot(t, n, fork.Fulu) + 100
 	boom := errors.New("beacon node down")
-	c := newChain(base+10, base+1)
-	c.fail[base+2] = boom
+	c := testchain.NewChain(base+10, base+1)
+	c.Fail[base+2] = boom
 	if _, err := AnchorOf(ctx, n, c, base); !errors.Is(err, boom) {
 		t.Errorf("child lookup failure: %v", err)
 	}
-	c = newChain(base + 10)
-	c.fail[base] = boom
+	c = testchain.NewChain(base + 10)
+	c.Fail[base] = boom
 	if _, err := AnchorOf(ctx, n, c, base); !errors.Is(err, boom) {
 		t.Errorf("anchor lookup failure: %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := ChildSlot(cctx, newChain(base+10), base); !errors.Is(err, context.Canceled) {
+	if _, err := ChildSlot(cctx, testchain.NewChain(base+10), base); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -230,36 +173,36 @@ func TestAnchorOfSourceErrors(t *testing.T) {
 func TestParentOf(t *testing.T) {
 	ctx := context.Background()
 	for _, name := range networkNames {
-		n := mustNetwork(t, name)
-		deneb := firstSlot(t, n, fork.Deneb)
-		base := firstSlot(t, n, fork.Electra) + 77
+		n := testchain.MustNetwork(t, name)
+		deneb := testchain.FirstSlot(t, n, fork.Deneb)
+		base := testchain.FirstSlot(t, n, fork.Electra) + 77
 		ts := func(slot uint64) uint64 { return n.GenesisTime + slot*n.SecondsPerSlot }
 		t.Run(name, func(t *testing.T) {
-			c := newChain(base+10, base-1, base-2)
+			c := testchain.NewChain(base+10, base-1, base-2)
 			// The block at base has parent base-3 (two missed slots).
-			a, err := ParentOf(ctx, n, c, ts(base), c.root(base-3))
+			a, err := ParentOf(ctx, n, c, ts(base), c.Root(base-3))
 			if err != nil || a.Slot != base-3 || a.ChildSlot != base {
 				t.Errorf("missed slots: %+v, %v", a, err)
 			}
-			if _, err := ParentOf(ctx, n, c, ts(base), c.root(base-4)); !errors.Is(err, ErrRootMismatch) {
+			if _, err := ParentOf(ctx, n, c, ts(base), c.Root(base-4)); !errors.Is(err, ErrRootMismatch) {
 				t.Errorf("wrong parent root: %v", err)
 			}
-			if _, err := ParentOf(ctx, n, c, ts(base)+5, c.root(base-3)); !errors.Is(err, ErrBadTimestamp) {
+			if _, err := ParentOf(ctx, n, c, ts(base)+5, c.Root(base-3)); !errors.Is(err, ErrBadTimestamp) {
 				t.Errorf("timestamp inside a slot: %v", err)
 			}
 			if deneb > 0 {
-				if _, err := ParentOf(ctx, n, c, ts(deneb-1), c.root(deneb-2)); !errors.Is(err, ErrBeforeEIP4788) {
+				if _, err := ParentOf(ctx, n, c, ts(deneb-1), c.Root(deneb-2)); !errors.Is(err, ErrBeforeEIP4788) {
 					t.Errorf("capella execution block: %v", err)
 				}
-				a, err := ParentOf(ctx, n, c, ts(deneb), c.root(deneb-1))
+				a, err := ParentOf(ctx, n, c, ts(deneb), c.Root(deneb-1))
 				if err != nil || a.Slot != deneb-1 {
 					t.Errorf("first deneb block: %+v, %v", a, err)
 				}
 			}
 		})
 	}
-	n := mustNetwork(t, "hoodi") // deneb from genesis
-	c := newChain(10, 0)
+	n := testchain.MustNetwork(t, "hoodi") // deneb from genesis
+	c := testchain.NewChain(10, 0)
 	if _, err := ParentOf(ctx, n, c, n.GenesisTime+12, [32]byte{}); !errors.Is(err, ErrMissedSlot) {
 		t.Errorf("no earlier block: %v", err)
 	}

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 )
 
 func TestLifetime(t *testing.T) {
 	for _, name := range networkNames {
-		d, err := Lifetime(mustNetwork(t, name))
+		d, err := Lifetime(testchain.MustNetwork(t, name))
 		if err != nil || d != 98292*time.Second {
 			t.Errorf("%s: %v, %v; want 27h18m12s", name, d, err)
 		}
@@ -31,8 +32,8 @@ func TestLifetime(t *testing.T) {
 // and gone from 8191 slots on.
 func TestCheckWindow(t *testing.T) {
 	for _, name := range networkNames {
-		n := mustNetwork(t, name)
-		anchor := n.SlotTime(firstSlot(t, n, fork.Electra) + 5)
+		n := testchain.MustNetwork(t, name)
+		anchor := n.SlotTime(testchain.FirstSlot(t, n, fork.Electra) + 5)
 		tests := []struct {
 			slotsLater int64
 			extraSecs  int64
@@ -81,7 +82,7 @@ func TestCheckWindow(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Expiry(mustNetwork(t, "mainnet"), ^uint64(0)-5); err == nil {
+	if _, err := Expiry(testchain.MustNetwork(t, "mainnet"), ^uint64(0)-5); err == nil {
 		t.Error("overflow: no error")
 	}
 }

@@ -5,7 +5,7 @@
 #      platform's binary) into .foundry/ (git-ignored), unless there already;
 #   2. installs the solc-js pinned in scripts/solc, which forge compiles with
 #      through scripts/solc/forge-solc.js (no compiler download: offline);
-#   3. runs eip4788's TestFoundryFixtures, which builds the CLI, writes the
+#   3. runs internal/e2e's TestFoundryFixtures, which builds the CLI, writes the
 #      fixture sets with `beaconproof fixtures` into a temporary directory
 #      and runs `forge test` on a copy of testdata/foundry with them.
 # Needs go, node and npm (the npm registry, for steps 1 and 2).
@@ -29,5 +29,5 @@ if [ ! -f scripts/solc/node_modules/solc/package.json ]; then
   (cd scripts/solc && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-BEACONPROOF_FORGE="$forge" BEACONPROOF_FOUNDRY=1 go test -count=1 -run '^TestFoundryFixtures$' -v ./eip4788/
+BEACONPROOF_FORGE="$forge" BEACONPROOF_FOUNDRY=1 go test -count=1 -run '^TestFoundryFixtures$' -v ./internal/e2e/
 echo "== foundry: $(($(date +%s) - start))s"

@@ -1,7 +1,7 @@
 // Compiles every testdata/solidity/*.sol with the pinned solc-js and writes
 // testdata/solidity/<Contract>.json for each contract: ABI, creation and
 // runtime bytecode, the compiler version and settings, and the sha256 of
-// the sources. The Go test eip4788.TestVerifierArtifactUpToDate recomputes
+// the sources. The Go test internal/e2e TestVerifierArtifactUpToDate recomputes
 // that hash from the .sol files, so a source change without a recompile
 // fails the tests even where node is not installed.
 //

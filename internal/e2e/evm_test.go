@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"bytes"
@@ -44,7 +44,10 @@ type artifact struct {
 	DeployedBytecode string          `json:"deployedBytecode"`
 }
 
-var solidityDir = filepath.Join("..", "testdata", "solidity")
+var solidityDir = filepath.Join("..", "..", "testdata", "solidity")
+
+// gasFile is the table of the reference verifier's gas per proof kind.
+var gasFile = filepath.Join("..", "..", "eip4788", "GAS.md")
 
 func loadArtifact(t testing.TB, name string) (*artifact, abi.ABI) {
 	t.Helper()
@@ -360,7 +363,7 @@ func expectOutcome(t *testing.T, e *evm, m mutation, mc call, now uint64, root [
 //
 // Under the race detector, where each EVM call is far slower, only bytes 0,
 // 1, 15 and 31 of each branch hash are changed (every other part still
-// byte by byte); the plain `go test ./eip4788/` changes every byte.
+// byte by byte); the plain `go test ./internal/e2e/` changes every byte.
 func mutations(c call) []mutation {
 	var ms []mutation
 	for i := range c.branch {
@@ -544,13 +547,13 @@ func gasMarkdown(compiler string) string {
 		"carrying that calldata would be charged (21,000 + calldata, or the EIP-7623 calldata floor, plus " +
 		"execution). `depth` is the number of hashes hashed: the branch plus, for `state`-anchored " +
 		"proofs, the 3 hashes of BeaconBlock.state_root.\n\n")
-	b.WriteString("The proofs are the fixtures of `eip4788.TestVerifierEVM`: a mainnet-preset state with 64 validators " +
+	b.WriteString("The proofs are the fixtures of internal/e2e's `TestVerifierEVM`: a mainnet-preset state with 64 validators " +
 		"(gloas: EIP-7916 progressive lists), 4 historical summaries; a `block` anchor proves against the " +
 		"block root, a `state` anchor against the state root plus the state root's proof in the block. " +
 		"Before gloas the depth of a validator or balance does not depend on its index (lists of limit 2^40); " +
 		"gloas's progressive lists grow about 3 levels per factor 4 of the index (validator 7 here), so mainnet-sized " +
 		"indices cost more there than this table shows, still less than the earlier forks' fixed depth. " +
-		"Regenerate with `BEACONPROOF_UPDATE_GAS=1 go test -run TestVerifierEVM ./eip4788/`; the test fails when " +
+		"Regenerate with `BEACONPROOF_UPDATE_GAS=1 go test -run TestVerifierEVM ./internal/e2e/`; the test fails when " +
 		"this table is stale.\n\n")
 	b.WriteString("| kind | anchor | entry point |")
 	for _, f := range forks {
@@ -622,14 +625,14 @@ func checkGasTable(t *testing.T, kinds map[string]bool) {
 	md := gasMarkdown(art.Compiler.Version)
 	t.Logf("gas table:\n%s", md)
 	if os.Getenv("BEACONPROOF_UPDATE_GAS") == "1" {
-		if err := os.WriteFile("GAS.md", []byte(md), 0o644); err != nil {
+		if err := os.WriteFile(gasFile, []byte(md), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	old, err := os.ReadFile("GAS.md")
+	old, err := os.ReadFile(gasFile)
 	if err != nil || string(old) != md {
-		t.Errorf("GAS.md is stale (%v); regenerate with BEACONPROOF_UPDATE_GAS=1 go test -run TestVerifierEVM ./eip4788/", err)
+		t.Errorf("GAS.md is stale (%v); regenerate with BEACONPROOF_UPDATE_GAS=1 go test -run TestVerifierEVM ./internal/e2e/", err)
 	}
 }
 

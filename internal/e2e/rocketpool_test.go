@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"encoding/hex"

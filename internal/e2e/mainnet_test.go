@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 	"github.com/beaconproof/beaconproof/internal/vectors"
 	"github.com/beaconproof/beaconproof/ssz"
 )
@@ -69,10 +71,10 @@ func readRealBlock(t *testing.T, forkName, elBlock string) realBlock {
 // beacon block, that of execution block 19,426,586.
 func TestMainnetDencunBoundary(t *testing.T) {
 	ctx := context.Background()
-	n := mustNetwork(t, "mainnet")
+	n := testchain.MustNetwork(t, "mainnet")
 	capella := readRealBlock(t, fork.Capella, "19426586")
 	deneb := readRealBlock(t, fork.Deneb, "19426587")
-	if deneb.slot != firstSlot(t, n, fork.Deneb) {
+	if deneb.slot != testchain.FirstSlot(t, n, fork.Deneb) {
 		t.Fatalf("deneb block at slot %d, want the first deneb slot", deneb.slot)
 	}
 	if deneb.parentRoot != capella.root {
@@ -84,40 +86,40 @@ func TestMainnetDencunBoundary(t *testing.T) {
 		}
 	}
 	// A chain with these two real blocks and the slots between them missed.
-	c := newChain(deneb.slot + 3)
-	c.roots[capella.slot] = capella.root
-	c.roots[deneb.slot] = deneb.root
+	c := testchain.NewChain(deneb.slot + 3)
+	c.Roots[capella.slot] = capella.root
+	c.Roots[deneb.slot] = deneb.root
 	for s := capella.slot + 1; s < deneb.slot; s++ {
-		c.missed[s] = true
+		c.Missed[s] = true
 	}
-	a, err := AnchorOf(ctx, n, c, capella.slot)
+	a, err := eip4788.AnchorOf(ctx, n, c, capella.slot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.ChildSlot != deneb.slot || a.Timestamp != deneb.timestamp || a.Root != capella.root {
 		t.Fatalf("anchor %+v: want child %d at the real payload timestamp %d", a, deneb.slot, deneb.timestamp)
 	}
-	p, err := ParentOf(ctx, n, c, deneb.timestamp, deneb.parentRoot)
+	p, err := eip4788.ParentOf(ctx, n, c, deneb.timestamp, deneb.parentRoot)
 	if err != nil || p != a {
 		t.Fatalf("ParentOf = %+v, %v; want %+v", p, err, a)
 	}
 	// The capella block's own execution block ran no system call.
-	if _, err := SlotTimestamp(n, capella.slot); err == nil {
+	if _, err := eip4788.SlotTimestamp(n, capella.slot); err == nil {
 		t.Errorf("capella slot %d has a 4788 timestamp", capella.slot)
 	}
 }
 
 // TestMainnetDenebBlock checks a later real deneb block the same way.
 func TestMainnetDenebBlock(t *testing.T) {
-	n := mustNetwork(t, "mainnet")
+	n := testchain.MustNetwork(t, "mainnet")
 	b := readRealBlock(t, fork.Deneb, "22162263")
-	ts, err := SlotTimestamp(n, b.slot)
+	ts, err := eip4788.SlotTimestamp(n, b.slot)
 	if err != nil || ts != b.timestamp {
 		t.Fatalf("slot %d: SlotTimestamp %d, %v; payload timestamp %d", b.slot, ts, err, b.timestamp)
 	}
-	c := newChain(b.slot + 1)
-	c.roots[b.slot] = b.root
-	a, err := ParentOf(context.Background(), n, c, b.timestamp, c.root(b.slot-1))
+	c := testchain.NewChain(b.slot + 1)
+	c.Roots[b.slot] = b.root
+	a, err := eip4788.ParentOf(context.Background(), n, c, b.timestamp, c.Root(b.slot-1))
 	if err != nil || a.Slot != b.slot-1 {
 		t.Fatalf("ParentOf: %+v, %v", a, err)
 	}

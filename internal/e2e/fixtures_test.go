@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"bytes"
@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 )
@@ -100,7 +102,7 @@ type fixture struct {
 	index  uint64 // validator index, for balances
 	wslot  uint64 // withdrawal slot (rocketpool withdrawals)
 	wnum   uint64 // withdrawal number (rocketpool withdrawals)
-	stored storedRoot
+	stored testchain.StoredRoot
 }
 
 // forkNetworks picks, for each fork the test covers, a network that
@@ -123,7 +125,7 @@ type forkData struct {
 	stateTree  *ssz.Tree
 	block      []byte
 	blockTree  *ssz.Tree
-	anchor     Anchor
+	anchor     eip4788.Anchor
 	withdrawal synth.Withdrawal // the recent one
 	historical synth.Withdrawal
 	wslot      uint64 // recent withdrawal's slot
@@ -216,7 +218,7 @@ func buildFork(t *testing.T, forkName, network string, seed uint64) *forkData {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net := mustNetwork(t, network)
+	net := testchain.MustNetwork(t, network)
 	ver, ok := net.Fork(forkName)
 	if !ok {
 		t.Fatalf("%s has no %s", network, forkName)
@@ -325,9 +327,9 @@ func buildFork(t *testing.T, forkName, network string, seed uint64) *forkData {
 	if d.blockTree, err = ssz.NewTree(s.BeaconBlock, d.block); err != nil {
 		t.Fatal(err)
 	}
-	c := newChain(d.slot+5, d.slot+1)
-	c.roots[d.slot] = mustRoot(t, d.blockTree)
-	if d.anchor, err = AnchorOf(context.Background(), net, c, d.slot); err != nil {
+	c := testchain.NewChain(d.slot+5, d.slot+1)
+	c.Roots[d.slot] = mustRoot(t, d.blockTree)
+	if d.anchor, err = eip4788.AnchorOf(context.Background(), net, c, d.slot); err != nil {
 		t.Fatal(err)
 	}
 	if d.anchor.ChildSlot != d.slot+2 {
@@ -374,7 +376,7 @@ func (d *forkData) fixtures(t *testing.T) []fixture {
 				kind:   it.kind,
 				value:  it.value,
 				index:  validatorIndex,
-				stored: storedRoot{name: d.fork, timestamp: d.anchor.Timestamp, root: d.anchor.Root},
+				stored: testchain.StoredRoot{Name: d.fork, Timestamp: d.anchor.Timestamp, Root: d.anchor.Root},
 			}
 			doc := &f.doc
 			doc.Fork, doc.Preset = d.fork, "mainnet"

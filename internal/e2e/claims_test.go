@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"encoding/binary"
@@ -10,8 +10,10 @@ import (
 	"testing"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 	"github.com/beaconproof/beaconproof/staking"
 )
 
@@ -212,7 +214,7 @@ func TestVerifierEVMClaims(t *testing.T) {
 	for i, fn := range forkNetworks {
 		t.Run(fn.fork, func(t *testing.T) {
 			t.Parallel()
-			net := mustNetwork(t, fn.network)
+			net := testchain.MustNetwork(t, fn.network)
 			ver, _ := net.Fork(fn.fork)
 			slot := ver.Epoch*net.SlotsPerEpoch + 30_000 + uint64(i)
 			offset, err := net.HistoricalSummariesOffset()
@@ -239,9 +241,9 @@ func TestVerifierEVMClaims(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The block at slot is stored by its child at slot+1.
-			c := newChain(slot + 3)
-			c.roots[slot] = ch.BlockRoot
-			anchor, err := AnchorOf(t.Context(), net, c, slot)
+			c := testchain.NewChain(slot + 3)
+			c.Roots[slot] = ch.BlockRoot
+			anchor, err := eip4788.AnchorOf(t.Context(), net, c, slot)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/params"
 )
@@ -48,7 +49,7 @@ func sourceHash(t *testing.T) (string, []string) {
 // package-lock.json.
 func pinnedSolc(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "scripts", "solc")
+	dir := filepath.Join("..", "..", "scripts", "solc")
 	var pkg struct {
 		Dependencies map[string]string `json:"dependencies"`
 	}
@@ -113,7 +114,7 @@ func TestVerifierArtifactUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ret, _, err := e.call(input, e.cfg.Time)
-	if err != nil || common.BytesToAddress(ret) != params.BeaconRootsAddress || params.BeaconRootsAddress != BeaconRootsAddress {
+	if err != nil || common.BytesToAddress(ret) != params.BeaconRootsAddress || params.BeaconRootsAddress != eip4788.BeaconRootsAddress {
 		t.Fatalf("BEACON_ROOTS() = %x, %v", ret, err)
 	}
 }

@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"os"
@@ -39,11 +39,11 @@ func TestFoundryFixtures(t *testing.T) {
 	if testing.Short() && !required {
 		t.Skip("builds the CLI and runs forge")
 	}
-	solc, err := filepath.Abs(filepath.Join("..", "scripts", "solc", "forge-solc.js"))
+	solc, err := filepath.Abs(filepath.Join("..", "..", "scripts", "solc", "forge-solc.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join("..", "scripts", "solc", "node_modules", "solc", "package.json")); err != nil {
+	if _, err := os.Stat(filepath.Join("..", "..", "scripts", "solc", "node_modules", "solc", "package.json")); err != nil {
 		t.Fatalf("solc-js is not installed (run npm ci in scripts/solc, or scripts/foundry.sh): %v", err)
 	}
 	if _, err := exec.LookPath("node"); err != nil {
@@ -55,8 +55,8 @@ func TestFoundryFixtures(t *testing.T) {
 	// fixtures, outside the repository.
 	dir := t.TempDir()
 	proj := filepath.Join(dir, "foundry")
-	copyFiles(t, filepath.Join("..", "testdata", "foundry"), proj, "foundry.toml")
-	copyFiles(t, filepath.Join("..", "testdata", "foundry", "test"), filepath.Join(proj, "test"), "*.sol")
+	copyFiles(t, filepath.Join("..", "..", "testdata", "foundry"), proj, "foundry.toml")
+	copyFiles(t, filepath.Join("..", "..", "testdata", "foundry", "test"), filepath.Join(proj, "test"), "*.sol")
 	copyFiles(t, solidityDir, filepath.Join(dir, "solidity"), "*.sol")
 
 	bin := buildCLI(t, dir)

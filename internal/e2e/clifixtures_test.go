@@ -1,4 +1,4 @@
-package eip4788
+package e2e
 
 import (
 	"encoding/binary"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/internal/testchain"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 	"github.com/beaconproof/beaconproof/staking"
@@ -110,7 +111,7 @@ func cliFixtureSets(in cliInputs) []cliFixtureSet {
 // and checks and returns the manifest.
 func writeCLIFixtures(t *testing.T, bin string, set cliFixtureSet, out string) cliManifest {
 	t.Helper()
-	net := mustNetwork(t, "mainnet")
+	net := testchain.MustNetwork(t, "mainnet")
 	ts := net.SlotTime(set.anchorSlot + 1)
 	args := append([]string{"fixtures"}, set.args...)
 	args = append(args, "--out", out, "--allow-expired", "--timestamp", strconv.FormatUint(ts, 10))
@@ -150,7 +151,7 @@ func buildCLI(t *testing.T, dir string) string {
 	}
 	bin := filepath.Join(dir, "beaconproof")
 	cmd := exec.Command(goBin, "build", "-o", bin, "./cmd/beaconproof")
-	cmd.Dir = ".."
+	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -444,7 +445,7 @@ func TestCLIFixturesInEVM(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildCLI(t, dir)
 	in := writeCLIInputs(t, dir)
-	net := mustNetwork(t, "mainnet")
+	net := testchain.MustNetwork(t, "mainnet")
 	for _, set := range cliFixtureSets(in) {
 		t.Run(set.name, func(t *testing.T) {
 			out := filepath.Join(dir, set.name)

@@ -1,6 +1,6 @@
 //go:build race
 
-package eip4788
+package e2e
 
 // raceEnabled is true when the tests run under the race detector, which
 // makes every EVM call about 20 times slower.
