@@ -330,6 +330,7 @@ func TestRetries(t *testing.T) {
 // TestRetriesExhausted checks what the user sees when every attempt fails.
 func TestRetriesExhausted(t *testing.T) {
 	ctx := context.Background()
+	_, state, _ := stateNode(t, fork.Deneb)
 	for _, tc := range []struct {
 		name string
 		set  func(f *fakeNode)
@@ -346,7 +347,7 @@ func TestRetriesExhausted(t *testing.T) {
 		{"429", func(f *fakeNode) { f.tooMany = 10 }, nil, beaconapi.ErrUnavailable,
 			[]string{"the node answered HTTP 429: rate limited (3 attempts)"}},
 		{"truncated", func(f *fakeNode) { f.truncate = 10 }, nil, beaconapi.ErrUnavailable,
-			[]string{"the connection broke after", "of 2793290 bytes (3 attempts)", "check the node and the network"}},
+			[]string{"the connection broke after", fmt.Sprintf("of %d bytes (3 attempts)", len(state)), "check the node and the network"}},
 		{"truncated chunked", func(f *fakeNode) { f.truncate, f.chunked = 10, true }, nil, beaconapi.ErrUnavailable,
 			[]string{"the connection broke after", "of an unknown number of bytes"}},
 		{"stalled", func(f *fakeNode) { f.stall = 10 }, []beaconapi.Option{beaconapi.WithTimeout(150 * time.Millisecond)}, beaconapi.ErrTimeout,
@@ -415,10 +416,10 @@ func TestContextCancel(t *testing.T) {
 // its length is announced, and as soon as it passes the limit otherwise.
 func TestTooLarge(t *testing.T) {
 	ctx := context.Background()
-	node, _, _ := stateNode(t, fork.Deneb)
+	node, state, _ := stateNode(t, fork.Deneb)
 	c := newClient(t, node, beaconapi.WithMaxSize(1<<20))
 	_, err := c.State(ctx, "head")
-	checkErr(t, err, beaconapi.ErrTooLarge, "response larger than the size limit: the node sends 2793290 bytes, the limit is 1048576; raise it (WithMaxSize)")
+	checkErr(t, err, beaconapi.ErrTooLarge, fmt.Sprintf("response larger than the size limit: the node sends %d bytes, the limit is 1048576; raise it (WithMaxSize)", len(state)))
 	if !errors.Is(err, beaconstate.ErrTooLarge) {
 		t.Error("error is not beaconstate.ErrTooLarge")
 	}

@@ -2,13 +2,14 @@ package beaconstate
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"testing"
 
 	"github.com/beaconproof/beaconproof/internal/vectors"
+	"github.com/beaconproof/beaconproof/proof"
 )
 
 // oracleCase is one case of the oracle vectors: oracle/<preset>/<fork>/<name>.
@@ -22,11 +23,25 @@ type oracleVector struct {
 	Root   string `json:"root"`
 	Size   int    `json:"size"`
 	Proofs []struct {
-		Path   string   `json:"path"`
-		Gindex string   `json:"gindex"`
-		Leaf   string   `json:"leaf"`
-		Branch []string `json:"branch"`
+		Path string `json:"path"`
+		oracleProof
 	} `json:"proofs"`
+}
+
+// oracleProof is a proof as vector.json spells it.
+type oracleProof struct {
+	Gindex string   `json:"gindex"`
+	Leaf   string   `json:"leaf"`
+	Branch []string `json:"branch"`
+}
+
+// formatProof spells p as vector.json does.
+func formatProof(p proof.Proof) oracleProof {
+	o := oracleProof{Gindex: p.Gindex.String(), Leaf: proof.FormatHash(p.Leaf), Branch: []string{}}
+	for _, h := range p.Branch {
+		o.Branch = append(o.Branch, proof.FormatHash(h))
+	}
+	return o
 }
 
 func (c oracleCase) String() string { return c.Preset + "/" + c.Fork + "/" + c.Name }
@@ -74,7 +89,21 @@ func findCase(t testing.TB, name string) oracleCase {
 	return oracleCase{}
 }
 
-// validatorFieldPath matches the paths for which the oracle reports the
-// proof of the whole validators[i] container (Lodestar keeps a Validator as
-// one tree node): those are not compared.
-var validatorFieldPath = regexp.MustCompile(`(^|\.)validators\[\d+\]\.`)
+// diffProof describes the first difference between got and the oracle's
+// want, or returns "" when they are the same.
+func diffProof(got, want oracleProof) string {
+	switch {
+	case got.Gindex != want.Gindex:
+		return fmt.Sprintf("gindex %s, oracle %s", got.Gindex, want.Gindex)
+	case got.Leaf != want.Leaf:
+		return fmt.Sprintf("leaf %s, oracle %s", got.Leaf, want.Leaf)
+	case len(got.Branch) != len(want.Branch):
+		return fmt.Sprintf("branch of %d, oracle %d", len(got.Branch), len(want.Branch))
+	}
+	for i := range got.Branch {
+		if got.Branch[i] != want.Branch[i] {
+			return fmt.Sprintf("branch[%d] %s, oracle %s", i, got.Branch[i], want.Branch[i])
+		}
+	}
+	return ""
+}

@@ -84,7 +84,7 @@ func (o *Object) Close() error {
 	return f()
 }
 
-// String describes the object, as "deneb BeaconState (mainnet, 2793290 bytes)".
+// String describes the object, as "deneb BeaconState (mainnet, 2793264 bytes)".
 func (o *Object) String() string {
 	return fmt.Sprintf("%s %s (%s, %d bytes)", o.Fork, o.TypeName, o.Preset, len(o.Bytes))
 }

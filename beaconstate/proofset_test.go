@@ -101,15 +101,10 @@ func TestProofSetBindsPaths(t *testing.T) {
 	}
 }
 
-// TestProofSetOracleQuirk verifies every proof of every oracle vector.json
-// with the fork and preset of its directory, one proof at a time. The
-// oracle reports the paths of a validator's fields (validators[i].pubkey,
-// …) with the proof of validators[i] itself (internal/conformance,
-// validatorFieldQuirk): those proofs, and only those, fail with
-// ErrPathMismatch, by design — the path names a node the proof does not
-// prove. Without a fork (the files as they are) every proof verifies.
-func TestProofSetOracleQuirk(t *testing.T) {
-	quirks := 0
+// TestProofSetOracle verifies every oracle vector.json as a proof set: as
+// it is (no fork, so only the proofs are checked) and with the fork and
+// preset of its directory, which binds every path to its gindex.
+func TestProofSetOracle(t *testing.T) {
 	for _, c := range oracleCases(t) {
 		data, err := os.ReadFile(filepath.Join(c.Dir, "vector.json"))
 		if err != nil {
@@ -123,30 +118,14 @@ func TestProofSetOracleQuirk(t *testing.T) {
 			t.Fatalf("%s: the oracle names no fork, but PathsChecked", c)
 		}
 		if err := s.Verify(); err != nil {
-			t.Fatalf("%s as it is: %v", c, err)
+			t.Errorf("%s as it is: %v", c, err)
 		}
-		for i, pp := range s.Proofs {
-			one := ProofSet{Fork: c.Fork, Preset: c.Preset, Type: s.Type, Root: s.Root, Proofs: []PathProof{pp}}
-			quirk := false
-			if validatorFieldPath.MatchString(pp.Path) {
-				parent := pp.Path[:strings.LastIndexByte(pp.Path, '.')]
-				g, err := Gindex(c.Fork, c.Preset, s.Type, parent)
-				quirk = err == nil && g.Equal(pp.Proof.Gindex)
-			}
-			err := one.Verify()
-			switch {
-			case quirk && !errors.Is(err, ErrPathMismatch):
-				t.Errorf("%s proofs[%d] %q (the proof of its validator): %v, want ErrPathMismatch", c, i, pp.Path, err)
-			case !quirk && err != nil:
-				t.Errorf("%s proofs[%d] %q: %v", c, i, pp.Path, err)
-			}
-			if quirk {
-				quirks++
-			}
+		s.Fork, s.Preset = c.Fork, c.Preset
+		if !s.PathsChecked() {
+			t.Fatalf("%s: a set with a fork: PathsChecked is false", c)
+		}
+		if err := s.Verify(); err != nil {
+			t.Errorf("%s with its fork and preset: %v", c, err)
 		}
 	}
-	if quirks == 0 {
-		t.Fatal("no proof of a validator field among the oracle's: the quirk is gone, update the test and the docs")
-	}
-	t.Logf("%d oracle proofs of validator fields are their validator's and fail with ErrPathMismatch", quirks)
 }
