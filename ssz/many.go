@@ -42,7 +42,7 @@ func (tr *Tree) ProveMany(gs []proof.Gindex) ([]proof.Proof, error) {
 	const batch = 64 // walks per task
 	err = forEach((len(gs)+batch-1)/batch, func(k int) error {
 		for _, i := range order[k*batch : min((k+1)*batch, len(gs))] {
-			leaf, err := tr.walk(tr.t, tr.b, 0, gs[i], gs[i].Depth(), new(trail), ps[i].Branch)
+			leaf, err := tr.walk(gs[i], ps[i].Branch)
 			if err != nil {
 				return err
 			}

@@ -463,7 +463,7 @@ func (tr *Tree) Node(g proof.Gindex) ([32]byte, error) {
 	if !g.IsValid() {
 		return [32]byte{}, fmt.Errorf("ssz: %s: %w", tr.t.Name, proof.ErrInvalidGindex)
 	}
-	return tr.walk(tr.t, tr.b, 0, g, g.Depth(), new(trail), nil)
+	return tr.walk(g, nil)
 }
 
 // Prove returns the Merkle proof of node g against the value's root. The
@@ -474,7 +474,7 @@ func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
 		return p, fmt.Errorf("ssz: %s: prove generalized index %s: %w", tr.t.Name, g, proof.ErrInvalidGindex)
 	}
 	p.Branch = make([][32]byte, g.Depth())
-	leaf, err := tr.walk(tr.t, tr.b, 0, g, g.Depth(), new(trail), p.Branch)
+	leaf, err := tr.walk(g, p.Branch)
 	if err != nil {
 		return proof.Proof{}, err
 	}
@@ -489,136 +489,178 @@ func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
 	return p, nil
 }
 
+// walk returns node g of the root value (type tr.t in tr.b). With a branch
+// (of g.Depth() entries), it also writes the sibling of every node on the
+// way: branch[k] is the sibling of the ancestor with k bits of g below it,
+// as in a bottom-up Merkle branch.
+func (tr *Tree) walk(g proof.Gindex, branch [][32]byte) ([32]byte, error) {
+	w := walker{tr: tr, g: g, branch: branch}
+	return w.walk(tr.t, tr.b, 0, g.Depth())
+}
+
+// walker follows one generalized index down a Tree.
+type walker struct {
+	tr     *Tree
+	g      proof.Gindex
+	path   trail      // the member being walked, for errors
+	branch [][32]byte // nil when only the node is wanted
+}
+
+// errAt wraps err with the walker's position in the value of type t at
+// offset off.
+func (w *walker) errAt(t *Type, off int, err error) error { return at(t, w.path.String(), off, err) }
+
 // walk follows the bits of g below position pos (pos bits remain) inside
-// the value of type t encoded in b at offset off, and returns the node g.
-// With a branch (of g.Depth() entries), it also writes the sibling of every
-// node on the way: branch[k] is the sibling of the ancestor with k bits of g
-// below it, as in a bottom-up Merkle branch.
-func (tr *Tree) walk(t *Type, b []byte, off int, g proof.Gindex, pos int, path *trail, branch [][32]byte) ([32]byte, error) {
+// the value of type t encoded in b at offset off, and returns the node.
+func (w *walker) walk(t *Type, b []byte, off, pos int) ([32]byte, error) {
 	var zero [32]byte
 	if pos == 0 {
-		return tr.rootOf(t, b, off)
+		return w.tr.rootOf(t, b, off)
 	}
 	if t.IsBasic() {
-		return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below basic value", g))
+		return zero, w.errAt(t, off, errf(ErrPath, "generalized index %s goes below basic value", w.g))
 	}
-	// Mixed-in kinds: the left child is the data tree, the right the
-	// length or active_fields chunk.
-	switch t.Kind {
-	case KindByteList, KindBitlist, KindList, KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
-		pos--
-		c, err := mixInChunk(t, b)
-		if err != nil {
-			return zero, at(t, path.String(), off, err)
-		}
-		if g.Bit(pos) == 1 {
-			if pos != 0 {
-				return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below the length chunk", g))
-			}
-			if branch != nil {
-				m, err := tr.merkleOf(t, b, off)
-				if err != nil {
-					return zero, err
-				}
-				branch[pos] = m.root()
-			}
-			return c, nil
-		}
-		if branch != nil {
-			branch[pos] = c
+	if hasMixIn(t.Kind) {
+		c, done, err := w.mixIn(t, b, off, &pos)
+		if done || err != nil {
+			return c, err
 		}
 	}
-	m, err := tr.merkleOf(t, b, off)
+	m, err := w.tr.merkleOf(t, b, off)
 	if err != nil {
 		return zero, err
 	}
-	var l *levels
-	var base uint64 // index of the subtree's first chunk
-	switch m := m.(type) {
-	case *levels:
-		l = m
-	case *progressive:
-		j := 0
-		for {
-			if pos == 0 {
-				return m.rest[j], nil
-			}
-			if j >= len(m.subs) {
-				// An empty progressive tree is a zero leaf with no children.
-				return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", g))
-			}
-			pos--
-			if g.Bit(pos) == 0 {
-				if branch != nil {
-					branch[pos] = m.rest[j+1]
-				}
-				break
-			}
-			if branch != nil {
-				branch[pos] = m.subs[j].root()
-			}
-			j++
-		}
-		l = m.subs[j]
-		base = subtreeStart(j)
+	l, base, node, done, err := w.chunkTree(m, t, off, &pos)
+	if done || err != nil {
+		return node, err
 	}
 	if pos <= l.depth {
 		// An inner node of this value's chunk tree.
-		d := l.depth - pos
-		idx := readBits(g, pos)
-		if branch != nil {
-			return l.path(d, idx, branch[:pos])
+		idx := readBits(w.g, pos)
+		if w.branch != nil {
+			return l.path(l.depth-pos, idx, w.branch[:pos])
 		}
-		return l.node(d, idx)
+		return l.node(l.depth-pos, idx)
 	}
-	idx := readBits(g.Ancestor(pos-l.depth), l.depth)
+	idx := readBits(w.g.Ancestor(pos-l.depth), l.depth)
 	pos -= l.depth
-	if branch != nil {
-		if _, err := l.path(0, idx, branch[pos:pos+l.depth]); err != nil {
+	if w.branch != nil {
+		if _, err := l.path(0, idx, w.branch[pos:pos+l.depth]); err != nil {
 			return zero, err
 		}
 	}
 	ci := base + idx
 	if idx >= uint64(l.n) || isPacked(t) {
-		return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below chunk %d", g, ci))
+		return zero, w.errAt(t, off, errf(ErrPath, "generalized index %s goes below chunk %d", w.g, ci))
 	}
-	// Descend into the member at chunk ci.
+	return w.descend(t, b, off, ci, pos)
+}
+
+// hasMixIn reports the kinds whose root mixes in a chunk: the left child is
+// the data tree, the right the length or active_fields chunk.
+func hasMixIn(k Kind) bool {
+	switch k {
+	case KindByteList, KindBitlist, KindList, KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
+		return true
+	}
+	return false
+}
+
+// mixIn takes the step below a mixed-in root: to the mixed-in chunk (done:
+// it is the node), or to the data tree, recording the other child.
+func (w *walker) mixIn(t *Type, b []byte, off int, pos *int) (node [32]byte, done bool, err error) {
+	*pos--
+	c, err := mixInChunk(t, b)
+	if err != nil {
+		return c, true, w.errAt(t, off, err)
+	}
+	if w.g.Bit(*pos) == 0 {
+		if w.branch != nil {
+			w.branch[*pos] = c
+		}
+		return c, false, nil
+	}
+	if *pos != 0 {
+		return c, true, w.errAt(t, off, errf(ErrPath, "generalized index %s goes below the length chunk", w.g))
+	}
+	if w.branch != nil {
+		m, err := w.tr.merkleOf(t, b, off)
+		if err != nil {
+			return c, true, err
+		}
+		w.branch[*pos] = m.root()
+	}
+	return c, true, nil
+}
+
+// chunkTree returns the levels of the chunk tree that g goes into, and the
+// index of its first chunk: m itself, or for a progressive tree the subtree
+// g takes (done: g names a node of the progressive spine instead).
+func (w *walker) chunkTree(m merkle, t *Type, off int, pos *int) (l *levels, base uint64, node [32]byte, done bool, err error) {
+	p, ok := m.(*progressive)
+	if !ok {
+		return m.(*levels), 0, node, false, nil
+	}
+	for j := 0; ; j++ {
+		if *pos == 0 {
+			return nil, 0, p.rest[j], true, nil
+		}
+		if j >= len(p.subs) {
+			// An empty progressive tree is a zero leaf with no children.
+			return nil, 0, node, true, w.errAt(t, off, errf(ErrPath, "generalized index %s goes below an empty progressive subtree", w.g))
+		}
+		*pos--
+		if w.g.Bit(*pos) == 0 {
+			if w.branch != nil {
+				w.branch[*pos] = p.rest[j+1]
+			}
+			return p.subs[j], subtreeStart(j), node, false, nil
+		}
+		if w.branch != nil {
+			w.branch[*pos] = p.subs[j].root()
+		}
+	}
+}
+
+// descend walks on into the member of the value at chunk ci: an element of
+// a sequence or a field of a container.
+func (w *walker) descend(t *Type, b []byte, off int, ci uint64, pos int) ([32]byte, error) {
+	var zero [32]byte
 	switch t.Kind {
 	case KindVector, KindList, KindProgressiveList:
 		s, err := sequenceOf(t, b)
 		if err != nil {
-			return zero, at(t, path.String(), off, err)
+			return zero, w.errAt(t, off, err)
 		}
 		lo, hi, err := s.bounds(int(ci))
 		if err != nil {
-			return zero, at(t, path.String(), off, err)
+			return zero, w.errAt(t, off, err)
 		}
-		path.push("", int(ci))
-		v, err := tr.walk(t.Elem, b[lo:hi], off+lo, g, pos, path, branch)
-		path.pop()
+		w.path.push("", int(ci))
+		v, err := w.walk(t.Elem, b[lo:hi], off+lo, pos)
+		w.path.pop()
 		return v, err
-	default: // containers
-		var spans []span
-		if off == 0 && t == tr.t {
-			spans = tr.rootSpans() // the root container's, computed once
-		}
-		if spans == nil {
-			var err error
-			if spans, err = containerSpans(t, b, nil); err != nil {
-				return zero, at(t, path.String(), off, err)
-			}
-		}
-		for i, f := range t.Fields {
-			if uint64(f.Position) == ci {
-				sp := spans[i]
-				path.push(f.Name, 0)
-				v, err := tr.walk(f.Type, b[sp.lo:sp.hi], off+sp.lo, g, pos, path, branch)
-				path.pop()
-				return v, err
-			}
-		}
-		return zero, at(t, path.String(), off, errf(ErrPath, "generalized index %s goes below an inactive field", g))
 	}
+	var spans []span
+	if off == 0 && t == w.tr.t {
+		spans = w.tr.rootSpans() // the root container's, computed once
+	}
+	if spans == nil {
+		var err error
+		if spans, err = containerSpans(t, b, nil); err != nil {
+			return zero, w.errAt(t, off, err)
+		}
+	}
+	for i, f := range t.Fields {
+		if uint64(f.Position) == ci {
+			sp := spans[i]
+			w.path.push(f.Name, 0)
+			v, err := w.walk(f.Type, b[sp.lo:sp.hi], off+sp.lo, pos)
+			w.path.pop()
+			return v, err
+		}
+	}
+	return zero, w.errAt(t, off, errf(ErrPath, "generalized index %s goes below an inactive field", w.g))
 }
 
 // mixInChunk returns the chunk mixed into a list's root (its length) or a
