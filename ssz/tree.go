@@ -333,117 +333,138 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 // that computes them.
 func (tr *Tree) chunks(t *Type, b []byte, off int) (int, chunker, error) {
 	if isPacked(t) {
-		data := b
-		if t.Kind == KindBitlist || t.Kind == KindProgressiveBitlist {
-			n, err := bitlistLen(b)
-			if err != nil {
-				return 0, nil, at(t, "", off, err)
-			}
-			data = bitlistData(b, n)
-		}
-		n := (len(data) + 31) / 32
-		return n, func(i0, i1 int, out []byte) error {
-			copy(out, data[i0*32:min(i1*32, len(data))])
-			return nil
-		}, nil
+		return packedChunks(t, b, off)
 	}
 	switch t.Kind {
 	case KindVector, KindList, KindProgressiveList:
-		s, err := sequenceOf(t, b)
+		return tr.elemChunks(t, b, off)
+	case KindContainer, KindProgressiveContainer:
+		return tr.fieldChunks(t, b, off)
+	}
+	return 0, nil, at(t, "", off, errf(ErrValue, "kind %v has no chunks", t.Kind))
+}
+
+// packedChunks are the chunks of packed basic values or bits: the bytes
+// themselves, without a bitlist's length bit.
+func packedChunks(t *Type, b []byte, off int) (int, chunker, error) {
+	data := b
+	if t.Kind == KindBitlist || t.Kind == KindProgressiveBitlist {
+		n, err := bitlistLen(b)
 		if err != nil {
 			return 0, nil, at(t, "", off, err)
 		}
-		if t.Elem.IsFixed() {
-			es := int(t.Elem.fixedSize)
-			return s.n, func(i0, i1 int, out []byte) error {
-				fixedRoots(t.Elem, b[i0*es:i1*es], i1-i0, out)
-				return nil
-			}, nil
-		}
+		data = bitlistData(b, n)
+	}
+	n := (len(data) + 31) / 32
+	return n, func(i0, i1 int, out []byte) error {
+		copy(out, data[i0*32:min(i1*32, len(data))])
+		return nil
+	}, nil
+}
+
+// elemChunks are the chunks of a sequence of composite elements: their
+// roots.
+func (tr *Tree) elemChunks(t *Type, b []byte, off int) (int, chunker, error) {
+	s, err := sequenceOf(t, b)
+	if err != nil {
+		return 0, nil, at(t, "", off, err)
+	}
+	if t.Elem.IsFixed() {
+		es := int(t.Elem.fixedSize)
 		return s.n, func(i0, i1 int, out []byte) error {
-			for i := i0; i < i1; i++ {
-				lo, hi, err := s.bounds(i)
-				if err != nil {
-					return at(t, fmt.Sprintf("[%d]", i), off, err)
-				}
-				r, err := tr.rootOf(t.Elem, b[lo:hi], off+lo)
-				if err != nil {
-					return err
-				}
-				copy(out[(i-i0)*32:], r[:])
-			}
+			fixedRoots(t.Elem, b[i0*es:i1*es], i1-i0, out)
 			return nil
 		}, nil
-	case KindContainer, KindProgressiveContainer:
-		spans, err := containerSpans(t, b, nil)
-		if err != nil {
-			return 0, nil, at(t, "", off, err)
-		}
-		n := len(t.Fields)
-		if t.Kind == KindProgressiveContainer {
-			n = len(t.ActiveFields)
-		}
-		byPos := make([]int, n)
-		for i := range byPos {
-			byPos[i] = -1
-		}
-		for i, f := range t.Fields {
-			byPos[f.Position] = i
-		}
-		field := func(p int, out []byte) error {
-			i := byPos[p]
-			if i < 0 {
-				return nil
+	}
+	return s.n, func(i0, i1 int, out []byte) error {
+		for i := i0; i < i1; i++ {
+			lo, hi, err := s.bounds(i)
+			if err != nil {
+				return at(t, fmt.Sprintf("[%d]", i), off, err)
 			}
-			sp := spans[i]
-			r, err := tr.rootOf(t.Fields[i].Type, b[sp.lo:sp.hi], off+sp.lo)
-			copy(out, r[:])
-			return err
+			r, err := tr.rootOf(t.Elem, b[lo:hi], off+lo)
+			if err != nil {
+				return err
+			}
+			copy(out[(i-i0)*32:], r[:])
 		}
-		if off != 0 || len(b) < parallelFieldsMin {
-			return n, func(i0, i1 int, out []byte) error {
-				for p := i0; p < i1; p++ {
-					if err := field(p, out[(p-i0)*32:]); err != nil {
-						return err
-					}
-				}
-				return nil
-			}, nil
+		return nil
+	}, nil
+}
+
+// fieldChunks are the chunks of a container: its fields' roots by
+// position (a progressive container's inactive positions are zero).
+func (tr *Tree) fieldChunks(t *Type, b []byte, off int) (int, chunker, error) {
+	spans, err := containerSpans(t, b, nil)
+	if err != nil {
+		return 0, nil, at(t, "", off, err)
+	}
+	n := len(t.Fields)
+	if t.Kind == KindProgressiveContainer {
+		n = len(t.ActiveFields)
+	}
+	byPos := make([]int, n)
+	for i := range byPos {
+		byPos[i] = -1
+	}
+	for i, f := range t.Fields {
+		byPos[f.Position] = i
+	}
+	field := func(p int, out []byte) error {
+		i := byPos[p]
+		if i < 0 {
+			return nil
 		}
-		// The top-level value (a state): its big fields, each hashed on
-		// all cores, one after another; meanwhile its small fields, which
-		// would each leave a core idle, on one more goroutine. Hashing two
-		// big fields at once would only add their scratch memory.
+		sp := spans[i]
+		r, err := tr.rootOf(t.Fields[i].Type, b[sp.lo:sp.hi], off+sp.lo)
+		copy(out, r[:])
+		return err
+	}
+	if off != 0 || len(b) < parallelFieldsMin {
 		return n, func(i0, i1 int, out []byte) error {
-			errs := make([]error, i1-i0)
-			big := func(p int) bool {
-				i := byPos[p]
-				return i >= 0 && spans[i].hi-spans[i].lo >= parallelFieldsMin
-			}
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				for p := i0; p < i1; p++ {
-					if !big(p) {
-						errs[p-i0] = field(p, out[(p-i0)*32:])
-					}
-				}
-			}()
 			for p := i0; p < i1; p++ {
-				if big(p) {
-					errs[p-i0] = field(p, out[(p-i0)*32:])
-				}
-			}
-			<-done
-			for _, err := range errs {
-				if err != nil {
+				if err := field(p, out[(p-i0)*32:]); err != nil {
 					return err
 				}
 			}
 			return nil
 		}, nil
 	}
-	return 0, nil, at(t, "", off, errf(ErrValue, "kind %v has no chunks", t.Kind))
+	big := func(p int) bool {
+		i := byPos[p]
+		return i >= 0 && spans[i].hi-spans[i].lo >= parallelFieldsMin
+	}
+	return n, func(i0, i1 int, out []byte) error { return bigAndSmall(i0, i1, out, big, field) }, nil
+}
+
+// bigAndSmall computes the top-level value's (a state's) field roots p in
+// [i0, i1): its big fields, each hashed on all cores, one after another;
+// meanwhile its small fields, which would each leave a core idle, on one
+// more goroutine. Hashing two big fields at once would only add their
+// scratch memory.
+func bigAndSmall(i0, i1 int, out []byte, big func(p int) bool, field func(p int, out []byte) error) error {
+	errs := make([]error, i1-i0)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for p := i0; p < i1; p++ {
+			if !big(p) {
+				errs[p-i0] = field(p, out[(p-i0)*32:])
+			}
+		}
+	}()
+	for p := i0; p < i1; p++ {
+		if big(p) {
+			errs[p-i0] = field(p, out[(p-i0)*32:])
+		}
+	}
+	<-done
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bitlistData returns the bytes of a bitlist's bits without the length bit.
