@@ -493,79 +493,23 @@ const maxDecimalDigits = 80
 func appendUint(t *Type, v any, path string, buf []byte) ([]byte, error) {
 	off := len(buf)
 	size := int(t.Size)
-	bad := func(format string, args ...any) error {
-		return at(t, path, off, errf(ErrValue, format, args...))
+	if n, ok := v.(json.Number); ok {
+		v = string(n)
 	}
-	var small uint64
-	var bigv *big.Int
-	switch x := v.(type) {
-	case uint64:
-		small = x
-	case uint:
-		small = uint64(x)
-	case uint32:
-		small = uint64(x)
-	case uint16:
-		small = uint64(x)
-	case uint8:
-		small = uint64(x)
-	case int, int64, int32, int16, int8:
-		i := reflect.ValueOf(x).Int()
-		if i < 0 {
-			return nil, bad("negative number %d for %s", i, t.Name)
-		}
-		small = uint64(i)
-	case float64:
-		f, err := floatUint(x)
+	if x, ok := v.(string); ok && size == 1 && len(x) == 4 && x[0] == '0' && (x[1] == 'x' || x[1] == 'X') {
+		b, err := hexBytes(t, x, path, off) // a byte as the JSON mapping writes it
 		if err != nil {
-			return nil, bad("%v", err)
+			return nil, err
 		}
-		small = f
-	case float32:
-		f, err := floatUint(float64(x))
-		if err != nil {
-			return nil, bad("%v", err)
-		}
-		small = f
-	case json.Number:
-		return appendUint(t, string(x), path, buf)
-	case string:
-		if size == 1 && len(x) == 4 && x[0] == '0' && (x[1] == 'x' || x[1] == 'X') {
-			b, err := hexBytes(t, x, path, off) // a byte as the JSON mapping writes it
-			if err != nil {
-				return nil, err
-			}
-			return append(buf, b[0]), nil
-		}
-		if len(x) == 0 || len(x) > maxDecimalDigits {
-			return nil, bad("want a decimal number, got %q", truncate(x))
-		}
-		for i := 0; i < len(x); i++ {
-			if x[i] < '0' || x[i] > '9' {
-				return nil, bad("want a decimal number, got %q", truncate(x))
-			}
-		}
-		if u, err := strconv.ParseUint(x, 10, 64); err == nil {
-			small = u
-		} else {
-			bigv, _ = new(big.Int).SetString(x, 10)
-		}
-	case *big.Int:
-		if x == nil {
-			return nil, bad("nil *big.Int")
-		}
-		bigv = x
-	case big.Int:
-		bigv = &x
-	default:
-		return nil, bad("want a number, got %T", v)
+		return append(buf, b[0]), nil
+	}
+	small, bigv, err := uintValue(t, v)
+	if err != nil {
+		return nil, at(t, path, off, err)
 	}
 	if bigv != nil {
-		if bigv.Sign() < 0 {
-			return nil, bad("negative number %s for %s", bigv, t.Name)
-		}
 		if bigv.BitLen() > 8*size {
-			return nil, bad("%s does not fit in %s", truncate(bigv.String()), t.Name)
+			return nil, at(t, path, off, errf(ErrValue, "%s does not fit in %s", truncate(bigv.String()), t.Name))
 		}
 		be := bigv.FillBytes(make([]byte, size))
 		for i := size - 1; i >= 0; i-- {
@@ -574,7 +518,7 @@ func appendUint(t *Type, v any, path string, buf []byte) ([]byte, error) {
 		return buf, nil
 	}
 	if size < 8 && bits.Len64(small) > 8*size {
-		return nil, bad("%d does not fit in %s", small, t.Name)
+		return nil, at(t, path, off, errf(ErrValue, "%d does not fit in %s", small, t.Name))
 	}
 	for i := 0; i < size; i++ {
 		if i < 8 {
@@ -584,6 +528,69 @@ func appendUint(t *Type, v any, path string, buf []byte) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// uintValue returns the unsigned number v holds (any Go integer or float
+// type, a decimal string, a big.Int): in small, or in big when it does not
+// fit 64 bits. A negative number is an error.
+func uintValue(t *Type, v any) (small uint64, bigv *big.Int, err error) {
+	switch x := v.(type) {
+	case uint64:
+		return x, nil, nil
+	case uint:
+		return uint64(x), nil, nil
+	case uint32:
+		return uint64(x), nil, nil
+	case uint16:
+		return uint64(x), nil, nil
+	case uint8:
+		return uint64(x), nil, nil
+	case int, int64, int32, int16, int8:
+		i := reflect.ValueOf(x).Int()
+		if i < 0 {
+			return 0, nil, errf(ErrValue, "negative number %d for %s", i, t.Name)
+		}
+		return uint64(i), nil, nil
+	case float64:
+		small, err = floatUint(x)
+	case float32:
+		small, err = floatUint(float64(x))
+	case string:
+		return decimalUint(x)
+	case *big.Int:
+		if x == nil {
+			return 0, nil, errf(ErrValue, "nil *big.Int")
+		}
+		bigv = x
+	case big.Int:
+		bigv = &x
+	default:
+		return 0, nil, errf(ErrValue, "want a number, got %T", v)
+	}
+	switch {
+	case err != nil:
+		return 0, nil, errf(ErrValue, "%v", err)
+	case bigv != nil && bigv.Sign() < 0:
+		return 0, nil, errf(ErrValue, "negative number %s for %s", bigv, t.Name)
+	}
+	return small, bigv, nil
+}
+
+// decimalUint reads a decimal number of up to maxDecimalDigits digits.
+func decimalUint(x string) (uint64, *big.Int, error) {
+	if len(x) == 0 || len(x) > maxDecimalDigits {
+		return 0, nil, errf(ErrValue, "want a decimal number, got %q", truncate(x))
+	}
+	for i := 0; i < len(x); i++ {
+		if x[i] < '0' || x[i] > '9' {
+			return 0, nil, errf(ErrValue, "want a decimal number, got %q", truncate(x))
+		}
+	}
+	if u, err := strconv.ParseUint(x, 10, 64); err == nil {
+		return u, nil, nil
+	}
+	b, _ := new(big.Int).SetString(x, 10)
+	return 0, b, nil
 }
 
 func floatUint(f float64) (uint64, error) {
