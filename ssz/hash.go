@@ -276,48 +276,22 @@ func isPacked(t *Type) bool {
 // Values are hashed together level by level, so that SHA-256 runs over long
 // batches. b must be valid.
 func fixedRoots(t *Type, b []byte, n int, out []byte) {
-	size := int(t.fixedSize)
 	switch {
 	case t.IsBasic():
-		clear(out[:n*32])
-		for i := 0; i < n; i++ {
-			copy(out[i*32:], b[i*size:(i+1)*size])
-		}
+		copyChunks(b, int(t.fixedSize), n, out)
 		return
 	case isPacked(t):
-		chunks := (size + 31) / 32
-		depth := ceilLog2(uint64(chunks))
-		if depth == 0 {
-			clear(out[:n*32])
-			for i := 0; i < n; i++ {
-				copy(out[i*32:], b[i*size:(i+1)*size])
-			}
-			return
-		}
-		w := 32 << depth
-		bs := getBuf(n * w)
-		defer putBuf(bs)
-		buf := bs.b
-		clear(buf)
-		for i := 0; i < n; i++ {
-			copy(buf[i*w:], b[i*size:(i+1)*size])
-		}
-		ss := getBuf(len(buf) / 2)
-		defer putBuf(ss)
-		copy(out, merkleizeInPlace(buf, ss.b, depth))
+		packedRoots(t, b, n, out)
 		return
-	}
-	if t.Kind == KindProgressiveContainer {
+	case t.Kind == KindProgressiveContainer:
 		progressiveContainerRoots(t, b, n, out)
 		return
 	}
 	// Containers and vectors of composite elements: gather member roots
 	// into one matrix of n trees, then hash the trees together.
-	var members int
+	members := len(t.Fields)
 	if t.Kind == KindVector {
 		members = int(t.Size)
-	} else {
-		members = len(t.Fields)
 	}
 	depth := ceilLog2(uint64(members))
 	w := 32 << depth
@@ -326,49 +300,93 @@ func fixedRoots(t *Type, b []byte, n int, out []byte) {
 	buf := bs.b
 	clear(buf)
 	if t.Kind == KindVector {
-		cs := getBuf(n * members * 32)
-		defer putBuf(cs)
-		col := cs.b
-		fixedRoots(t.Elem, b, n*members, col)
-		for i := 0; i < n; i++ {
-			copy(buf[i*w:], col[i*members*32:(i+1)*members*32])
-		}
+		gatherElemRoots(t, b, n, members, buf, w)
 	} else {
-		var cs, gs *scratchBuf
-		off := 0
-		for j, f := range t.Fields {
-			fs := int(f.Type.fixedSize)
-			if f.Type.IsBasic() || (isPacked(f.Type) && fs <= 32) {
-				// A field of one chunk is its own root: copy it in place
-				// (buf is zeroed, which pads it).
-				for i := 0; i < n; i++ {
-					copy(buf[i*w+j*32:], b[i*size+off:i*size+off+fs])
-				}
-				off += fs
-				continue
-			}
-			if cs == nil {
-				cs, gs = getBuf(n*32), getBuf(n*fs)
-				defer putBuf(cs)
-				defer putBuf(gs)
-			}
-			if cap(gs.b) < n*fs {
-				gs.b = make([]byte, n*fs)
-			}
-			g, col := gs.b[:n*fs], cs.b
-			for i := 0; i < n; i++ {
-				copy(g[i*fs:], b[i*size+off:i*size+off+fs])
-			}
-			fixedRoots(f.Type, g, n, col)
-			for i := 0; i < n; i++ {
-				copy(buf[i*w+j*32:], col[i*32:(i+1)*32])
-			}
-			off += fs
-		}
+		gatherFieldRoots(t, b, n, buf, w)
 	}
 	ss := getBuf(len(buf) / 2)
 	defer putBuf(ss)
 	copy(out, merkleizeInPlace(buf, ss.b, depth))
+}
+
+// copyChunks writes n values of size bytes (at most 32) each into its own
+// zero-padded chunk of out.
+func copyChunks(b []byte, size, n int, out []byte) {
+	clear(out[:n*32])
+	for i := 0; i < n; i++ {
+		copy(out[i*32:], b[i*size:(i+1)*size])
+	}
+}
+
+// packedRoots writes the roots of n values of a fixed-size packed type
+// (a byte vector, a bitvector, a vector of basic values).
+func packedRoots(t *Type, b []byte, n int, out []byte) {
+	size := int(t.fixedSize)
+	depth := ceilLog2(uint64((size + 31) / 32))
+	if depth == 0 {
+		copyChunks(b, size, n, out)
+		return
+	}
+	w := 32 << depth
+	bs := getBuf(n * w)
+	defer putBuf(bs)
+	buf := bs.b
+	clear(buf)
+	for i := 0; i < n; i++ {
+		copy(buf[i*w:], b[i*size:(i+1)*size])
+	}
+	ss := getBuf(len(buf) / 2)
+	defer putBuf(ss)
+	copy(out, merkleizeInPlace(buf, ss.b, depth))
+}
+
+// gatherElemRoots writes the element roots of n vectors of members
+// composite elements into the rows (w bytes each) of buf.
+func gatherElemRoots(t *Type, b []byte, n, members int, buf []byte, w int) {
+	cs := getBuf(n * members * 32)
+	defer putBuf(cs)
+	col := cs.b
+	fixedRoots(t.Elem, b, n*members, col)
+	for i := 0; i < n; i++ {
+		copy(buf[i*w:], col[i*members*32:(i+1)*members*32])
+	}
+}
+
+// gatherFieldRoots writes the field roots of n containers into the rows
+// (w bytes each, zeroed) of buf, one field of all n at a time.
+func gatherFieldRoots(t *Type, b []byte, n int, buf []byte, w int) {
+	size := int(t.fixedSize)
+	var cs, gs *scratchBuf
+	off := 0
+	for j, f := range t.Fields {
+		fs := int(f.Type.fixedSize)
+		if f.Type.IsBasic() || (isPacked(f.Type) && fs <= 32) {
+			// A field of one chunk is its own root: copy it in place
+			// (buf is zeroed, which pads it).
+			for i := 0; i < n; i++ {
+				copy(buf[i*w+j*32:], b[i*size+off:i*size+off+fs])
+			}
+			off += fs
+			continue
+		}
+		if cs == nil {
+			cs, gs = getBuf(n*32), getBuf(n*fs)
+			defer putBuf(cs)
+			defer putBuf(gs)
+		}
+		if cap(gs.b) < n*fs {
+			gs.b = make([]byte, n*fs)
+		}
+		g, col := gs.b[:n*fs], cs.b
+		for i := 0; i < n; i++ {
+			copy(g[i*fs:], b[i*size+off:i*size+off+fs])
+		}
+		fixedRoots(f.Type, g, n, col)
+		for i := 0; i < n; i++ {
+			copy(buf[i*w+j*32:], col[i*32:(i+1)*32])
+		}
+		off += fs
+	}
 }
 
 // bufPool recycles the scratch buffers of fixedRoots, which hashes big
