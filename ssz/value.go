@@ -208,91 +208,98 @@ func encodeValue(t *Type, v any, path string, buf []byte) ([]byte, error) {
 	case KindUint, KindBool, KindByteVector, KindByteList, KindBitvector, KindBitlist, KindProgressiveBitlist:
 		return encodeLeaf(t, v, path, buf)
 	case KindVector, KindList, KindProgressiveList:
-		if t.Elem.Kind == KindUint && t.Elem.Size == 1 {
-			if raw, ok, err := bytesOf(t, v, path, len(buf)); err != nil {
-				return nil, err
-			} else if ok {
-				if err := checkCount(t, len(raw), path, len(buf)); err != nil {
-					return nil, err
-				}
-				return append(buf, raw...), nil
-			}
-		}
-		sq, ok := seqOf(v)
-		if !ok {
-			return nil, at(t, path, len(buf), errf(ErrValue, "want a sequence, got %T", v))
-		}
-		n := sq.len()
-		if err := checkCount(t, n, path, len(buf)); err != nil {
+		return encodeSequence(t, v, path, buf)
+	case KindContainer, KindProgressiveContainer:
+		return encodeContainer(t, v, path, buf)
+	}
+	return nil, at(t, path, len(buf), errf(ErrValue, "unknown kind %v", t.Kind))
+}
+
+// encodeSequence appends the encoding of a vector or list: from bytes for
+// a sequence of bytes, else element by element.
+func encodeSequence(t *Type, v any, path string, buf []byte) ([]byte, error) {
+	if t.Elem.Kind == KindUint && t.Elem.Size == 1 {
+		if raw, ok, err := bytesOf(t, v, path, len(buf)); err != nil {
 			return nil, err
-		}
-		if t.Elem.IsFixed() {
-			var err error
-			for i := 0; i < n; i++ {
-				if buf, err = encodeValue(t.Elem, sq.at(i), indexPath(path, i), buf); err != nil {
-					return nil, err
-				}
-			}
-			return buf, nil
-		}
-		start := len(buf)
-		buf = append(buf, make([]byte, 4*n)...)
-		for i := 0; i < n; i++ {
-			if err := putOffset(t, buf, start+4*i, len(buf)-start, indexPath(path, i)); err != nil {
+		} else if ok {
+			if err := checkCount(t, len(raw), path, len(buf)); err != nil {
 				return nil, err
 			}
-			var err error
+			return append(buf, raw...), nil
+		}
+	}
+	sq, ok := seqOf(v)
+	if !ok {
+		return nil, at(t, path, len(buf), errf(ErrValue, "want a sequence, got %T", v))
+	}
+	n := sq.len()
+	if err := checkCount(t, n, path, len(buf)); err != nil {
+		return nil, err
+	}
+	var err error
+	if t.Elem.IsFixed() {
+		for i := 0; i < n; i++ {
 			if buf, err = encodeValue(t.Elem, sq.at(i), indexPath(path, i), buf); err != nil {
 				return nil, err
 			}
 		}
 		return buf, nil
-	case KindContainer, KindProgressiveContainer:
-		get, n, ok := fieldsOf(v)
-		if !ok {
-			return nil, at(t, path, len(buf), errf(ErrValue, "want an object or map, got %T", v))
-		}
-		vals := make([]any, len(t.Fields))
-		found := 0
-		for i, f := range t.Fields {
-			fv, ok := get(f.Name)
-			if !ok {
-				return nil, at(t, joinPath(path, f.Name), len(buf), errf(ErrValue, "missing field %s of %s", f.Name, t.Name))
-			}
-			vals[i] = fv
-			found++
-		}
-		if n != found {
-			return nil, at(t, path, len(buf), errf(ErrValue, "unknown field %s for %s", unknownKey(t, v), t.Name))
-		}
-		start := len(buf)
-		var err error
-		for i, f := range t.Fields {
-			if f.Type.IsFixed() {
-				if buf, err = encodeValue(f.Type, vals[i], joinPath(path, f.Name), buf); err != nil {
-					return nil, err
-				}
-			} else {
-				buf = append(buf, 0, 0, 0, 0)
-			}
-		}
-		slot := start
-		for i, f := range t.Fields {
-			if f.Type.IsFixed() {
-				slot += int(f.Type.fixedSize)
-				continue
-			}
-			if err := putOffset(t, buf, slot, len(buf)-start, joinPath(path, f.Name)); err != nil {
-				return nil, err
-			}
-			slot += 4
-			if buf, err = encodeValue(f.Type, vals[i], joinPath(path, f.Name), buf); err != nil {
-				return nil, err
-			}
-		}
-		return buf, nil
 	}
-	return nil, at(t, path, len(buf), errf(ErrValue, "unknown kind %v", t.Kind))
+	start := len(buf)
+	buf = append(buf, make([]byte, 4*n)...)
+	for i := 0; i < n; i++ {
+		if err := putOffset(t, buf, start+4*i, len(buf)-start, indexPath(path, i)); err != nil {
+			return nil, err
+		}
+		if buf, err = encodeValue(t.Elem, sq.at(i), indexPath(path, i), buf); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// encodeContainer appends the encoding of a container from an object or
+// map holding exactly its fields.
+func encodeContainer(t *Type, v any, path string, buf []byte) ([]byte, error) {
+	get, n, ok := fieldsOf(v)
+	if !ok {
+		return nil, at(t, path, len(buf), errf(ErrValue, "want an object or map, got %T", v))
+	}
+	vals := make([]any, len(t.Fields))
+	for i, f := range t.Fields {
+		fv, ok := get(f.Name)
+		if !ok {
+			return nil, at(t, joinPath(path, f.Name), len(buf), errf(ErrValue, "missing field %s of %s", f.Name, t.Name))
+		}
+		vals[i] = fv
+	}
+	if n != len(t.Fields) {
+		return nil, at(t, path, len(buf), errf(ErrValue, "unknown field %s for %s", unknownKey(t, v), t.Name))
+	}
+	start := len(buf)
+	var err error
+	for i, f := range t.Fields {
+		if !f.Type.IsFixed() {
+			buf = append(buf, 0, 0, 0, 0)
+		} else if buf, err = encodeValue(f.Type, vals[i], joinPath(path, f.Name), buf); err != nil {
+			return nil, err
+		}
+	}
+	slot := start
+	for i, f := range t.Fields {
+		if f.Type.IsFixed() {
+			slot += int(f.Type.fixedSize)
+			continue
+		}
+		if err := putOffset(t, buf, slot, len(buf)-start, joinPath(path, f.Name)); err != nil {
+			return nil, err
+		}
+		slot += 4
+		if buf, err = encodeValue(f.Type, vals[i], joinPath(path, f.Name), buf); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // checkCount checks an element count against a vector's length or a list's
