@@ -60,43 +60,62 @@ func testNetwork() *fork.Network {
 
 func schemasAt(t testing.TB, n *fork.Network, slot uint64) *fork.Schemas {
 	t.Helper()
-	fk, err := fork.Lookup(n.ForkAtSlot(slot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := fk.Schemas(n.PresetName())
+	s, err := schemasOf(n, slot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+func schemasOf(n *fork.Network, slot uint64) (*fork.Schemas, error) {
+	fk, err := fork.Lookup(n.ForkAtSlot(slot))
+	if err != nil {
+		return nil, err
+	}
+	return fk.Schemas(n.PresetName())
+}
+
 // newTestChain makes the chain up to the end of era eras.
 func newTestChain(t testing.TB, eras uint64) *testChain {
 	t.Helper()
+	c, err := buildChain(eras)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func buildChain(eras uint64) (*testChain, error) {
 	n := testNetwork()
 	c := &testChain{net: n, sphr: 64, head: eras*64 - 1, blocks: map[uint64][]byte{}, roots: map[uint64][32]byte{},
 		states: map[uint64][]byte{}, genesis: synth.Hash(testSeed, "genesis block", 0)}
 	prev := c.genesis
 	for slot := uint64(0); slot <= eras*64; slot++ {
 		if slot%64 == 0 {
-			c.states[slot/64] = c.makeState(t, slot)
+			st, err := c.makeState(slot)
+			if err != nil {
+				return nil, err
+			}
+			c.states[slot/64] = st
 		}
 		if slot > c.head || testMissed(slot) {
 			continue
 		}
-		s := schemasAt(t, n, slot)
+		s, err := schemasOf(n, slot)
+		if err != nil {
+			return nil, err
+		}
 		msg, err := synth.Block(s.BeaconBlock, synth.BlockOptions{Slot: slot, ProposerIndex: slot % 4, ParentRoot: prev, Seed: testSeed})
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		root, err := ssz.HashTreeRoot(s.BeaconBlock, msg)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		c.blocks[slot], c.roots[slot], prev = signed(msg, slot), root, root
 	}
-	return c
+	return c, nil
 }
 
 // signed wraps a BeaconBlock into a SignedBeaconBlock.
@@ -110,9 +129,11 @@ func signed(msg []byte, slot uint64) []byte {
 }
 
 // makeState makes the state at slot, the end of an era.
-func (c *testChain) makeState(t testing.TB, slot uint64) []byte {
-	t.Helper()
-	s := schemasAt(t, c.net, slot)
+func (c *testChain) makeState(slot uint64) ([]byte, error) {
+	s, err := schemasOf(c.net, slot)
+	if err != nil {
+		return nil, err
+	}
 	sched, _ := c.net.Fork(s.Fork)
 	roots := map[uint64][32]byte{}
 	if slot > 0 {
@@ -120,11 +141,7 @@ func (c *testChain) makeState(t testing.TB, slot uint64) []byte {
 			roots[uint64(i)] = r
 		}
 	}
-	b, err := synth.State(s.BeaconState, synth.Options{Validators: 4, Slot: slot, Seed: testSeed, ForkVersion: sched.Version, BlockRoots: roots})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return synth.State(s.BeaconState, synth.Options{Validators: 4, Slot: slot, Seed: testSeed, ForkVersion: sched.Version, BlockRoots: roots})
 }
 
 // eraRoots returns the block roots of an era's slots: the root of the
@@ -147,26 +164,32 @@ func (c *testChain) eraRoots(e uint64) [][32]byte {
 // one era file.
 func (c *testChain) write(t testing.TB, first, last uint64) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	w, err := era.NewWriter(&buf, fork.PresetMinimal)
+	b, err := c.encode(first, last)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+func (c *testChain) encode(first, last uint64) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := era.NewWriter(&buf, fork.PresetMinimal)
+	if err != nil {
+		return nil, err
+	}
 	for e := first; e <= last; e++ {
-		if e > 0 {
-			for slot := (e - 1) * 64; slot < e*64; slot++ {
-				if b, ok := c.blocks[slot]; ok {
-					if err := w.AddBlock(b); err != nil {
-						t.Fatal(err)
-					}
+		for slot := max(e, 1)*64 - 64; e > 0 && slot < e*64; slot++ {
+			if b, ok := c.blocks[slot]; ok {
+				if err := w.AddBlock(b); err != nil {
+					return nil, err
 				}
 			}
 		}
 		if err := w.AddState(c.states[e]); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 // writeDir writes one era file per era, 0 to last, named as the spec
