@@ -54,25 +54,13 @@ func put64(b []byte, pos int64, v uint64) []byte {
 // entry is the position of a slot index's entry i (0: the starting slot).
 func entry(ix era.Record, i int) int64 { return ix.Offset + era.HeaderSize + 8*int64(i) }
 
-// TestCorrupt changes a valid file of era 2 in one place at a time; the
-// change must be found when the file is opened (open) or when the record
-// is read (read), with an error of the expected kind that names a byte
-// offset, and nothing may panic.
-func TestCorrupt(t *testing.T) {
-	c := newTestChain(t, 2)
-	good := c.write(t, 2, 2)
+// corruptCases lists the changes TestCorrupt makes to good, era 2 of c.
+func corruptCases(t *testing.T, c *testChain, good []byte) []corruptCase {
 	l := layoutOf(t, good)
 	rel := func(ix era.Record, rec era.Record) uint64 { return uint64(rec.Offset - ix.Offset) }
 	// Era 2's slots 64, 65 and 66 are missed: l.blocks[0] is slot 67's,
 	// entry 1+i of the block index slot 64+i's.
-	cases := []struct {
-		name   string
-		b      []byte
-		opts   era.Options
-		read   func(f *era.File) error // nil: NewFile must fail
-		want   error
-		inText string
-	}{
+	return []corruptCase{
 		{name: "empty", b: nil, want: era.ErrCorrupt},
 		{name: "truncated", b: good[:len(good)-1], want: era.ErrCorrupt, inText: "count"},
 		{name: "garbage before the group", b: append([]byte{0x65, 0x32, 0, 0, 0, 0, 0, 0}, good...), want: era.ErrCorrupt},
@@ -111,6 +99,28 @@ func TestCorrupt(t *testing.T) {
 		{name: "state over MaxSize", b: good, opts: era.Options{MaxSize: 1024},
 			read: func(f *era.File) error { _, err := f.State(context.Background(), 2); return err }, want: beaconstate.ErrTooLarge, inText: "more than 1024 bytes"},
 	}
+}
+
+// corruptCase is a valid era file changed in one place: the change must
+// be found when the file is opened (read nil) or when read reads it,
+// with an error that matches want, says inText and names a byte offset.
+type corruptCase struct {
+	name   string
+	b      []byte
+	opts   era.Options
+	read   func(f *era.File) error
+	want   error
+	inText string
+}
+
+// TestCorrupt changes a valid file of era 2 in one place at a time; the
+// change must be found when the file is opened or when the record is
+// read, with an error of the expected kind that names a byte offset, and
+// nothing may panic.
+func TestCorrupt(t *testing.T) {
+	c := newTestChain(t, 2)
+	good := c.write(t, 2, 2)
+	cases := corruptCases(t, c, good)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := tc.opts

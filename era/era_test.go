@@ -207,3 +207,40 @@ func TestSummaryEra(t *testing.T) {
 		t.Fatalf("EraOfSlot(8191) = %d, want 1", e)
 	}
 }
+
+// TestConcurrent reads one Archive from several goroutines at once (run
+// under -race in CI).
+func TestConcurrent(t *testing.T) {
+	c := newTestChain(t, 3)
+	a, err := era.Open(c.writeDir(t, 3), era.Options{Network: c.net})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			e := uint64(g%3) + 1
+			roots, err := a.BlockRoots(ctx, e)
+			if err == nil && !slices.Equal(roots, c.eraRoots(e)) {
+				err = errors.New("wrong roots")
+			}
+			if err == nil {
+				_, err = a.BlockRootsFromBlocks(ctx, e)
+			}
+			if err == nil {
+				_, err = a.Block(ctx, (e-1)*64+uint64(g)+4)
+				if errors.Is(err, era.ErrNoBlock) {
+					err = nil
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -40,8 +40,11 @@ func (f *File) BlockRoots(ctx context.Context, era uint64) ([][32]byte, error) {
 		return nil, err
 	}
 	lo, hi, err := fixedFieldSpan(schemas.BeaconState, "block_roots")
-	if err != nil || uint64(hi-lo) != 32*f.sphr || lo < stateHeaderSize {
-		return nil, f.errorf("state of era %d: %s BeaconState has no block_roots of %d roots at a fixed offset (%v)", era, schemas.Fork, f.sphr, err)
+	if err == nil && (uint64(hi-lo) != 32*f.sphr || lo < stateHeaderSize) {
+		err = fmt.Errorf("block_roots is bytes %d to %d, not %d roots after the first %d bytes", lo, hi, f.sphr, stateHeaderSize)
+	}
+	if err != nil {
+		return nil, f.errorf("state of era %d: %s BeaconState: %v", era, schemas.Fork, err)
 	}
 	what := fmt.Sprintf("state of era %d", era)
 	if _, err := io.CopyN(io.Discard, zr, int64(lo-stateHeaderSize)); err != nil {
