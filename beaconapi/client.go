@@ -70,8 +70,29 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client) error
 
+// maxIdlePerNode is how many idle connections to a node the default HTTP
+// client keeps: as many as PeriodBlockRoots may have requests in flight.
+const maxIdlePerNode = 64
+
+// defaultHTTPClient is the HTTP client of a Client without
+// WithHTTPClient: http.DefaultTransport's settings (proxy from the
+// environment, timeouts, HTTP/2), but keeping up to maxIdlePerNode idle
+// connections to a node instead of 2, so that concurrent requests reuse
+// their connections instead of opening one each.
+var defaultHTTPClient = func() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultClient
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = maxIdlePerNode
+	return &http.Client{Transport: t}
+}()
+
 // WithHTTPClient makes the Client send its requests with hc (for a proxy,
-// TLS settings or a custom transport). The default is http.DefaultClient.
+// TLS settings or a custom transport). The default is a client with
+// http.DefaultTransport's settings that keeps up to 64 idle connections
+// to the node.
 // hc.Timeout, if set, bounds each attempt in addition to WithTimeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
@@ -194,7 +215,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c := &Client{
 		base:       u,
 		display:    u.Scheme + "://" + u.Host,
-		hc:         http.DefaultClient,
+		hc:         defaultHTTPClient,
 		timeout:    DefaultTimeout,
 		retries:    DefaultRetries,
 		backoff:    DefaultBackoff,

@@ -43,8 +43,8 @@
 // mismatch, see CheckNetwork and WithNetwork), ErrUnknownFork,
 // ErrTooLarge, ErrTimeout, ErrUnavailable, ErrRejected (an HTTP client
 // error the client does not retry or map to another kind: 400, 401, 403,
-// 406, ..., and 501), ErrBadResponse and
-// ErrWithdrawalNotFound. An error that comes from an HTTP status also wraps
+// 406, ..., and 501), ErrBadResponse, ErrWithdrawalNotFound and
+// ErrHistoryMismatch. An error that comes from an HTTP status also wraps
 // an *HTTPError, with the status and the node's message.
 //
 // # Network
@@ -61,4 +61,13 @@
 // root is stored. FindWithdrawal finds the block that paid a validator's
 // withdrawal by following the withdrawal sweep rather than scanning slot
 // by slot; its documentation describes the strategy.
+//
+// # History without an archive node
+//
+// PeriodBlockRoots rebuilds the block_roots vector of a past period (the
+// SLOTS_PER_HISTORICAL_ROOT slots that a historical_summaries entry
+// summarises) from the node's block headers, fetched concurrently, and
+// returns it only when it hashes to the entry's block_summary_root: a
+// historical withdrawal then proves from a node that keeps blocks but not
+// old states.
 package beaconapi

@@ -80,8 +80,9 @@ type fakeNode struct {
 	prunedBelow uint64 // numeric state ids below: 404 "State not found"
 	chain       *sweepChain
 	validators  map[uint64]validatorRecord
-	counts      map[string]int // requests by route
-	log         []string       // paths, in order
+	headers     map[string][]byte // header answers (JSON) by id, before blocks'
+	counts      map[string]int    // requests by route
+	log         []string          // paths, in order
 
 	// Behaviour.
 	syncing   bool          // 503 "node is syncing" on beacon endpoints
@@ -100,6 +101,12 @@ type fakeNode struct {
 	hang      int           // the first object requests get no response headers
 	tooMany   int           // the first object requests answer 429 with Retry-After: 0
 	needAuth  string        // required Authorization header
+
+	headerFail  int             // the first header requests answer 500
+	headerDelay time.Duration   // each header answer waits this long
+	inflight    int             // header requests being answered
+	maxInflight int             // the most at once
+	headerConns map[string]bool // the connections (remote addresses) of header requests
 }
 
 type validatorRecord struct {
@@ -117,6 +124,7 @@ func newNode(t testing.TB, n *fork.Network) *fakeNode {
 		states:     map[string]*served{},
 		blocks:     map[string]*served{},
 		validators: map[uint64]validatorRecord{},
+		headers:    map[string][]byte{},
 		counts:     map[string]int{},
 	}
 	f.srv = httptest.NewServer(f.mux())
@@ -446,6 +454,31 @@ func (f *fakeNode) writeObject(w http.ResponseWriter, r *http.Request, s *served
 
 func (f *fakeNode) serveHeader(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	f.mu.Lock()
+	body, fail, delay := f.headers[id], f.headerFail > 0, f.headerDelay
+	if fail {
+		f.headerFail--
+	}
+	f.inflight++
+	f.maxInflight = max(f.maxInflight, f.inflight)
+	if f.headerConns == nil {
+		f.headerConns = map[string]bool{}
+	}
+	f.headerConns[r.RemoteAddr] = true
+	f.mu.Unlock()
+	defer f.set(func(f *fakeNode) { f.inflight-- })
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	switch {
+	case fail:
+		writeError(w, 500, "internal error")
+		return
+	case body != nil:
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+		return
+	}
 	s := f.block(id)
 	if s == nil {
 		writeError(w, 404, "NOT_FOUND: beacon block with id "+id)
