@@ -71,9 +71,11 @@ type LoadOptions struct {
 	// Compression is the input's compression; the zero value detects it.
 	Compression Compression
 	// Mmap lets LoadFile map an uncompressed file into memory instead of
-	// reading it, where the platform allows (unix). The Object must then
-	// be closed with Close, after which its Bytes must not be used, and the
-	// file must not be truncated while it is mapped.
+	// reading it, and Load read uncompressed input of unknown size (a
+	// pipe, standard input) into reserved memory in one pass, where the
+	// platform allows (unix). The Object must then be closed with Close,
+	// after which its Bytes must not be used, and a mapped file must not
+	// be truncated while it is mapped.
 	Mmap bool
 }
 
@@ -141,11 +143,11 @@ func compressionFromName(name string) (outer, inner Compression) {
 // "beaconstate: deneb BeaconState: ssz: bad offset: ... at validators[3] ...".
 func Load(ctx context.Context, r io.Reader, opts LoadOptions) (*Object, error) {
 	opts = opts.withDefaults()
-	data, comp, input, err := readInput(ctx, r, opts.Compression, CompressionAuto, opts.MaxSize)
+	in, err := readInput(ctx, r, opts.Compression, CompressionAuto, opts)
 	if err != nil {
 		return nil, fmt.Errorf("beaconstate: %w", err)
 	}
-	return decode(data, comp, input, opts)
+	return in.decode(opts)
 }
 
 // LoadFile is Load for the named file. Beside the magic bytes, it takes
@@ -168,11 +170,11 @@ func LoadFile(ctx context.Context, path string, opts LoadOptions) (*Object, erro
 			return obj, err
 		}
 	}
-	data, comp, input, err := readInput(ctx, f, outer, inner, opts.MaxSize)
+	in, err := readInput(ctx, f, outer, inner, opts)
 	if err != nil {
 		return nil, fmt.Errorf("beaconstate: %s: %w", path, err)
 	}
-	return decode(data, comp, input, opts)
+	return in.decode(opts)
 }
 
 // loadMapped maps f and loads it when it is an uncompressed regular file.
@@ -292,21 +294,54 @@ func sizeHint(r io.Reader) (size int64, rewind func() error) {
 // input as read, which bounds what undoing it may give (decompressedLimit).
 //
 // Raw input is read once into one buffer, of the input's size when that is
-// known. Compressed input is decompressed twice (see decompress), from r
+// known; of unknown size and with opts.Mmap, into reserved memory
+// (readReserved), else into a buffer grown as it fills. Compressed input is decompressed twice (see decompress), from r
 // again when r can seek back, otherwise from a copy of the compressed
 // bytes (readChunks): the decompressed bytes are never held beyond one buffer of their
 // exact size, which is allocated only once they are known to be within
 // the limit.
-func readInput(ctx context.Context, r io.Reader, outer, inner Compression, max int64) ([]byte, Compression, int64, error) {
+func readInput(ctx context.Context, r io.Reader, outer, inner Compression, opts LoadOptions) (input, error) {
+	data, comp, size, release, err := readLayers(ctx, r, outer, inner, opts)
+	return input{data, comp, size, release}, err
+}
+
+// input is what readInput read: the bytes, their remaining compression,
+// the input's size, and, when the bytes are in reserved memory, the
+// function that releases it.
+type input struct {
+	data    []byte
+	comp    Compression
+	size    int64
+	release func() error
+}
+
+// decode turns the input into an Object. The Object owns the reserved
+// memory its bytes are in; any other reserved memory is released.
+func (in input) decode(opts LoadOptions) (*Object, error) {
+	obj, err := decode(in.data, in.comp, in.size, opts)
+	if in.release == nil {
+		return obj, err
+	}
+	if err == nil && len(obj.Bytes) > 0 && &obj.Bytes[0] == &in.data[0] {
+		obj.unmap = in.release
+		return obj, nil
+	}
+	_ = in.release()
+	return obj, err
+}
+
+// readLayers does readInput's work.
+func readLayers(ctx context.Context, r io.Reader, outer, inner Compression, opts LoadOptions) ([]byte, Compression, int64, func() error, error) {
+	max := opts.MaxSize
 	size, rewind := sizeHint(r)
 	cr := ctxReader{ctx, r}
 	var head [10]byte
 	n, err := io.ReadFull(cr, head[:])
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, 0, 0, err
+		return nil, 0, 0, nil, err
 	}
 	if n == 0 {
-		return nil, 0, 0, ErrEmpty
+		return nil, 0, 0, nil, ErrEmpty
 	}
 	if got := sniff(head[:n]); got != CompressionAuto && outer != CompressionNone {
 		if outer != got {
@@ -316,24 +351,29 @@ func readInput(ctx context.Context, r io.Reader, outer, inner Compression, max i
 	}
 	rest := io.MultiReader(bytes.NewReader(head[:n]), cr)
 	if outer != CompressionGzip && outer != CompressionSnappyFramed {
+		if size < 0 && opts.Mmap {
+			if data, release, err := readReserved(rest, max); err != errNoReserve {
+				return data, outer, int64(len(data)), release, err
+			}
+		}
 		data, err := readLimited(rest, size, max, "input")
 		if err != nil {
-			return nil, 0, 0, err
+			return nil, 0, 0, nil, err
 		}
-		return data, outer, int64(len(data)), nil
+		return data, outer, int64(len(data)), nil, nil
 	}
 
 	// The compressed input, from its start, for each pass.
 	var open func() (io.Reader, error)
 	if size >= 0 && rewind != nil {
 		if size > max {
-			return nil, 0, 0, fmt.Errorf("%w: input of %d bytes, limit %d", ErrTooLarge, size, max)
+			return nil, 0, 0, nil, fmt.Errorf("%w: input of %d bytes, limit %d", ErrTooLarge, size, max)
 		}
 		open = func() (io.Reader, error) { return cr, rewind() }
 	} else {
 		chunks, n, err := readChunks(rest, size, max, "input")
 		if err != nil {
-			return nil, 0, 0, err
+			return nil, 0, 0, nil, err
 		}
 		size = n
 		open = func() (io.Reader, error) {
@@ -349,23 +389,23 @@ func readInput(ctx context.Context, r io.Reader, outer, inner Compression, max i
 	if outer == CompressionSnappyFramed {
 		data, err := decompress(open, newSnappyLayer(), lim("decompressed (snappy)"))
 		if err != nil {
-			return nil, 0, 0, fmt.Errorf("framed snappy: %w", err)
+			return nil, 0, 0, nil, fmt.Errorf("framed snappy: %w", err)
 		}
-		return data, CompressionNone, size, nil
+		return data, CompressionNone, size, nil, nil
 	}
 	data, err := decompress(open, newGzipLayer(), lim("decompressed (gzip)"))
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("gzip: %w", err)
+		return nil, 0, 0, nil, fmt.Errorf("gzip: %w", err)
 	}
 	// A gzip may hold framed snappy, or (by its name) block snappy.
 	if sniff(data) == CompressionSnappyFramed {
 		open := func() (io.Reader, error) { return ctxReader{ctx, bytes.NewReader(data)}, nil }
 		if data, err = decompress(open, newSnappyLayer(), lim("decompressed (snappy)")); err != nil {
-			return nil, 0, 0, fmt.Errorf("framed snappy in gzip: %w", err)
+			return nil, 0, 0, nil, fmt.Errorf("framed snappy in gzip: %w", err)
 		}
-		return data, CompressionNone, size, nil
+		return data, CompressionNone, size, nil, nil
 	}
-	return data, inner, size, nil
+	return data, inner, size, nil, nil
 }
 
 // sizeLimit bounds a decompressed size, for decompress.
@@ -492,6 +532,37 @@ func expectEOF(r io.Reader) error {
 // limit). Whenever the buffer is full, a one-byte probe looks for the end
 // before the buffer grows, so that input of exactly the expected size, or
 // of exactly limit bytes, is read without a larger buffer.
+// errNoReserve reports that the platform cannot reserve memory for
+// readReserved: the caller reads another way.
+var errNoReserve = errors.New("cannot reserve memory")
+
+// readReserved reads r to its end into address space reserved for limit
+// bytes, of which only the pages written cost memory: input of unknown
+// size (a pipe, a response without a length) is read once, with no
+// buffer grown and copied. The returned function releases the memory.
+func readReserved(r io.Reader, limit int64) ([]byte, func() error, error) {
+	region, release, err := reserveAnon(limit + 1)
+	if err != nil {
+		return nil, nil, errNoReserve
+	}
+	n := 0
+	for {
+		m, err := r.Read(region[n:])
+		n += m
+		if int64(n) > limit {
+			_ = release()
+			return nil, nil, fmt.Errorf("%w: input of more than %d bytes", ErrTooLarge, limit)
+		}
+		if err == io.EOF {
+			return region[:n:n], release, nil
+		}
+		if err != nil {
+			_ = release()
+			return nil, nil, err
+		}
+	}
+}
+
 func readLimited(r io.Reader, size, limit int64, what string) ([]byte, error) {
 	if size > limit {
 		return nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, size, limit)

@@ -11,3 +11,8 @@ import (
 func mmapFile(f *os.File, size int64) ([]byte, func() error, error) {
 	return nil, nil, errors.New("memory mapping not supported")
 }
+
+// reserveAnon is not available on this platform: Load grows a buffer.
+func reserveAnon(size int64) ([]byte, func() error, error) {
+	return nil, nil, errors.New("memory mapping not supported")
+}
