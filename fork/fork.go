@@ -60,6 +60,9 @@ type Fork struct {
 	// changes. Build may panic on a malformed schema (the ssz constructors
 	// do): Schemas turns the panic into an error.
 	Build func(p *Preset, parent *Schemas) *Schemas
+	// Adds lists the features the fork adds to its parent's; Drops, those
+	// it drops (see Feature and Has).
+	Adds, Drops []Feature
 
 	// index is the fork's position in the registry; cache holds its
 	// schemas per preset. Both are set by Register.
@@ -106,6 +109,7 @@ func Register(f Fork) error {
 		}
 	}
 	nf := f
+	nf.Adds, nf.Drops = append([]Feature(nil), f.Adds...), append([]Feature(nil), f.Drops...)
 	nf.index = len(registry.forks)
 	nf.cache = &schemaCache{entries: map[string]*schemaEntry{}}
 	registry.forks = append(registry.forks, &nf)
@@ -160,19 +164,14 @@ func (f *Fork) Index() int {
 // Descends reports whether f is the fork named ancestor or derives from it,
 // directly or not: a made-up fork with parent fulu descends from capella,
 // so its states have historical_summaries.
+//
+// To ask what a fork's chain has (an execution payload in the block,
+// historical summaries, ...), ask Has about a Feature instead.
 func (f *Fork) Descends(ancestor string) bool {
-	for cur := f; cur != nil; {
+	for cur := f; cur != nil; cur = cur.parent() {
 		if cur.Name == ancestor {
 			return true
 		}
-		if cur.Parent == "" {
-			return false
-		}
-		p, err := Lookup(cur.Parent)
-		if err != nil {
-			return false
-		}
-		cur = p
 	}
 	return false
 }

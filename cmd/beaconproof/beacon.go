@@ -226,15 +226,7 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	if err != nil {
 		return nil, err
 	}
-	fk, err := fork.Lookup(s.obj.Fork)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := fk.Schemas(s.obj.Preset)
-	if err != nil {
-		return nil, err
-	}
-	sphr := sch.Preset.SlotsPerHistoricalRoot
+	sphr := s.obj.Schemas.Preset.SlotsPerHistoricalRoot
 	recent, err := staking.WithdrawalIsRecent(s.sp.Slot(), ws, sphr)
 	if err != nil {
 		return nil, err

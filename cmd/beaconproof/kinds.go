@@ -668,15 +668,7 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 // readEraBlockRoots reads --era-block-roots: the raw vector, or a state
 // whose block_roots it is.
 func readEraBlockRoots(ctx context.Context, f *kindFlags, state *beaconstate.Object) ([]byte, error) {
-	fk, err := fork.Lookup(state.Fork)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := fk.Schemas(state.Preset)
-	if err != nil {
-		return nil, err
-	}
-	want := 32 * sch.Preset.SlotsPerHistoricalRoot
+	want := 32 * state.Schemas.Preset.SlotsPerHistoricalRoot
 	if st, err := os.Stat(f.eraBlockRoots); err == nil && uint64(st.Size()) == want {
 		return os.ReadFile(f.eraBlockRoots)
 	}
