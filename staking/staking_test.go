@@ -85,7 +85,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 		}
 	}
 	// Recent: no offset; gloas goes through state_roots to the state.
-	g, err := WithdrawalGindex(WithdrawalLocation{StateFork: "gloas", BlockFork: "gloas", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s-1, N: 0, Network: hoodi})
+	g, err := WithdrawalGindex(WithdrawalLocation{StateFork: "gloas", BlockFork: "gloas", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0, Network: hoodi})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 		t.Errorf("gloas recent gindex %s, want %s", g, want)
 	}
 	// A gloas state with a fulu block in its history: block_roots.
-	g, err = WithdrawalGindex(WithdrawalLocation{StateFork: "gloas", BlockFork: "fulu", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s-1, N: 0})
+	g, err = WithdrawalGindex(WithdrawalLocation{StateFork: "gloas", BlockFork: "fulu", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 
 	for name, f := range map[string]func() error{
 		"before capella's era on mainnet": func() error {
-			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "electra", BlockFork: "capella", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: 700*8192, N: 0, Network: mainnet})
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "electra", BlockFork: "capella", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: 700 * 8192, N: 0, Network: mainnet})
 			return err
 		},
 		"not before the state": func() error {
@@ -113,19 +113,19 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 			return err
 		},
 		"newer block fork": func() error {
-			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "deneb", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s-1, N: 0})
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "deneb", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 			return err
 		},
 		"bellatrix block": func() error {
-			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "bellatrix", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s-1, N: 0})
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "bellatrix", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 			return err
 		},
 		"past the payload": func() error {
-			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "capella", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s-1, N: 16})
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "capella", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 16})
 			return err
 		},
 		"unknown anchor": func() error {
-			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "capella", Anchor: "header", StateSlot: s, WithdrawalSlot: s-1, N: 0})
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "capella", Anchor: "header", StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 			return err
 		},
 		"unknown fork":        func() error { _, err := AnchoredGindex("capellaa", "", AnchorState, "slot"); return err },
