@@ -2,6 +2,7 @@ package fork
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -217,6 +218,41 @@ func TestDescends(t *testing.T) {
 		if got := f.Descends(tc.ancestor); got != tc.want {
 			t.Errorf("%s.Descends(%s) = %v", tc.fork, tc.ancestor, got)
 		}
+	}
+}
+
+func TestFeatures(t *testing.T) {
+	all := []Feature{PayloadInBlock, PayloadInEnvelope, Withdrawals, HistoricalSummaries, BeaconRoots, ProgressiveRegistry}
+	tests := []struct {
+		fork string
+		want []Feature
+	}{
+		{Phase0, nil},
+		{Altair, nil},
+		{Bellatrix, []Feature{PayloadInBlock}},
+		{Capella, []Feature{PayloadInBlock, Withdrawals, HistoricalSummaries}},
+		{Deneb, []Feature{PayloadInBlock, Withdrawals, HistoricalSummaries, BeaconRoots}},
+		{Fulu, []Feature{PayloadInBlock, Withdrawals, HistoricalSummaries, BeaconRoots}},
+		{Gloas, []Feature{Withdrawals, HistoricalSummaries, BeaconRoots, PayloadInEnvelope, ProgressiveRegistry}},
+	}
+	for _, tc := range tests {
+		f, err := Lookup(tc.fork)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Features(); !slices.Equal(got, tc.want) {
+			t.Errorf("%s.Features() = %v, want %v", tc.fork, got, tc.want)
+		}
+		for _, x := range all {
+			if got, want := f.Has(x), slices.Contains(tc.want, x); got != want {
+				t.Errorf("%s.Has(%s) = %v, want %v", tc.fork, x, got, want)
+			}
+		}
+	}
+	// A fork that is not registered inherits from its registered parent.
+	heze := &Fork{Name: "heze-unregistered", Parent: Gloas, Drops: []Feature{ProgressiveRegistry}, Adds: []Feature{"inclusion-lists"}}
+	if !heze.Has(PayloadInEnvelope) || heze.Has(ProgressiveRegistry) || !heze.Has("inclusion-lists") || heze.Has(PayloadInBlock) {
+		t.Errorf("unregistered child of gloas: features %v", heze.Features())
 	}
 }
 
