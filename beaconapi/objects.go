@@ -21,7 +21,7 @@ import (
 // state is held once), and takes the fork from the Eth-Consensus-Version
 // header, or, when a node sends none, from the state's
 // fork.current_version. A node that only speaks JSON is answered in JSON,
-// converted to SSZ. A progress bar is drawn (see WithProgress).
+// converted to SSZ. With WithProgress, a progress bar is drawn.
 //
 // Errors: ErrPruned (and ErrNotFound) for a past state the node no longer
 // keeps, ErrNotFound for a slot after the head or an unknown root,

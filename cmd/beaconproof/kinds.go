@@ -387,7 +387,8 @@ type proveSession struct {
 	sp         *staking.StateProver
 	in         format.Input
 	validators map[uint64]beaconstate.Validator
-	whole      bool // the format takes whole validators only
+	whole      bool      // the format takes whole validators only
+	progress   io.Writer // where a beacon node's state downloads draw a progress bar; nil for none
 }
 
 // withSlot puts the slot proof before claims.
@@ -483,7 +484,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		return c.usageError(e, fs, "%v", err)
 	}
 
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON}
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON, progress: progressTo(e.stderr)}
 	if blockFromNode {
 		if err := s.connect(ctx, &f); err != nil {
 			return e.fail(err)
