@@ -58,7 +58,10 @@ type Fork struct {
 	// parent fork's schemas in the same preset (nil for a fork without
 	// parent); Build must not modify it but may return parent.Clone() with
 	// changes. Build may panic on a malformed schema (the ssz constructors
-	// do): Schemas turns the panic into an error.
+	// do) or a missing preset constant (Preset.MustValue): Schemas turns
+	// the panic into an error. Schemas also checks that the result is
+	// consistent (see ErrInconsistent): a type that a fork changes must
+	// be rebuilt in every type that holds it.
 	Build func(p *Preset, parent *Schemas) *Schemas
 	// Adds lists the features the fork adds to its parent's; Drops, those
 	// it drops (see Feature and Has).
@@ -233,6 +236,9 @@ func (f *Fork) build(preset string) (s *Schemas, err error) {
 	s.Preset = p
 	if s.BeaconState == nil || s.BeaconBlock == nil {
 		return nil, fmt.Errorf("fork %s (preset %s): schemas have no BeaconState or BeaconBlock", f.Name, preset)
+	}
+	if err := s.checkConsistent(f); err != nil {
+		return nil, fmt.Errorf("fork %s (preset %s): %w", f.Name, preset, err)
 	}
 	return s, nil
 }

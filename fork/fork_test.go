@@ -425,3 +425,52 @@ func TestFromConsensusVersionHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildInconsistent checks that Schemas refuses a Build that changes
+// a type without rebuilding the types that hold it, or that lacks what
+// the fork's features promise, naming the inconsistency.
+func TestBuildInconsistent(t *testing.T) {
+	bid := func(parent *Schemas) *ssz.Type {
+		return parent.ExecutionPayloadBid.WithFields(ssz.F("inclusion_list_bits", ssz.Bitvector(16)))
+	}
+	tests := []struct {
+		f    Fork
+		want string
+	}{
+		{Fork{Name: "inconsistent-bid", Parent: Gloas, Build: func(p *Preset, parent *Schemas) *Schemas {
+			s := parent.Clone()
+			s.ExecutionPayloadBid = bid(parent) // the state, the signed bid and the block still hold the old one
+			return s
+		}}, "BeaconState.latest_execution_payload_bid is not the schemas' ExecutionPayloadBid"},
+		{Fork{Name: "inconsistent-signed-bid", Parent: Gloas, Build: func(p *Preset, parent *Schemas) *Schemas {
+			s := parent.Clone()
+			s.ExecutionPayloadBid = bid(parent)
+			s.BeaconState = parent.BeaconState.Replace("latest_execution_payload_bid", s.ExecutionPayloadBid)
+			return s
+		}}, "SignedExecutionPayloadBid.message is not the schemas' ExecutionPayloadBid"},
+		{Fork{Name: "inconsistent-block", Parent: Deneb, Build: func(p *Preset, parent *Schemas) *Schemas {
+			s := parent.Clone()
+			s.BeaconBlockBody = parent.BeaconBlockBody.WithFields(ssz.F("extra", ssz.Bytes32))
+			s.BeaconBlock = parent.BeaconBlock.Replace("body", s.BeaconBlockBody) // but not SignedBeaconBlock
+			return s
+		}}, "SignedBeaconBlock.message is not the schemas' BeaconBlock"},
+		{Fork{Name: "inconsistent-feature", Parent: Altair, Adds: []Feature{PayloadInBlock},
+			Build: func(p *Preset, parent *Schemas) *Schemas { return parent.Clone() }},
+			"the fork has payload-in-block but its BeaconBlockBody has no execution_payload"},
+	}
+	for _, tc := range tests {
+		f := registerOnce(t, tc.f)
+		_, err := f.Schemas(PresetMainnet)
+		if !errors.Is(err, ErrInconsistent) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), f.Name) {
+			t.Errorf("%s: err = %v, want ErrInconsistent saying %q", f.Name, err, tc.want)
+		}
+	}
+	// Every built-in fork is consistent in every preset.
+	for _, f := range All()[:len(builtinForks)] {
+		for _, p := range []string{PresetMainnet, PresetMinimal} {
+			if _, err := f.Schemas(p); err != nil {
+				t.Errorf("%s %s: %v", f.Name, p, err)
+			}
+		}
+	}
+}
