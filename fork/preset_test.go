@@ -197,3 +197,29 @@ func TestLoadPreset(t *testing.T) {
 		}
 	}
 }
+
+func TestAddPresetValues(t *testing.T) {
+	if err := RegisterPreset(func() Preset { p := Minimal; p.Name = "add-values-test"; return p }()); err != nil && !strings.Contains(err.Error(), "already registered") {
+		t.Fatal(err)
+	}
+	before, _ := presetRef("add-values-test")
+	if err := AddPresetValues("add-values-test", map[string]uint64{"NEW_LIMIT": 7, "SLOTS_PER_EPOCH": 8}); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := PresetByName("add-values-test")
+	if v, ok := p.Value("NEW_LIMIT"); !ok || v != 7 {
+		t.Errorf("NEW_LIMIT = %d, %v", v, ok)
+	}
+	if _, ok := before.Value("NEW_LIMIT"); ok {
+		t.Error("AddPresetValues changed the preset value schemas may be reading")
+	}
+	if err := AddPresetValues("add-values-test", map[string]uint64{"SLOTS_PER_EPOCH": 32}); err == nil {
+		t.Error("changing SLOTS_PER_EPOCH: no error")
+	}
+	if err := AddPresetValues("add-values-test", map[string]uint64{"NEW_LIMIT": 8}); err == nil {
+		t.Error("changing NEW_LIMIT: no error")
+	}
+	if err := AddPresetValues("nope", nil); !errors.Is(err, ErrUnknownPreset) {
+		t.Errorf("unknown preset: %v", err)
+	}
+}

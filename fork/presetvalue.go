@@ -3,6 +3,7 @@ package fork
 import (
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"strconv"
 	"sync"
@@ -57,6 +58,31 @@ func (p *Preset) SetValue(name string, v uint64) {
 		p.Extra = map[string]uint64{}
 	}
 	p.Extra[name] = v
+}
+
+// AddPresetValues adds constants to the registered preset of that name:
+// those a fork registered outside this package needs (EIP-7805's
+// INCLUSION_LIST_COMMITTEE_SIZE, say) in a built-in preset. Add them
+// before the fork's schemas are first built. A name the preset already
+// has must keep its value: a constant cannot change under schemas already
+// built. The error wraps ErrUnknownPreset for an unknown preset.
+func AddPresetValues(preset string, values map[string]uint64) error {
+	presets.Lock()
+	defer presets.Unlock()
+	old, ok := presets.m[preset]
+	if !ok {
+		return fmt.Errorf("fork: add preset values: %w %q (known: %v)", ErrUnknownPreset, preset, presetNamesLocked())
+	}
+	p := *old // copy on write: schemas being built keep reading old
+	p.Extra = maps.Clone(old.Extra)
+	for name, v := range values {
+		if cur, ok := p.Value(name); ok && cur != v {
+			return fmt.Errorf("fork: add preset values to %s: %s is %d, not %d", preset, name, cur, v)
+		}
+		p.SetValue(name, v)
+	}
+	presets.m[preset] = &p
+	return nil
 }
 
 // LoadPreset reads the preset named name from preset files of the
