@@ -2,21 +2,32 @@
 // preset (mainnet, minimal), what the SSZ schemas of the beacon chain are,
 // and knows the fork schedules of the public networks.
 //
-// Each fork's schemas are derived from its parent's, so a new hard fork is
-// one Fork value given to Register:
+// SchemasOf and TypeOf are the one way from names to schemas. Each fork's
+// schemas are derived from its parent's, and what a fork's chain has (the
+// execution payload in the block or in an envelope, historical summaries,
+// ...) is a Feature it adds or drops, which code above asks with Has
+// instead of comparing fork names. A new hard fork is one Fork value given
+// to Register, with any preset constant it needs (AddPresetValues) and its
+// version on the built-in networks (ScheduleFork) so that its states are
+// detected:
 //
+//	fork.AddPresetValues(fork.PresetMainnet, map[string]uint64{"INCLUSION_LIST_COMMITTEE_SIZE": 16})
 //	fork.Register(fork.Fork{
-//		Name:   "fulu-plus",
-//		Parent: "fulu",
+//		Name:   "heze",
+//		Parent: fork.Gloas,
 //		Build: func(p *fork.Preset, parent *fork.Schemas) *fork.Schemas {
 //			s := parent.Clone()
-//			s.BeaconState = parent.BeaconState.WithFields(ssz.F("extra_root", ssz.Bytes32))
+//			s.ExecutionPayloadBid = parent.ExecutionPayloadBid.WithFields(
+//				ssz.F("inclusion_list_bits", ssz.Bitvector(p.MustValue("INCLUSION_LIST_COMMITTEE_SIZE"))))
+//			// ... and every type holding the bid: SignedExecutionPayloadBid,
+//			// BeaconBlockBody, BeaconBlock, SignedBeaconBlock, BeaconState.
 //			return s
 //		},
 //	})
+//	fork.ScheduleFork("mainnet", fork.ForkSchedule{Name: "heze", Version: [4]byte{8, 0, 0, 0}, Epoch: fork.FarFutureEpoch})
 //
-// Schemas are built lazily, once per fork and preset, and are safe to share
-// between goroutines.
+// Schemas are built lazily, once per fork and preset, checked for
+// consistency (ErrInconsistent), and are safe to share between goroutines.
 package fork
 
 import (

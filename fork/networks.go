@@ -171,7 +171,7 @@ func mustAddress(s string) [20]byte {
 }
 
 // Networks returns copies of the built-in networks: mainnet, sepolia,
-// hoodi and holesky.
+// hoodi and holesky, with the forks ScheduleFork added.
 func Networks() []*Network {
 	networks.RLock()
 	defer networks.RUnlock()
@@ -182,8 +182,8 @@ func Networks() []*Network {
 	return out
 }
 
-// NetworkByName returns a copy of the built-in network with that name. The
-// error wraps ErrUnknownNetwork.
+// NetworkByName returns a copy of the built-in network with that name,
+// with the forks ScheduleFork added. The error wraps ErrUnknownNetwork.
 func NetworkByName(name string) (*Network, error) {
 	networks.RLock()
 	defer networks.RUnlock()
