@@ -7,14 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
@@ -160,9 +157,8 @@ func WithMaxSize(n int64) Option {
 	}
 }
 
-// WithProgress draws a progress bar of state downloads on w; nil draws
-// none. By default the bar goes to standard error when standard error is
-// a terminal, and nowhere otherwise.
+// WithProgress draws a progress bar of state downloads on w (a terminal,
+// typically os.Stderr); nil draws none, the default.
 func WithProgress(w io.Writer) Option {
 	return func(c *Client) error {
 		c.progress = w
@@ -222,9 +218,6 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		maxBackoff: DefaultMaxBackoff,
 		maxSize:    DefaultMaxSize,
 		header:     http.Header{},
-	}
-	if term.IsTerminal(int(os.Stderr.Fd())) {
-		c.progress = os.Stderr
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {

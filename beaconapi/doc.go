@@ -31,8 +31,8 @@
 // (WithTimeout: no headers, or no body bytes) is abandoned; server errors
 // (5xx, 429), refused or broken connections, truncated bodies and
 // timeouts are retried with exponential backoff and jitter (WithRetries,
-// WithBackoff). State downloads draw a progress bar on standard error when
-// it is a terminal (WithProgress).
+// WithBackoff). State downloads draw a progress bar only when asked to
+// (WithProgress).
 //
 // # Errors
 //

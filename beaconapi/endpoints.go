@@ -121,11 +121,7 @@ func (c *Client) Header(ctx context.Context, id string) (Header, error) {
 }
 
 var headerType = sync.OnceValues(func() (*ssz.Type, error) {
-	f, err := fork.Lookup(fork.Phase0)
-	if err != nil {
-		return nil, err
-	}
-	s, err := f.Schemas(fork.PresetMainnet)
+	s, err := fork.SchemasOf(fork.Phase0, fork.PresetMainnet)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ import (
 // state is held once), and takes the fork from the Eth-Consensus-Version
 // header, or, when a node sends none, from the state's
 // fork.current_version. A node that only speaks JSON is answered in JSON,
-// converted to SSZ. A progress bar is drawn (see WithProgress).
+// converted to SSZ. With WithProgress, a progress bar is drawn.
 //
 // Errors: ErrPruned (and ErrNotFound) for a past state the node no longer
 // keeps, ErrNotFound for a slot after the head or an unknown root,
@@ -181,7 +181,7 @@ func (c *Client) decode(cl call, resp *response, net *fork.Network, typeName str
 	}
 	preset := net.PresetName()
 	if jsonData != nil {
-		s, err := schemaOf(forkName, preset, typeName)
+		s, err := fork.TypeOf(forkName, preset, typeName)
 		if err != nil {
 			return nil, c.badResponse(cl, err)
 		}
@@ -204,19 +204,6 @@ func unwrapAll(err error) []error {
 		return []error{u}
 	}
 	return nil
-}
-
-// schemaOf returns the type typeName of a fork and preset.
-func schemaOf(forkName, preset, typeName string) (*ssz.Type, error) {
-	f, err := fork.Lookup(forkName)
-	if err != nil {
-		return nil, err
-	}
-	s, err := f.Schemas(preset)
-	if err != nil {
-		return nil, err
-	}
-	return s.ByName(typeName)
 }
 
 // detectFork finds the fork of SSZ bytes without a version header: a

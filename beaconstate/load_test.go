@@ -169,9 +169,9 @@ func TestLoadGenesis(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Restricting detection to another network fails with a hint.
+	// Restricting detection to another network fails, naming the version.
 	_, err := LoadFile(ctx, file, LoadOptions{Network: "sepolia"})
-	if !errors.Is(err, ErrNoFork) || !strings.Contains(err.Error(), "--fork") {
+	if !errors.Is(err, ErrNoFork) || !errors.Is(err, fork.ErrUnknownForkVersion) || strings.Contains(err.Error(), "--") {
 		t.Fatalf("genesis on sepolia: %v", err)
 	}
 }
@@ -321,13 +321,13 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"gzip"}},
 		{"empty", write("empty.ssz", nil), deneb, ErrEmpty, []string{"empty.ssz: empty input"}},
 		{"random fork version", c.object(), LoadOptions{}, ErrNoFork,
-			[]string{"unknown fork version", "--fork"}},
-		{"block without network", block.object(), LoadOptions{Type: "BeaconBlock"}, ErrNoFork,
-			[]string{"--fork", "--network"}},
+			[]string{"BeaconState: cannot detect the fork: unknown fork version 0x", "networks)"}},
+		{"block without network", block.object(), LoadOptions{Type: "BeaconBlock"}, ErrNoNetwork,
+			[]string{"cannot detect the fork of a BeaconBlock: no network"}},
 		{"unknown network", block.object(), LoadOptions{Type: "BeaconBlock", Network: "nonet"}, fork.ErrUnknownNetwork,
 			[]string{"nonet"}},
 		{"envelope without fork", block.object(), LoadOptions{Type: "ExecutionPayloadEnvelope"}, ErrNoFork,
-			[]string{"--fork"}},
+			[]string{"cannot detect the fork of a ExecutionPayloadEnvelope"}},
 		{"missing file", filepath.Join(dir, "nope.ssz"), deneb, os.ErrNotExist, []string{"nope.ssz"}},
 	}
 	_ = blockRaw
@@ -347,6 +347,9 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), "beaconstate: ") {
 				t.Errorf("error %q lacks the package prefix", err)
+			}
+			if strings.Contains(err.Error(), "--") {
+				t.Errorf("error %q names a command-line flag", err)
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q has several lines", err)

@@ -29,9 +29,13 @@ var (
 	// ErrTooLarge reports input (or decompressed input) larger than
 	// LoadOptions.MaxSize.
 	ErrTooLarge = errors.New("input larger than the size limit")
-	// ErrNoFork reports that the fork could not be detected; pass it
-	// explicitly.
+	// ErrNoFork reports that the fork could not be detected (or was not
+	// given to NewObject): the caller has to name it (LoadOptions.Fork).
 	ErrNoFork = errors.New("cannot detect the fork")
+	// ErrNoNetwork reports a block whose fork could not be detected
+	// because no network was given to map its slot to a fork
+	// (LoadOptions.Network or NetworkConfig). It comes with ErrNoFork.
+	ErrNoNetwork = errors.New("no network to map its slot to a fork")
 	// ErrNoField reports an accessor used on an object whose type has no
 	// such field (Validator on a block, Withdrawals on a state, ...).
 	ErrNoField = errors.New("object has no such field")

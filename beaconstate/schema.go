@@ -2,8 +2,8 @@ package beaconstate
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/beaconproof/beaconproof/fork"
 )
@@ -49,8 +49,8 @@ func (o LoadOptions) network() (*fork.Network, error) {
 //   - a BeaconBlock or SignedBeaconBlock from its slot, through the fork
 //     schedule of the network in opts.
 //
-// Any other case fails with an error wrapping ErrNoFork that tells the user
-// to pass the fork.
+// Any other case fails with an error wrapping ErrNoFork (and ErrNoNetwork
+// for a block without a network) that says why.
 func detectFork(b []byte, opts LoadOptions) (string, error) {
 	n, err := opts.network()
 	if err != nil {
@@ -64,12 +64,16 @@ func detectFork(b []byte, opts LoadOptions) (string, error) {
 		}
 		f, err := fork.DetectFromStateBytes(b, opts.Preset, nets...)
 		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrNoFork, strings.TrimPrefix(strings.TrimSuffix(err.Error(), "; give the fork explicitly"), "fork: detect state fork: ")+"; pass the fork (--fork)")
+			var de *fork.DetectError
+			if errors.As(err, &de) {
+				err = de.Err
+			}
+			return "", fmt.Errorf("%w: %w", ErrNoFork, err)
 		}
 		return f.Name, nil
 	case "BeaconBlock", "SignedBeaconBlock":
 		if n == nil {
-			return "", fmt.Errorf("%w of a %s without a network to map its slot to a fork; pass the fork (--fork) or the network (--network)", ErrNoFork, opts.Type)
+			return "", fmt.Errorf("%w of a %s: %w", ErrNoFork, opts.Type, ErrNoNetwork)
 		}
 		off := 0
 		if opts.Type == "SignedBeaconBlock" {
@@ -84,9 +88,9 @@ func detectFork(b []byte, opts LoadOptions) (string, error) {
 		slot := binary.LittleEndian.Uint64(b[off:])
 		name := n.ForkAtSlot(slot)
 		if name == "" {
-			return "", fmt.Errorf("%w: network %s schedules no fork at slot %d; pass the fork (--fork)", ErrNoFork, n.Name, slot)
+			return "", fmt.Errorf("%w: network %s schedules no fork at slot %d", ErrNoFork, n.Name, slot)
 		}
 		return name, nil
 	}
-	return "", fmt.Errorf("%w of a %s; pass the fork (--fork)", ErrNoFork, opts.Type)
+	return "", fmt.Errorf("%w of a %s", ErrNoFork, opts.Type)
 }

@@ -76,14 +76,15 @@ func checkNetwork(net *fork.Network) error {
 }
 
 // hasBeaconRoots reports whether the execution block of slot runs the
-// EIP-4788 system call: whether the slot's fork is deneb or a descendant.
+// EIP-4788 system call: whether the slot's fork has fork.BeaconRoots
+// (deneb on).
 func hasBeaconRoots(net *fork.Network, slot uint64) (string, bool) {
 	name := net.ForkAtSlot(slot)
 	f, err := fork.Lookup(name)
 	if err != nil {
 		return name, false
 	}
-	return name, f.Descends(fork.Deneb)
+	return name, f.Has(fork.BeaconRoots)
 }
 
 // SlotTimestamp returns the execution timestamp of the block at slot,

@@ -12,12 +12,13 @@ import (
 var builtinForks = []Fork{
 	{Name: Phase0, Build: buildPhase0},
 	{Name: Altair, Parent: Phase0, Build: buildAltair},
-	{Name: Bellatrix, Parent: Altair, Build: buildBellatrix},
-	{Name: Capella, Parent: Bellatrix, Build: buildCapella},
-	{Name: Deneb, Parent: Capella, Build: buildDeneb},
+	{Name: Bellatrix, Parent: Altair, Build: buildBellatrix, Adds: []Feature{PayloadInBlock}},
+	{Name: Capella, Parent: Bellatrix, Build: buildCapella, Adds: []Feature{Withdrawals, HistoricalSummaries}},
+	{Name: Deneb, Parent: Capella, Build: buildDeneb, Adds: []Feature{BeaconRoots}},
 	{Name: Electra, Parent: Deneb, Build: buildElectra},
 	{Name: Fulu, Parent: Electra, Build: buildFulu},
-	{Name: Gloas, Parent: Fulu, Build: buildGloas},
+	{Name: Gloas, Parent: Fulu, Build: buildGloas,
+		Adds: []Feature{PayloadInEnvelope, ProgressiveRegistry}, Drops: []Feature{PayloadInBlock}},
 }
 
 func init() {

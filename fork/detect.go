@@ -7,8 +7,20 @@ import (
 )
 
 // ErrUnknownForkVersion reports a fork version that no known network
-// schedules. Pass the fork explicitly then.
+// schedules: the caller then has to name the fork.
 var ErrUnknownForkVersion = errors.New("unknown fork version")
+
+// DetectError is the error of DetectFromStateBytes: Err says why the fork
+// of the state could not be detected.
+type DetectError struct {
+	Err error
+}
+
+// Error returns "fork: detect state fork: " and Err's message.
+func (e *DetectError) Error() string { return "fork: detect state fork: " + e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *DetectError) Unwrap() error { return e.Err }
 
 // Byte offsets of a BeaconState's first fields, the same in every fork:
 // genesis_time (8), genesis_validators_root (32), slot (8), then fork
@@ -51,16 +63,17 @@ func ReadStateHeader(b []byte) (StateHeader, error) {
 // hoodi, holesky) when none is given. Only networks of the named preset
 // are searched; a preset that is not registered is an error.
 //
-// The error for a version no network schedules wraps
-// ErrUnknownForkVersion and names the version: the caller then has to say
-// which fork the state is (random test states carry random versions).
+// The error is a *DetectError. For a version no network schedules it
+// wraps ErrUnknownForkVersion and names the version: the caller then has
+// to say which fork the state is (random test states carry random
+// versions).
 func DetectFromStateBytes(b []byte, preset string, networks ...*Network) (*Fork, error) {
 	if _, err := presetRef(preset); err != nil {
-		return nil, fmt.Errorf("fork: detect state fork: %w", err)
+		return nil, &DetectError{err}
 	}
 	h, err := ReadStateHeader(b)
 	if err != nil {
-		return nil, fmt.Errorf("fork: detect state fork: %w", err)
+		return nil, &DetectError{err}
 	}
 	if len(networks) == 0 {
 		networks = Networks()
@@ -77,10 +90,10 @@ func DetectFromStateBytes(b []byte, preset string, networks ...*Network) (*Fork,
 		}
 		f, err := Lookup(name)
 		if err != nil {
-			return nil, fmt.Errorf("fork: detect state fork: version %#x is %s on %s: %w", h.CurrentVersion[:], name, n.Name, err)
+			return nil, &DetectError{fmt.Errorf("version %#x is %s on %s: %w", h.CurrentVersion[:], name, n.Name, err)}
 		}
 		return f, nil
 	}
-	return nil, fmt.Errorf("fork: detect state fork: %w %#x (searched %d %s networks); give the fork explicitly",
-		ErrUnknownForkVersion, h.CurrentVersion[:], searched, preset)
+	return nil, &DetectError{fmt.Errorf("%w %#x (searched %d %s networks)",
+		ErrUnknownForkVersion, h.CurrentVersion[:], searched, preset)}
 }

@@ -2,21 +2,32 @@
 // preset (mainnet, minimal), what the SSZ schemas of the beacon chain are,
 // and knows the fork schedules of the public networks.
 //
-// Each fork's schemas are derived from its parent's, so a new hard fork is
-// one Fork value given to Register:
+// SchemasOf and TypeOf are the one way from names to schemas. Each fork's
+// schemas are derived from its parent's, and what a fork's chain has (the
+// execution payload in the block or in an envelope, historical summaries,
+// ...) is a Feature it adds or drops, which code above asks with Has
+// instead of comparing fork names. A new hard fork is one Fork value given
+// to Register, with any preset constant it needs (AddPresetValues) and its
+// version on the built-in networks (ScheduleFork) so that its states are
+// detected:
 //
+//	fork.AddPresetValues(fork.PresetMainnet, map[string]uint64{"INCLUSION_LIST_COMMITTEE_SIZE": 16})
 //	fork.Register(fork.Fork{
-//		Name:   "fulu-plus",
-//		Parent: "fulu",
+//		Name:   "heze",
+//		Parent: fork.Gloas,
 //		Build: func(p *fork.Preset, parent *fork.Schemas) *fork.Schemas {
 //			s := parent.Clone()
-//			s.BeaconState = parent.BeaconState.WithFields(ssz.F("extra_root", ssz.Bytes32))
+//			s.ExecutionPayloadBid = parent.ExecutionPayloadBid.WithFields(
+//				ssz.F("inclusion_list_bits", ssz.Bitvector(p.MustValue("INCLUSION_LIST_COMMITTEE_SIZE"))))
+//			// ... and every type holding the bid: SignedExecutionPayloadBid,
+//			// BeaconBlockBody, BeaconBlock, SignedBeaconBlock, BeaconState.
 //			return s
 //		},
 //	})
+//	fork.ScheduleFork("mainnet", fork.ForkSchedule{Name: "heze", Version: [4]byte{8, 0, 0, 0}, Epoch: fork.FarFutureEpoch})
 //
-// Schemas are built lazily, once per fork and preset, and are safe to share
-// between goroutines.
+// Schemas are built lazily, once per fork and preset, checked for
+// consistency (ErrInconsistent), and are safe to share between goroutines.
 package fork
 
 import (
@@ -58,8 +69,14 @@ type Fork struct {
 	// parent fork's schemas in the same preset (nil for a fork without
 	// parent); Build must not modify it but may return parent.Clone() with
 	// changes. Build may panic on a malformed schema (the ssz constructors
-	// do): Schemas turns the panic into an error.
+	// do) or a missing preset constant (Preset.MustValue): Schemas turns
+	// the panic into an error. Schemas also checks that the result is
+	// consistent (see ErrInconsistent): a type that a fork changes must
+	// be rebuilt in every type that holds it.
 	Build func(p *Preset, parent *Schemas) *Schemas
+	// Adds lists the features the fork adds to its parent's; Drops, those
+	// it drops (see Feature and Has).
+	Adds, Drops []Feature
 
 	// index is the fork's position in the registry; cache holds its
 	// schemas per preset. Both are set by Register.
@@ -106,6 +123,7 @@ func Register(f Fork) error {
 		}
 	}
 	nf := f
+	nf.Adds, nf.Drops = append([]Feature(nil), f.Adds...), append([]Feature(nil), f.Drops...)
 	nf.index = len(registry.forks)
 	nf.cache = &schemaCache{entries: map[string]*schemaEntry{}}
 	registry.forks = append(registry.forks, &nf)
@@ -160,19 +178,14 @@ func (f *Fork) Index() int {
 // Descends reports whether f is the fork named ancestor or derives from it,
 // directly or not: a made-up fork with parent fulu descends from capella,
 // so its states have historical_summaries.
+//
+// To ask what a fork's chain has (an execution payload in the block,
+// historical summaries, ...), ask Has about a Feature instead.
 func (f *Fork) Descends(ancestor string) bool {
-	for cur := f; cur != nil; {
+	for cur := f; cur != nil; cur = cur.parent() {
 		if cur.Name == ancestor {
 			return true
 		}
-		if cur.Parent == "" {
-			return false
-		}
-		p, err := Lookup(cur.Parent)
-		if err != nil {
-			return false
-		}
-		cur = p
 	}
 	return false
 }
@@ -234,6 +247,9 @@ func (f *Fork) build(preset string) (s *Schemas, err error) {
 	s.Preset = p
 	if s.BeaconState == nil || s.BeaconBlock == nil {
 		return nil, fmt.Errorf("fork %s (preset %s): schemas have no BeaconState or BeaconBlock", f.Name, preset)
+	}
+	if err := s.checkConsistent(f); err != nil {
+		return nil, fmt.Errorf("fork %s (preset %s): %w", f.Name, preset, err)
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package fork
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -220,6 +221,41 @@ func TestDescends(t *testing.T) {
 	}
 }
 
+func TestFeatures(t *testing.T) {
+	all := []Feature{PayloadInBlock, PayloadInEnvelope, Withdrawals, HistoricalSummaries, BeaconRoots, ProgressiveRegistry}
+	tests := []struct {
+		fork string
+		want []Feature
+	}{
+		{Phase0, nil},
+		{Altair, nil},
+		{Bellatrix, []Feature{PayloadInBlock}},
+		{Capella, []Feature{PayloadInBlock, Withdrawals, HistoricalSummaries}},
+		{Deneb, []Feature{PayloadInBlock, Withdrawals, HistoricalSummaries, BeaconRoots}},
+		{Fulu, []Feature{PayloadInBlock, Withdrawals, HistoricalSummaries, BeaconRoots}},
+		{Gloas, []Feature{Withdrawals, HistoricalSummaries, BeaconRoots, PayloadInEnvelope, ProgressiveRegistry}},
+	}
+	for _, tc := range tests {
+		f, err := Lookup(tc.fork)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Features(); !slices.Equal(got, tc.want) {
+			t.Errorf("%s.Features() = %v, want %v", tc.fork, got, tc.want)
+		}
+		for _, x := range all {
+			if got, want := f.Has(x), slices.Contains(tc.want, x); got != want {
+				t.Errorf("%s.Has(%s) = %v, want %v", tc.fork, x, got, want)
+			}
+		}
+	}
+	// A fork that is not registered inherits from its registered parent.
+	heze := &Fork{Name: "heze-unregistered", Parent: Gloas, Drops: []Feature{ProgressiveRegistry}, Adds: []Feature{"inclusion-lists"}}
+	if !heze.Has(PayloadInEnvelope) || heze.Has(ProgressiveRegistry) || !heze.Has("inclusion-lists") || heze.Has(PayloadInBlock) {
+		t.Errorf("unregistered child of gloas: features %v", heze.Features())
+	}
+}
+
 // registerOnce registers f, tolerating a second registration when the
 // tests run more than once in one process (go test -count=2).
 func registerOnce(t *testing.T, f Fork) *Fork {
@@ -386,6 +422,55 @@ func TestFromConsensusVersionHeader(t *testing.T) {
 		}
 		if err != nil || f.Name != tc.want {
 			t.Errorf("%q: %v, %v", tc.header, f, err)
+		}
+	}
+}
+
+// TestBuildInconsistent checks that Schemas refuses a Build that changes
+// a type without rebuilding the types that hold it, or that lacks what
+// the fork's features promise, naming the inconsistency.
+func TestBuildInconsistent(t *testing.T) {
+	bid := func(parent *Schemas) *ssz.Type {
+		return parent.ExecutionPayloadBid.WithFields(ssz.F("inclusion_list_bits", ssz.Bitvector(16)))
+	}
+	tests := []struct {
+		f    Fork
+		want string
+	}{
+		{Fork{Name: "inconsistent-bid", Parent: Gloas, Build: func(p *Preset, parent *Schemas) *Schemas {
+			s := parent.Clone()
+			s.ExecutionPayloadBid = bid(parent) // the state, the signed bid and the block still hold the old one
+			return s
+		}}, "BeaconState.latest_execution_payload_bid is not the schemas' ExecutionPayloadBid"},
+		{Fork{Name: "inconsistent-signed-bid", Parent: Gloas, Build: func(p *Preset, parent *Schemas) *Schemas {
+			s := parent.Clone()
+			s.ExecutionPayloadBid = bid(parent)
+			s.BeaconState = parent.BeaconState.Replace("latest_execution_payload_bid", s.ExecutionPayloadBid)
+			return s
+		}}, "SignedExecutionPayloadBid.message is not the schemas' ExecutionPayloadBid"},
+		{Fork{Name: "inconsistent-block", Parent: Deneb, Build: func(p *Preset, parent *Schemas) *Schemas {
+			s := parent.Clone()
+			s.BeaconBlockBody = parent.BeaconBlockBody.WithFields(ssz.F("extra", ssz.Bytes32))
+			s.BeaconBlock = parent.BeaconBlock.Replace("body", s.BeaconBlockBody) // but not SignedBeaconBlock
+			return s
+		}}, "SignedBeaconBlock.message is not the schemas' BeaconBlock"},
+		{Fork{Name: "inconsistent-feature", Parent: Altair, Adds: []Feature{PayloadInBlock},
+			Build: func(p *Preset, parent *Schemas) *Schemas { return parent.Clone() }},
+			"the fork has payload-in-block but its BeaconBlockBody has no execution_payload"},
+	}
+	for _, tc := range tests {
+		f := registerOnce(t, tc.f)
+		_, err := f.Schemas(PresetMainnet)
+		if !errors.Is(err, ErrInconsistent) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), f.Name) {
+			t.Errorf("%s: err = %v, want ErrInconsistent saying %q", f.Name, err, tc.want)
+		}
+	}
+	// Every built-in fork is consistent in every preset.
+	for _, f := range All()[:len(builtinForks)] {
+		for _, p := range []string{PresetMainnet, PresetMinimal} {
+			if _, err := f.Schemas(p); err != nil {
+				t.Errorf("%s %s: %v", f.Name, p, err)
+			}
 		}
 	}
 }

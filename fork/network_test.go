@@ -11,7 +11,8 @@ import (
 )
 
 // TestNetworkSchedules pins the genesis and fork schedule of the built-in
-// networks, and checks that the go-ethereum data is go-ethereum's.
+// networks, a table in the repository, and checks the table against
+// go-ethereum's beacon/params for the networks go-ethereum ships.
 func TestNetworkSchedules(t *testing.T) {
 	ff := FarFutureEpoch
 	tests := []struct {
@@ -71,6 +72,35 @@ func TestNetworkSchedules(t *testing.T) {
 			if !ok || f.Epoch != gf.Epoch || !bytes.Equal(f.Version[:], gf.Version) {
 				t.Errorf("%s: %s = %+v, go-ethereum has epoch %d version %x", tc.name, name, f, gf.Epoch, gf.Version)
 			}
+		}
+	}
+}
+
+// TestScheduleForkErrors checks that ScheduleFork refuses an unknown
+// network and a fork name or version the network already has, and
+// changes nothing then. (A successful call is exercised by the made-up
+// fork test in internal/conformance, which runs in its own process.)
+func TestScheduleForkErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		network string
+		f       ForkSchedule
+		is      error
+	}{
+		{"unknown network", "nonet", ForkSchedule{Name: "heze", Version: [4]byte{9, 9, 9, 9}}, ErrUnknownNetwork},
+		{"name taken", "mainnet", ForkSchedule{Name: Gloas, Version: [4]byte{9, 9, 9, 9}}, ErrForkScheduled},
+		{"version taken", "hoodi", ForkSchedule{Name: "heze", Version: [4]byte{0x80, 0x00, 0x09, 0x10}}, ErrForkScheduled},
+		{"no name", "mainnet", ForkSchedule{Version: [4]byte{9, 9, 9, 9}}, nil},
+	}
+	for _, tc := range tests {
+		err := ScheduleFork(tc.network, tc.f)
+		if err == nil || (tc.is != nil && !errors.Is(err, tc.is)) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.is)
+		}
+	}
+	for _, n := range Networks() {
+		if len(n.Forks) != len(builtinForks) {
+			t.Errorf("%s: %d forks after failed ScheduleFork calls", n.Name, len(n.Forks))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package fork
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 )
@@ -18,13 +19,21 @@ const (
 
 // Preset holds the consensus preset constants that shape the SSZ schemas:
 // list limits and vector lengths. The yaml tags are the specs' names, so a
-// preset file of the consensus specs decodes into a Preset.
+// preset file of the consensus specs decodes into a Preset (see
+// LoadPreset); the constants this struct has no field for, such as those
+// of a fork registered outside this package, go to Extra. Value reads
+// either by spec name.
 //
 // A constant that a fork does not use is ignored by the schemas of the
 // earlier forks.
 type Preset struct {
 	// Name is the preset's name ("mainnet", "minimal").
 	Name string `yaml:"-"`
+
+	// Extra holds the constants without a field of their own, by spec
+	// name ("INCLUSION_LIST_COMMITTEE_SIZE"): a new fork's Build reads
+	// them with Value or MustValue.
+	Extra map[string]uint64 `yaml:",inline"`
 
 	// Phase0.
 	MaxCommitteesPerSlot      uint64 `yaml:"MAX_COMMITTEES_PER_SLOT"`
@@ -240,6 +249,7 @@ func RegisterPreset(p Preset) error {
 	if _, dup := presets.m[p.Name]; dup {
 		return fmt.Errorf("fork: register preset %q: already registered", p.Name)
 	}
+	p.Extra = maps.Clone(p.Extra)
 	presets.m[p.Name] = &p
 	return nil
 }
@@ -252,6 +262,7 @@ func PresetByName(name string) (*Preset, error) {
 		return nil, err
 	}
 	c := *p
+	c.Extra = maps.Clone(p.Extra)
 	return &c, nil
 }
 

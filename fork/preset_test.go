@@ -2,6 +2,7 @@ package fork
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/protolambda/zrnt/eth2/beacon/common"
 	"github.com/protolambda/zrnt/eth2/configs"
+	"gopkg.in/yaml.v2"
 )
 
 // zrntDeviations are the values where this package deliberately differs
@@ -54,7 +56,7 @@ func TestPresetsMatchZrnt(t *testing.T) {
 			rv := reflect.ValueOf(*tc.p)
 			for i := 0; i < rv.NumField(); i++ {
 				key := rv.Type().Field(i).Tag.Get("yaml")
-				if key == "-" {
+				if key == "-" || rv.Field(i).Kind() != reflect.Uint64 {
 					continue
 				}
 				ours := rv.Field(i).Uint()
@@ -133,5 +135,91 @@ func TestRegisterPreset(t *testing.T) {
 				t.Fatalf("RegisterPreset: err = %v, want ok=%v", err, tc.ok)
 			}
 		})
+	}
+}
+
+func TestPresetValue(t *testing.T) {
+	p := Mainnet
+	p.Extra = map[string]uint64{"INCLUSION_LIST_COMMITTEE_SIZE": 16}
+	tests := []struct {
+		name string
+		want uint64
+		ok   bool
+	}{
+		{"SLOTS_PER_EPOCH", 32, true},
+		{"PTC_SIZE", 512, true},
+		{"INCLUSION_LIST_COMMITTEE_SIZE", 16, true},
+		{"NOPE", 0, false},
+		{"Name", 0, false},
+	}
+	for _, tc := range tests {
+		if v, ok := p.Value(tc.name); v != tc.want || ok != tc.ok {
+			t.Errorf("Value(%s) = %d, %v; want %d, %v", tc.name, v, ok, tc.want, tc.ok)
+		}
+	}
+	p.SetValue("SLOTS_PER_EPOCH", 8)
+	p.SetValue("NEW_LIMIT", 3)
+	if p.SlotsPerEpoch != 8 || p.MustValue("NEW_LIMIT") != 3 {
+		t.Errorf("SetValue: SlotsPerEpoch %d, Extra %v", p.SlotsPerEpoch, p.Extra)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "preset mainnet has no NOPE") {
+				t.Errorf("MustValue(NOPE): recovered %v", r)
+			}
+		}()
+		p.MustValue("NOPE")
+	}()
+}
+
+// TestLoadPreset reads preset files with a constant Preset has no field
+// for, and the same through yaml.Unmarshal.
+func TestLoadPreset(t *testing.T) {
+	phase0 := "# Mainnet preset - Phase0\nSLOTS_PER_EPOCH: 32\nMAX_COMMITTEES_PER_SLOT: 64\n"
+	heze := "INCLUSION_LIST_COMMITTEE_SIZE: 16\nSLOTS_PER_EPOCH: 8\n"
+	p, err := LoadPreset("heze-test", strings.NewReader(phase0), strings.NewReader(heze))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "heze-test" || p.SlotsPerEpoch != 8 || p.MaxCommitteesPerSlot != 64 || p.Extra["INCLUSION_LIST_COMMITTEE_SIZE"] != 16 {
+		t.Errorf("LoadPreset = %+v", p)
+	}
+	var q Preset
+	if err := yaml.Unmarshal([]byte(phase0+heze), &q); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := q.Value("INCLUSION_LIST_COMMITTEE_SIZE"); !ok || v != 16 {
+		t.Errorf("yaml.Unmarshal into Preset dropped the unknown key: %+v", q.Extra)
+	}
+	for _, bad := range []string{"SLOTS_PER_EPOCH: many\n", "SLOTS_PER_EPOCH: [1\n", "X: -1\n"} {
+		if _, err := LoadPreset("bad", strings.NewReader(bad)); err == nil {
+			t.Errorf("LoadPreset(%q): no error", bad)
+		}
+	}
+}
+
+func TestAddPresetValues(t *testing.T) {
+	if err := RegisterPreset(func() Preset { p := Minimal; p.Name = "add-values-test"; return p }()); err != nil && !strings.Contains(err.Error(), "already registered") {
+		t.Fatal(err)
+	}
+	before, _ := presetRef("add-values-test")
+	if err := AddPresetValues("add-values-test", map[string]uint64{"NEW_LIMIT": 7, "SLOTS_PER_EPOCH": 8}); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := PresetByName("add-values-test")
+	if v, ok := p.Value("NEW_LIMIT"); !ok || v != 7 {
+		t.Errorf("NEW_LIMIT = %d, %v", v, ok)
+	}
+	if _, ok := before.Value("NEW_LIMIT"); ok {
+		t.Error("AddPresetValues changed the preset value schemas may be reading")
+	}
+	if err := AddPresetValues("add-values-test", map[string]uint64{"SLOTS_PER_EPOCH": 32}); err == nil {
+		t.Error("changing SLOTS_PER_EPOCH: no error")
+	}
+	if err := AddPresetValues("add-values-test", map[string]uint64{"NEW_LIMIT": 8}); err == nil {
+		t.Error("changing NEW_LIMIT: no error")
+	}
+	if err := AddPresetValues("nope", nil); !errors.Is(err, ErrUnknownPreset) {
+		t.Errorf("unknown preset: %v", err)
 	}
 }

@@ -50,13 +50,13 @@ func blockFieldPath(forkName, field string) (string, error) {
 		return "", err
 	}
 	switch {
-	case f.Descends(fork.Gloas):
+	case f.Has(fork.PayloadInEnvelope):
 		if field == "block_hash" {
 			return gloasBlockHash, nil
 		}
 		return "", fmt.Errorf("%w: a %s block carries no execution payload: %s is in the ExecutionPayloadEnvelope, "+
 			"which no beacon block root commits to (the payload's timestamp is the slot's start time: prove the slot)", beaconstate.ErrNoField, forkName, field)
-	case !f.Descends(fork.Bellatrix):
+	case !f.Has(fork.PayloadInBlock):
 		return "", fmt.Errorf("%w: a %s block has no execution payload (bellatrix on)", beaconstate.ErrNoField, forkName)
 	}
 	return path, nil
@@ -143,7 +143,7 @@ func ProveBlockWithdrawal(block *beaconstate.Object, n uint64) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	if f, err := fork.Lookup(b.Fork); err == nil && f.Descends(fork.Gloas) {
+	if f, err := fork.Lookup(b.Fork); err == nil && f.Has(fork.PayloadInEnvelope) {
 		return Claim{}, errorf(b, "%w: a %s block carries no execution payload: its withdrawals are the post-state's payload_expected_withdrawals (GloasWithdrawal)",
 			beaconstate.ErrNoField, b.Fork)
 	}

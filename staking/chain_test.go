@@ -482,7 +482,7 @@ func testChainWithdrawal(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 				if pf.Historical != (chainSlot-ws > 8192) {
 					t.Fatalf("slot %d: historical %v", ws, pf.Historical)
 				}
-				g, err := WithdrawalGindex(fx.fork, fx.fork, "", a, chainSlot, ws, n, mainnet)
+				g, err := WithdrawalGindex(WithdrawalLocation{StateFork: fx.fork, BlockFork: fx.fork, Anchor: a, StateSlot: chainSlot, WithdrawalSlot: ws, N: n, Network: mainnet})
 				if err != nil {
 					t.Fatal(err)
 				}

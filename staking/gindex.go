@@ -30,15 +30,6 @@ func anchorGindex(s *fork.Schemas, anchor AnchorKind) (proof.Gindex, error) {
 	return proof.Gindex{}, err
 }
 
-// gindexSchemas returns the schemas of a fork and preset ("" means mainnet).
-func gindexSchemas(forkName, preset string) (*fork.Schemas, error) {
-	s, err := fork.SchemasOf(forkName, preset)
-	if err != nil {
-		return nil, fmt.Errorf("staking: %w", err)
-	}
-	return s, nil
-}
-
 // AnchoredGindex returns the generalized index of path in a BeaconState of
 // the fork and preset ("" means mainnet), below the anchor: the state root
 // (AnchorState) or the root of the block whose post-state it is
@@ -48,9 +39,9 @@ func gindexSchemas(forkName, preset string) (*fork.Schemas, error) {
 // of a StateProver with that anchor for the same path ("validators[5]",
 // "balances[9]" (the chunk), "slot", "pending_deposits[0]", ...).
 func AnchoredGindex(forkName, preset string, anchor AnchorKind, path string) (proof.Gindex, error) {
-	s, err := gindexSchemas(forkName, preset)
+	s, err := fork.SchemasOf(forkName, preset)
 	if err != nil {
-		return proof.Gindex{}, err
+		return proof.Gindex{}, fmt.Errorf("staking: %w", err)
 	}
 	a, err := anchorGindex(s, anchor)
 	if err != nil {
@@ -63,60 +54,66 @@ func AnchoredGindex(forkName, preset string, anchor AnchorKind, path string) (pr
 	return a.Concat(g), nil
 }
 
-// WithdrawalGindex returns the generalized index of withdrawal n of the
-// withdrawal slot withdrawalSlot, proved from a state of stateFork at
-// stateSlot, below the anchor, as Withdrawal and GloasWithdrawal prove it:
+// WithdrawalLocation says where a withdrawal proof goes, for
+// WithdrawalGindex: withdrawal N of the block at WithdrawalSlot, proved
+// from a state at StateSlot, below the anchor.
+type WithdrawalLocation struct {
+	// StateFork is the fork of the state the proof starts from;
+	// BlockFork is the fork of the withdrawal slot ("" means StateFork).
+	// StateFork must be BlockFork or a later fork.
+	StateFork, BlockFork string
+	// Preset is the preset's name ("" means fork.DefaultPreset).
+	Preset string
+	// Anchor is the root the proof ends at.
+	Anchor AnchorKind
+	// StateSlot is the state's slot; WithdrawalSlot the block's.
+	StateSlot, WithdrawalSlot uint64
+	// N is the withdrawal's position in its payload's withdrawals.
+	N uint64
+	// Network gives the historical_summaries offset (758 on mainnet, 0
+	// on hoodi); nil means mainnet.
+	Network *fork.Network
+}
+
+// WithdrawalGindex returns the generalized index of the withdrawal at loc,
+// as Withdrawal and GloasWithdrawal prove it:
 //
-//   - blockFork (the fork of the withdrawal slot) capella to fulu: recent
-//     (WithdrawalIsRecent) block_roots[ws % n] -> the block's
+//   - a block fork with the payload in the block (capella to fulu):
+//     recent (WithdrawalIsRecent) block_roots[ws % n] -> the block's
 //     body.execution_payload.withdrawals[n]; historical
 //     historical_summaries[ws/n − offset].block_summary_root -> [ws % n]
 //     -> the same block path;
-//   - blockFork gloas on: the same through state_roots and
-//     state_summary_root to the state at ws, then its
-//     payload_expected_withdrawals[n].
-//
-// net gives the historical_summaries offset (758 on mainnet, 0 on hoodi);
-// nil means mainnet. stateFork must be blockFork or a later fork.
-func WithdrawalGindex(stateFork, blockFork, preset string, anchor AnchorKind, stateSlot, withdrawalSlot, n uint64, net *fork.Network) (proof.Gindex, error) {
-	s, err := gindexSchemas(stateFork, preset)
+//   - a block fork with the payload in an envelope (gloas on): the same
+//     through state_roots and state_summary_root to the state at ws, then
+//     its payload_expected_withdrawals[n].
+func WithdrawalGindex(loc WithdrawalLocation) (proof.Gindex, error) {
+	if loc.BlockFork == "" {
+		loc.BlockFork = loc.StateFork
+	}
+	s, err := fork.SchemasOf(loc.StateFork, loc.Preset)
+	if err != nil {
+		return proof.Gindex{}, fmt.Errorf("staking: %w", err)
+	}
+	bs, err := fork.SchemasOf(loc.BlockFork, loc.Preset)
+	if err != nil {
+		return proof.Gindex{}, fmt.Errorf("staking: %w", err)
+	}
+	vector, inner, innerPath, err := withdrawalRoute(loc, bs)
 	if err != nil {
 		return proof.Gindex{}, err
-	}
-	bs, err := gindexSchemas(blockFork, preset)
-	if err != nil {
-		return proof.Gindex{}, err
-	}
-	sf, err := fork.Lookup(stateFork)
-	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)
-	}
-	bf, err := fork.Lookup(blockFork)
-	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)
-	}
-	if !sf.Descends(blockFork) {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: a %s state cannot hold a %s block in its history", stateFork, blockFork)
-	}
-	if !bf.Descends(fork.Capella) {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %w: %s blocks have no withdrawals (capella on)", beaconstate.ErrNoField, blockFork)
-	}
-	vector, inner, innerPath := "block_roots", bs.BeaconBlock, fmt.Sprintf("body.execution_payload.withdrawals[%d]", n)
-	if bf.Descends(fork.Gloas) {
-		vector, inner, innerPath = "state_roots", bs.BeaconState, fmt.Sprintf("payload_expected_withdrawals[%d]", n)
 	}
 	sphr := s.Preset.SlotsPerHistoricalRoot
-	r, err := routeTo(stateSlot, withdrawalSlot, sphr, vector, net)
+	r, err := routeTo(loc.StateSlot, loc.WithdrawalSlot, sphr, vector, loc.Network)
 	if err != nil {
 		return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)
 	}
-	a, err := anchorGindex(s, anchor)
+	a, err := anchorGindex(s, loc.Anchor)
 	if err != nil {
 		return proof.Gindex{}, err
 	}
 	g, _, err := s.BeaconState.Gindex(r.statePath)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s BeaconState: path %q: %w", stateFork, r.statePath, err)
+		return proof.Gindex{}, fmt.Errorf("beaconstate: %s BeaconState: path %q: %w", loc.StateFork, r.statePath, err)
 	}
 	parts := []proof.Gindex{a, g}
 	if !r.recent {
@@ -128,9 +125,35 @@ func WithdrawalGindex(stateFork, blockFork, preset string, anchor AnchorKind, st
 	}
 	ig, _, err := inner.Gindex(innerPath)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s %s: path %q: %w", blockFork, inner.Name, innerPath, err)
+		return proof.Gindex{}, fmt.Errorf("beaconstate: %s %s: path %q: %w", loc.BlockFork, inner.Name, innerPath, err)
 	}
 	return proof.Concat(append(parts, ig)...), nil
+}
+
+// withdrawalRoute checks that loc's forks can hold a withdrawal proof and
+// returns the state vector the proof goes through (block_roots, or
+// state_roots when the block fork's payload is in an envelope), the type
+// it leads to in the block fork's schemas bs, and the withdrawal's path in
+// that type.
+func withdrawalRoute(loc WithdrawalLocation, bs *fork.Schemas) (vector string, inner *ssz.Type, innerPath string, err error) {
+	sf, err := fork.Lookup(loc.StateFork)
+	if err != nil {
+		return "", nil, "", fmt.Errorf("beaconstate: %w", err)
+	}
+	bf, err := fork.Lookup(loc.BlockFork)
+	if err != nil {
+		return "", nil, "", fmt.Errorf("beaconstate: %w", err)
+	}
+	if !sf.Descends(loc.BlockFork) {
+		return "", nil, "", fmt.Errorf("beaconstate: a %s state cannot hold a %s block in its history", loc.StateFork, loc.BlockFork)
+	}
+	if !bf.Has(fork.Withdrawals) {
+		return "", nil, "", fmt.Errorf("beaconstate: %w: %s blocks have no withdrawals (capella on)", beaconstate.ErrNoField, loc.BlockFork)
+	}
+	if bf.Has(fork.PayloadInEnvelope) {
+		return "state_roots", bs.BeaconState, fmt.Sprintf("payload_expected_withdrawals[%d]", loc.N), nil
+	}
+	return "block_roots", bs.BeaconBlock, fmt.Sprintf("body.execution_payload.withdrawals[%d]", loc.N), nil
 }
 
 // BlockFieldGindex returns the generalized index of a BlockFields field
@@ -138,9 +161,9 @@ func WithdrawalGindex(stateFork, blockFork, preset string, anchor AnchorKind, st
 // means mainnet): the Gindex of ProveBlockField's proof, below the block
 // root.
 func BlockFieldGindex(forkName, preset, field string) (proof.Gindex, error) {
-	s, err := gindexSchemas(forkName, preset)
+	s, err := fork.SchemasOf(forkName, preset)
 	if err != nil {
-		return proof.Gindex{}, err
+		return proof.Gindex{}, fmt.Errorf("staking: %w", err)
 	}
 	path, err := blockFieldPath(forkName, field)
 	if err != nil {

@@ -140,7 +140,7 @@ func TestStakingProtocolVectors(t *testing.T) {
 							t.Errorf("historical_summary_index %d, ours %d", k, ws/8192-offset)
 						}
 					}
-					g, err = WithdrawalGindex(c.Fork, c.WithdrawalBlockFork, "", anchor, c.Slot, ws, n, mainnet)
+					g, err = WithdrawalGindex(WithdrawalLocation{StateFork: c.Fork, BlockFork: c.WithdrawalBlockFork, Anchor: anchor, StateSlot: c.Slot, WithdrawalSlot: ws, N: n, Network: mainnet})
 					leaf = valueRoot(t, s.Withdrawal, c.Value)
 				case "block_header_slot":
 					g, err = BlockFieldGindex(c.Fork, "", "slot")

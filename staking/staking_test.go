@@ -75,7 +75,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 		net *fork.Network
 		k   uint64
 	}{{nil, ws/8192 - 758}, {mainnet, ws/8192 - 758}, {hoodi, ws / 8192}} {
-		g, err := WithdrawalGindex("electra", "electra", "", AnchorBlock, s, ws, 3, c.net)
+		g, err := WithdrawalGindex(WithdrawalLocation{StateFork: "electra", BlockFork: "electra", Anchor: AnchorBlock, StateSlot: s, WithdrawalSlot: ws, N: 3, Network: c.net})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 		}
 	}
 	// Recent: no offset; gloas goes through state_roots to the state.
-	g, err := WithdrawalGindex("gloas", "gloas", "", AnchorState, s, s-1, 0, hoodi)
+	g, err := WithdrawalGindex(WithdrawalLocation{StateFork: "gloas", BlockFork: "gloas", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0, Network: hoodi})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 		t.Errorf("gloas recent gindex %s, want %s", g, want)
 	}
 	// A gloas state with a fulu block in its history: block_roots.
-	g, err = WithdrawalGindex("gloas", "fulu", "", AnchorState, s, s-1, 0, nil)
+	g, err = WithdrawalGindex(WithdrawalLocation{StateFork: "gloas", BlockFork: "fulu", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,27 +105,27 @@ func TestWithdrawalGindexNetworks(t *testing.T) {
 
 	for name, f := range map[string]func() error{
 		"before capella's era on mainnet": func() error {
-			_, err := WithdrawalGindex("electra", "capella", "", AnchorState, s, 700*8192, 0, mainnet)
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "electra", BlockFork: "capella", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: 700 * 8192, N: 0, Network: mainnet})
 			return err
 		},
 		"not before the state": func() error {
-			_, err := WithdrawalGindex("electra", "electra", "", AnchorState, s, s, 0, nil)
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "electra", BlockFork: "electra", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s, N: 0})
 			return err
 		},
 		"newer block fork": func() error {
-			_, err := WithdrawalGindex("capella", "deneb", "", AnchorState, s, s-1, 0, nil)
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "deneb", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 			return err
 		},
 		"bellatrix block": func() error {
-			_, err := WithdrawalGindex("capella", "bellatrix", "", AnchorState, s, s-1, 0, nil)
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "bellatrix", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 			return err
 		},
 		"past the payload": func() error {
-			_, err := WithdrawalGindex("capella", "capella", "", AnchorState, s, s-1, 16, nil)
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "capella", Anchor: AnchorState, StateSlot: s, WithdrawalSlot: s - 1, N: 16})
 			return err
 		},
 		"unknown anchor": func() error {
-			_, err := WithdrawalGindex("capella", "capella", "", "header", s, s-1, 0, nil)
+			_, err := WithdrawalGindex(WithdrawalLocation{StateFork: "capella", BlockFork: "capella", Anchor: "header", StateSlot: s, WithdrawalSlot: s - 1, N: 0})
 			return err
 		},
 		"unknown fork":        func() error { _, err := AnchoredGindex("capellaa", "", AnchorState, "slot"); return err },
@@ -176,7 +176,7 @@ func TestStakingHoodiHistorical(t *testing.T) {
 	if cl.Kind != KindHistoricalWithdrawal || cl.Anchor.Root != c.BlockRoot {
 		t.Errorf("kind %s, anchor %+v", cl.Kind, cl.Anchor)
 	}
-	g, err := WithdrawalGindex("deneb", "deneb", "", AnchorBlock, s, ws, 0, hoodi)
+	g, err := WithdrawalGindex(WithdrawalLocation{StateFork: "deneb", BlockFork: "deneb", Anchor: AnchorBlock, StateSlot: s, WithdrawalSlot: ws, N: 0, Network: hoodi})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,7 +163,7 @@ func (sp *StateProver) Withdrawal(src WithdrawalSource, n uint64) (Claim, error)
 	if err != nil {
 		return Claim{}, err
 	}
-	if f, err := fork.Lookup(block.Fork); err == nil && f.Descends(fork.Gloas) {
+	if f, err := fork.Lookup(block.Fork); err == nil && f.Has(fork.PayloadInEnvelope) {
 		return Claim{}, errorf(block, "%w: a %s block carries no execution payload: prove the withdrawal with GloasWithdrawal and the state at the block's slot",
 			beaconstate.ErrNoField, block.Fork)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
+	"golang.org/x/term"
 )
 
 // Proving from a beacon node: `beaconproof prove KIND --beacon-url URL
@@ -93,9 +95,10 @@ func (n *nodeFlags) register(fs *flag.FlagSet, kind string) {
 }
 
 // newClient returns a client of the node at url; network, when not "",
-// is the network the node must be on.
-func newClient(url, network string) (*beaconapi.Client, error) {
-	opts := []beaconapi.Option{beaconapi.WithProgress(nil), beaconapi.WithBackoff(50*time.Millisecond, 2*time.Second)}
+// is the network the node must be on. State downloads draw a progress bar
+// on progress, unless it is nil.
+func newClient(url, network string, progress io.Writer) (*beaconapi.Client, error) {
+	opts := []beaconapi.Option{beaconapi.WithProgress(progress), beaconapi.WithBackoff(50*time.Millisecond, 2*time.Second)}
 	if network != "" {
 		n, err := fork.NetworkByName(network)
 		if err != nil {
@@ -106,10 +109,19 @@ func newClient(url, network string) (*beaconapi.Client, error) {
 	return beaconapi.New(url, opts...)
 }
 
+// progressTo returns w when it is a terminal, for a progress bar, and nil
+// otherwise: a bar in a log or a pipe is noise.
+func progressTo(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return f
+	}
+	return nil
+}
+
 // connect connects to the node of f and reads its network. It sets s.node
 // and s.net, and f.network when empty.
 func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
-	c, err := newClient(f.node.url, f.network)
+	c, err := newClient(f.node.url, f.network, s.progress)
 	if err != nil {
 		return err
 	}
@@ -226,15 +238,7 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	if err != nil {
 		return nil, err
 	}
-	fk, err := fork.Lookup(s.obj.Fork)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := fk.Schemas(s.obj.Preset)
-	if err != nil {
-		return nil, err
-	}
-	sphr := sch.Preset.SlotsPerHistoricalRoot
+	sphr := s.obj.Schemas.Preset.SlotsPerHistoricalRoot
 	recent, err := staking.WithdrawalIsRecent(s.sp.Slot(), ws, sphr)
 	if err != nil {
 		return nil, err

@@ -149,7 +149,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	}
 	f.anchor = string(staking.AnchorBlock)
 
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true}
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true, progress: progressTo(e.stderr)}
 	var obj *beaconstate.Object
 	fromNode := f.node.url != "" && !isFile(f.state)
 	if fromNode {

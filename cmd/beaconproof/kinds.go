@@ -387,7 +387,8 @@ type proveSession struct {
 	sp         *staking.StateProver
 	in         format.Input
 	validators map[uint64]beaconstate.Validator
-	whole      bool // the format takes whole validators only
+	whole      bool      // the format takes whole validators only
+	progress   io.Writer // where a beacon node's state downloads draw a progress bar; nil for none
 }
 
 // withSlot puts the slot proof before claims.
@@ -483,7 +484,7 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		return c.usageError(e, fs, "%v", err)
 	}
 
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON}
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON, progress: progressTo(e.stderr)}
 	if blockFromNode {
 		if err := s.connect(ctx, &f); err != nil {
 			return e.fail(err)
@@ -668,15 +669,7 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 // readEraBlockRoots reads --era-block-roots: the raw vector, or a state
 // whose block_roots it is.
 func readEraBlockRoots(ctx context.Context, f *kindFlags, state *beaconstate.Object) ([]byte, error) {
-	fk, err := fork.Lookup(state.Fork)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := fk.Schemas(state.Preset)
-	if err != nil {
-		return nil, err
-	}
-	want := 32 * sch.Preset.SlotsPerHistoricalRoot
+	want := 32 * state.Schemas.Preset.SlotsPerHistoricalRoot
 	if st, err := os.Stat(f.eraBlockRoots); err == nil && uint64(st.Size()) == want {
 		return os.ReadFile(f.eraBlockRoots)
 	}

@@ -57,7 +57,7 @@ func checkLive(ctx context.Context, doc format.Document, lf liveFlags) error {
 		if lf.beaconURL == "" {
 			return errors.New("--el-rpc: the file states no EIP-4788 timestamp; give --beacon-url to find it from the anchor's slot")
 		}
-		c, err := newClient(lf.beaconURL, lf.network)
+		c, err := newClient(lf.beaconURL, lf.network, nil)
 		if err != nil {
 			return err
 		}

@@ -167,11 +167,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return c.run(ctx, e, args[1:])
 }
 
-// fail prints err as one line and returns exitFail.
+// fail prints err as one line, with a hint at the flag that gets past it,
+// and returns exitFail.
 func (e *env) fail(err error) int {
 	msg := strings.TrimPrefix(err.Error(), "beaconstate: ")
-	fmt.Fprintln(e.stderr, oneLine("beaconproof: "+msg))
+	fmt.Fprintln(e.stderr, oneLine("beaconproof: "+msg+flagHint(err)))
 	return exitFail
+}
+
+// flagHint returns the flags that get past err, as the end of its line:
+// the library's errors say what is wrong, the CLI says what to pass.
+func flagHint(err error) string {
+	switch {
+	case errors.Is(err, beaconstate.ErrNoNetwork):
+		return "; pass the fork (--fork) or the network (--network)"
+	case errors.Is(err, beaconstate.ErrNoFork):
+		return "; pass the fork (--fork)"
+	}
+	return ""
 }
 
 // oneLine folds a message onto one line.

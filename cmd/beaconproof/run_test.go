@@ -325,7 +325,12 @@ func TestBadInput(t *testing.T) {
 	runCLI(t, nil, "prove", "--fork", "deneb", "--path", "slot", garbage).failsWithOneLine(t, "deneb BeaconState: ssz: ")
 	runCLI(t, []byte("garbage"), "root", "--fork", "deneb", "-").failsWithOneLine(t, "deneb BeaconState: ssz: ")
 	runCLI(t, nil, "root", "--fork", "london", c.object()).failsWithOneLine(t, `unknown fork "london"`)
-	runCLI(t, nil, "root", c.object()).failsWithOneLine(t, "--fork")
+	// The library says why the fork is unknown; the CLI adds the flag.
+	runCLI(t, nil, "root", c.object()).failsWithOneLine(t, "BeaconState: cannot detect the fork: unknown fork version ")
+	runCLI(t, nil, "root", c.object()).failsWithOneLine(t, " mainnet networks); pass the fork (--fork)")
+	blk := findCase(t, "mainnet/deneb/block_0")
+	runCLI(t, nil, "root", "--type", "BeaconBlock", blk.object()).
+		failsWithOneLine(t, "cannot detect the fork of a BeaconBlock: no network to map its slot to a fork; pass the fork (--fork) or the network (--network)")
 	runCLI(t, nil, "root", "--fork", "capella", c.object()).failsWithOneLine(t, "capella BeaconState: ssz: ")
 	runCLI(t, nil, "root", "--fork", "deneb", "--max-size", "1000", c.object()).failsWithOneLine(t, "larger than the size limit")
 	runCLI(t, nil, "root", "--fork", "deneb", "/nonexistent/state.ssz").failsWithOneLine(t, "/nonexistent/state.ssz")

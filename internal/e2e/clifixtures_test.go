@@ -301,7 +301,7 @@ func cliCalls(t *testing.T, m cliManifest, net *fork.Network, data []byte) []cal
 			value: p.Validator.encode(t), index: p.ValidatorIndex, branch: cliHashes(t, p.Witnesses)})
 	}
 	for _, p := range d.WithdrawalProofs {
-		g, err := staking.WithdrawalGindex(m.Fork, m.Fork, m.Preset, staking.AnchorBlock, m.Anchor.Slot, p.WithdrawalSlot, p.WithdrawalNum, net)
+		g, err := staking.WithdrawalGindex(staking.WithdrawalLocation{StateFork: m.Fork, BlockFork: m.Fork, Preset: m.Preset, Anchor: staking.AnchorBlock, StateSlot: m.Anchor.Slot, WithdrawalSlot: p.WithdrawalSlot, N: p.WithdrawalNum, Network: net})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,11 +18,7 @@ func schemasOf(forkName, preset string) (*fork.Schemas, error) {
 	if forkName == "" {
 		return nil, fmt.Errorf("%w: no fork named", proof.ErrMalformed)
 	}
-	f, err := fork.Lookup(forkName)
-	if err != nil {
-		return nil, err
-	}
-	return f.Schemas(orMainnet(preset))
+	return fork.SchemasOf(forkName, preset)
 }
 
 // anchorType returns the type whose root an anchor of that kind is.
@@ -119,6 +115,6 @@ func (w withdrawalRef) gindex() (g proof.Gindex, historical bool, summary uint64
 			summary = era - offset
 		}
 	}
-	g, err = staking.WithdrawalGindex(w.Fork, blockFork, w.Preset, w.Anchor, w.StateSlot, w.WithdrawalSlot, w.Num, net)
+	g, err = staking.WithdrawalGindex(staking.WithdrawalLocation{StateFork: w.Fork, BlockFork: blockFork, Preset: w.Preset, Anchor: w.Anchor, StateSlot: w.StateSlot, WithdrawalSlot: w.WithdrawalSlot, N: w.Num, Network: net})
 	return g, !recent, summary, err
 }
