@@ -152,3 +152,55 @@ func BlockFieldGindex(forkName, preset, field string) (proof.Gindex, error) {
 	}
 	return g, nil
 }
+
+// WithdrawalRef locates a withdrawal proof: withdrawal Num of the slot
+// WithdrawalSlot, proved from the state at StateSlot below the anchor.
+type WithdrawalRef struct {
+	// Fork and Preset are the state's ("" means mainnet).
+	Fork, Preset string
+	// BlockFork is the withdrawal slot's fork ("" means Fork).
+	BlockFork string
+	// Network gives the historical_summaries offset; nil means mainnet.
+	Network                        *fork.Network
+	Anchor                         AnchorKind
+	StateSlot, WithdrawalSlot, Num uint64
+}
+
+// Locate returns the gindex of the withdrawal below the anchor's root (as
+// WithdrawalGindex), whether the route is historical (WithdrawalIsRecent),
+// and for a historical one the index into historical_summaries.
+func (w WithdrawalRef) Locate() (g proof.Gindex, historical bool, summary uint64, err error) {
+	if w.Fork == "" {
+		return g, false, 0, fmt.Errorf("%w: no fork named", proof.ErrMalformed)
+	}
+	s, err := gindexSchemas(w.Fork, w.Preset)
+	if err != nil {
+		return g, false, 0, err
+	}
+	net := w.Network
+	if net == nil {
+		if net, err = fork.NetworkByName("mainnet"); err != nil {
+			return g, false, 0, err
+		}
+	}
+	blockFork := w.BlockFork
+	if blockFork == "" {
+		blockFork = w.Fork
+	}
+	sphr := s.Preset.SlotsPerHistoricalRoot
+	recent, err := WithdrawalIsRecent(w.StateSlot, w.WithdrawalSlot, sphr)
+	if err != nil {
+		return g, false, 0, err
+	}
+	if !recent {
+		offset, err := net.HistoricalSummariesOffset()
+		if err != nil {
+			return g, false, 0, err
+		}
+		if era := w.WithdrawalSlot / sphr; era >= offset {
+			summary = era - offset
+		}
+	}
+	g, err = WithdrawalGindex(w.Fork, blockFork, w.Preset, w.Anchor, w.StateSlot, w.WithdrawalSlot, w.Num, net)
+	return g, !recent, summary, err
+}
