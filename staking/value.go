@@ -125,15 +125,6 @@ func encodedRoot(t *ssz.Type, name string, v any) ([32]byte, error) {
 	return ssz.HashTreeRoot(t, b)
 }
 
-// jsonRoot returns the hash tree root of the JSON of a value of type t.
-func jsonRoot(t *ssz.Type, data []byte) ([32]byte, error) {
-	b, err := ssz.FromJSON(t, data)
-	if err != nil {
-		return [32]byte{}, fmt.Errorf("value: %w", err)
-	}
-	return ssz.HashTreeRoot(t, b)
-}
-
 // WithdrawalValue is the value of the withdrawal kinds: withdrawal Num of
 // the payload at Slot (for gloas, of payload_expected_withdrawals of the
 // state at Slot).
