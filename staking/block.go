@@ -38,13 +38,6 @@ func BlockFields() []string {
 	return names
 }
 
-// BlockFieldPath returns the path of a block field (see BlockFields) in a
-// BeaconBlock from bellatrix to fulu.
-func BlockFieldPath(field string) (string, bool) {
-	p, ok := blockFields[field]
-	return p, ok
-}
-
 // gloasBlockHash is the path of the execution block hash in a gloas block.
 const gloasBlockHash = "body.signed_execution_payload_bid.message.block_hash"
 

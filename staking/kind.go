@@ -153,6 +153,16 @@ func (c Claim) Check(x CheckContext) error {
 	return fmt.Errorf("%s value: %w", c.Kind, err)
 }
 
+// check is Check with the claim's value already decoded (as the
+// StateProver has it).
+func (c Claim) check(x CheckContext, v any) error {
+	spec, ok := kindSpecs[c.Kind]
+	if !ok {
+		return fmt.Errorf("%w: unknown kind %q", proof.ErrMalformed, c.Kind)
+	}
+	return spec.check(x, c, v)
+}
+
 // stateGindex returns the gindex of path in the fork's BeaconState below
 // the anchor's root, and the type of the member at path.
 func stateGindex(x CheckContext, path string) (proof.Gindex, *ssz.Type, error) {

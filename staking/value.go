@@ -2,8 +2,10 @@ package staking
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
@@ -35,14 +37,24 @@ type validatorJSON struct {
 	WithdrawableEpoch          U64          `json:"withdrawable_epoch"`
 }
 
-// MarshalJSON writes {"validator_index": "i", "pubkey": "0x…", …}.
+// MarshalJSON writes {"validator_index": "i", "pubkey": "0x…", …}, the
+// fields in the record's order (written directly: a StateProver writes
+// one per validator it proves).
 func (v ValidatorValue) MarshalJSON() ([]byte, error) {
-	return json.Marshal(validatorJSON{
-		ValidatorIndex: U64(v.Index), Pubkey: v.Pubkey[:], WithdrawalCredentials: v.WithdrawalCredentials,
-		EffectiveBalance: U64(v.EffectiveBalance), Slashed: v.Slashed,
-		ActivationEligibilityEpoch: U64(v.ActivationEligibilityEpoch), ActivationEpoch: U64(v.ActivationEpoch),
-		ExitEpoch: U64(v.ExitEpoch), WithdrawableEpoch: U64(v.WithdrawableEpoch),
-	})
+	b := make([]byte, 0, 400)
+	u := func(key string, x uint64) {
+		b = append(append(append(b, ",\""+key+"\":\""...), strconv.FormatUint(x, 10)...), '"')
+	}
+	b = append(append(append(b, `{"validator_index":"`...), strconv.FormatUint(v.Index, 10)...), '"')
+	b = append(append(append(b, `,"pubkey":"0x`...), hex.EncodeToString(v.Pubkey[:])...), '"')
+	b = append(append(append(b, `,"withdrawal_credentials":"0x`...), hex.EncodeToString(v.WithdrawalCredentials[:])...), '"')
+	u("effective_balance", v.EffectiveBalance)
+	b = append(append(b, `,"slashed":`...), strconv.FormatBool(v.Slashed)...)
+	u("activation_eligibility_epoch", v.ActivationEligibilityEpoch)
+	u("activation_epoch", v.ActivationEpoch)
+	u("exit_epoch", v.ExitEpoch)
+	u("withdrawable_epoch", v.WithdrawableEpoch)
+	return append(b, '}'), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; the pubkey must be 48 bytes.
