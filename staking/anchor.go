@@ -1,6 +1,7 @@
 package staking
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/beaconproof/beaconproof/proof"
@@ -31,9 +32,62 @@ func ParseAnchorKind(s string) (AnchorKind, error) {
 // or a block root as the EIP-4788 contract returns it (for the timestamp
 // of the next block after Slot).
 type Anchor struct {
-	Kind AnchorKind   `json:"kind"`
-	Root proof.Hash32 `json:"root"`
-	// Slot is the slot of the anchor block (or state); in JSON a decimal
-	// string.
-	Slot uint64 `json:"slot,string"`
+	Kind AnchorKind
+	Root proof.Hash32
+	// Slot is the slot of the anchor block (or state).
+	Slot uint64
+	// Timestamp is the EIP-4788 key under which the beacon roots contract
+	// stores Root (the timestamp of the anchor block's child); 0 when
+	// unknown. A StateProver does not know it: its claims' anchors have
+	// none, and documents add it.
+	Timestamp uint64
+}
+
+// anchorJSON is an Anchor as documents write it: slot and timestamp as
+// decimal strings (read also as numbers), timestamp null when unknown.
+type anchorJSON struct {
+	Kind      AnchorKind   `json:"kind"`
+	Root      proof.Hash32 `json:"root"`
+	Slot      U64          `json:"slot"`
+	Timestamp *U64         `json:"timestamp"`
+}
+
+// MarshalJSON writes {"kind", "root", "slot", "timestamp"}, the timestamp
+// null when unknown.
+func (a Anchor) MarshalJSON() ([]byte, error) {
+	j := anchorJSON{Kind: a.Kind, Root: a.Root, Slot: U64(a.Slot)}
+	if a.Timestamp != 0 {
+		t := U64(a.Timestamp)
+		j.Timestamp = &t
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes. It does not check the kind
+// (see Anchor.Check).
+func (a *Anchor) UnmarshalJSON(b []byte) error {
+	var j anchorJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*a = Anchor{Kind: j.Kind, Root: j.Root, Slot: uint64(j.Slot)}
+	if j.Timestamp != nil {
+		a.Timestamp = uint64(*j.Timestamp)
+	}
+	return nil
+}
+
+// Check checks that the anchor's kind is known.
+func (a Anchor) Check() error {
+	if _, err := ParseAnchorKind(string(a.Kind)); err != nil {
+		return fmt.Errorf("anchor: %w", err)
+	}
+	return nil
+}
+
+// WithoutTimestamp returns the anchor without its timestamp: the root a claim leads
+// to, as the claims of a StateProver carry it.
+func (a Anchor) WithoutTimestamp() Anchor {
+	a.Timestamp = 0
+	return a
 }

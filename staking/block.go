@@ -8,16 +8,15 @@ import (
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
-	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 )
 
-// BlockFields are the block fields ProveBlockField knows, with their paths
+// blockFields are the block fields ProveBlockField knows, with their paths
 // in a BeaconBlock from bellatrix to fulu. From gloas the block carries no
 // execution payload: "block_hash" is the builder's bid's
 // (body.signed_execution_payload_bid.message.block_hash), and
 // "block_number" and "timestamp" are in the ExecutionPayloadEnvelope only.
-var BlockFields = map[string]string{
+var blockFields = map[string]string{
 	"slot":           "slot",
 	"proposer_index": "proposer_index",
 	"parent_root":    "parent_root",
@@ -27,20 +26,27 @@ var BlockFields = map[string]string{
 	"timestamp":      "body.execution_payload.timestamp",
 }
 
+// BlockFields returns the names of the block fields ProveBlockField and
+// StateProver.BlockField know, sorted: "block_hash", "block_number",
+// "parent_root", "proposer_index", "slot", "state_root", "timestamp".
+func BlockFields() []string {
+	names := make([]string, 0, len(blockFields))
+	for k := range blockFields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
 // gloasBlockHash is the path of the execution block hash in a gloas block.
 const gloasBlockHash = "body.signed_execution_payload_bid.message.block_hash"
 
 // blockFieldPath returns the path of a BlockFields field in a BeaconBlock
 // of the fork.
 func blockFieldPath(forkName, field string) (string, error) {
-	path, ok := BlockFields[field]
+	path, ok := blockFields[field]
 	if !ok {
-		names := make([]string, 0, len(BlockFields))
-		for k := range BlockFields {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		return "", fmt.Errorf("unknown block field %q: want one of %s", field, strings.Join(names, ", "))
+		return "", fmt.Errorf("unknown block field %q: want one of %s", field, strings.Join(BlockFields(), ", "))
 	}
 	if !strings.HasPrefix(path, "body.execution_payload.") {
 		return path, nil
@@ -116,7 +122,7 @@ func (sp *StateProver) BlockField(field string) (Claim, error) {
 	if err != nil {
 		return Claim{}, errorf(sp.p.Object(), "block field: %w", err)
 	}
-	return sp.member(KindBlockField, path)
+	return sp.member(KindBlockField, path, asIs)
 }
 
 // StateRootProof proves the state root under the anchor block's root: the
@@ -130,8 +136,8 @@ func (sp *StateProver) StateRootProof() (Claim, error) {
 	if err := pr.Verify(sp.anchor.Root); err != nil {
 		return Claim{}, errorf(sp.p.Object(), "internal error: state root proof does not verify: %w", err)
 	}
-	v := jsonObject("state_root", proof.FormatHash(sp.p.Root()))
-	return Claim{Kind: KindStateRoot, Path: "state_root", Anchor: sp.anchor, Proof: pr, Value: v}, nil
+	c := Claim{Kind: KindStateRoot, Path: "state_root", Anchor: sp.anchor, Proof: pr}
+	return newClaim(sp.p.Object(), sp.checkContext(), c, StateRootValue{StateRoot: sp.p.Root()})
 }
 
 // ProveBlockWithdrawal proves withdrawal n of a block's execution payload
@@ -159,12 +165,12 @@ func ProveBlockWithdrawal(block *beaconstate.Object, n uint64) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	return proveBlockPath(b, KindBlockWithdrawal, fmt.Sprintf("%s[%d]", wpath, n), withdrawalValue(slot, n, w))
+	return proveBlockPath(b, KindBlockWithdrawal, fmt.Sprintf("%s[%d]", wpath, n), WithdrawalValue{Slot: slot, Num: n, Withdrawal: w})
 }
 
 // proveBlockPath proves path of the unsigned block b against its root,
 // with value (nil: the member's JSON).
-func proveBlockPath(b *beaconstate.Object, kind, path string, value json.RawMessage) (Claim, error) {
+func proveBlockPath(b *beaconstate.Object, kind Kind, path string, value any) (Claim, error) {
 	p, err := beaconstate.NewProver(b)
 	if err != nil {
 		return Claim{}, err
@@ -178,9 +184,11 @@ func proveBlockPath(b *beaconstate.Object, kind, path string, value json.RawMess
 		if err != nil {
 			return Claim{}, err
 		}
-		if value, err = ssz.ToJSON(ft, fb); err != nil {
+		m, err := ssz.ToJSON(ft, fb)
+		if err != nil {
 			return Claim{}, errorf(b, "%s: %w", path, err)
 		}
+		value = json.RawMessage(m)
 	}
 	slot, err := b.Uint64("slot")
 	if err != nil {
@@ -190,5 +198,6 @@ func proveBlockPath(b *beaconstate.Object, kind, path string, value json.RawMess
 	if err := pr.Verify(anchor.Root); err != nil {
 		return Claim{}, errorf(b, "internal error: %s proof of %s does not verify: %w", kind, path, err)
 	}
-	return Claim{Kind: kind, Path: path, Anchor: anchor, Proof: pr, Value: value}, nil
+	x := CheckContext{Fork: b.Fork, Preset: b.Preset, Anchor: AnchorBlock, Slot: slot}
+	return newClaim(b, x, Claim{Kind: kind, Path: path, Anchor: anchor, Proof: pr}, value)
 }

@@ -161,7 +161,7 @@ func (fx *chainFixture) statePeerNode(t *testing.T, path string) [32]byte {
 // prover's, at the chain's slot, and its root go-eth2-client's; the proof
 // verifies, its gindex is the schema-only one, tampered copies fail, and
 // the claim survives a JSON round trip.
-func (fx *chainFixture) checkClaim(t *testing.T, a AnchorKind, c Claim, kind string, g proof.Gindex) {
+func (fx *chainFixture) checkClaim(t *testing.T, a AnchorKind, c Claim, kind Kind, g proof.Gindex) {
 	t.Helper()
 	if c.Kind != kind {
 		t.Errorf("kind %q, want %q", c.Kind, kind)
@@ -300,7 +300,7 @@ func testChainValidators(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 func testChainValidatorField(t *testing.T, fx *chainFixture, a AnchorKind, sp *StateProver) {
 	const i = 7 // exited
 	raw := synth.ValidatorBytes(fx.opts, i)
-	for _, field := range ValidatorFields {
+	for _, field := range ValidatorFields() {
 		path := fmt.Sprintf("validators[%d].%s", i, field)
 		c, err := sp.ValidatorField(i, field)
 		if err != nil {
@@ -373,7 +373,7 @@ func testChainStateField(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 	}
 }
 
-func testChainQueue(list, kind string, prove func(*StateProver, uint64) (Claim, error), n uint64) func(*testing.T, *chainFixture, AnchorKind, *StateProver) {
+func testChainQueue(list string, kind Kind, prove func(*StateProver, uint64) (Claim, error), n uint64) func(*testing.T, *chainFixture, AnchorKind, *StateProver) {
 	return func(t *testing.T, fx *chainFixture, a AnchorKind, sp *StateProver) {
 		f, _ := fork.Lookup(fx.fork)
 		if !f.Descends(fork.Electra) {
@@ -475,7 +475,7 @@ func testChainWithdrawal(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 				if err != nil {
 					t.Fatal(err)
 				}
-				kind := map[[2]bool]string{
+				kind := map[[2]bool]Kind{
 					{false, false}: KindWithdrawal, {false, true}: KindHistoricalWithdrawal,
 					{true, false}: KindExpectedWithdrawal, {true, true}: KindHistoricalExpectedWithdrawal,
 				}[[2]bool{gloas, pf.Historical}]

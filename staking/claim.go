@@ -7,33 +7,13 @@ import (
 	"github.com/beaconproof/beaconproof/proof"
 )
 
-// The kinds of Claim.
-const (
-	KindValidator                    = "validator"
-	KindValidatorField               = "validator_field"
-	KindSlot                         = "slot"
-	KindBalance                      = "balance"
-	KindStateField                   = "state_field"
-	KindPendingDeposit               = "pending_deposit"
-	KindPendingPartialWithdrawal     = "pending_partial_withdrawal"
-	KindPendingConsolidation         = "pending_consolidation"
-	KindParticipation                = "participation"
-	KindWithdrawal                   = "withdrawal"                     // state -> block_roots -> block -> payload withdrawal
-	KindHistoricalWithdrawal         = "historical_withdrawal"          // state -> historical_summaries -> era block_roots -> block -> payload withdrawal
-	KindExpectedWithdrawal           = "expected_withdrawal"            // gloas: state -> state_roots -> state at ws -> payload_expected_withdrawals
-	KindHistoricalExpectedWithdrawal = "historical_expected_withdrawal" // gloas: state -> historical_summaries -> era state_roots -> state at ws -> payload_expected_withdrawals
-	KindStateRoot                    = "state_root"                     // the state root under the block root
-	KindBlockField                   = "block_field"
-	KindBlockWithdrawal              = "block_withdrawal" // block -> payload withdrawal
-)
-
 // Claim is one verified proof with what it proves: the kind of fact, the
 // path of the leaf from the anchor's object, the anchor (root and slot)
 // the proof leads to, and the decoded leaf value.
 type Claim struct {
 	// Kind is the proof kind (the Kind constants: "validator",
 	// "validator_field", "slot", "balance", "withdrawal", ...).
-	Kind string
+	Kind Kind
 	// Path names the leaf in the state (or block); for proofs that cross
 	// objects it joins the steps with " -> " (state, block, withdrawal).
 	// With AnchorBlock the path starts below the block's state_root.
@@ -44,19 +24,29 @@ type Claim struct {
 	// holds for every Claim this package returns. A verifier must check
 	// Anchor.Root against a root it trusts (the EIP-4788 contract's).
 	Proof proof.Proof
-	// Value is the decoded leaf (JSON in the beacon API's style: integers
-	// as decimal strings, bytes as 0x-hex).
+	// Value is the JSON of the decoded leaf, one of the value types
+	// (ValidatorValue, BalanceValue, WithdrawalValue, ...; see Decode), in
+	// the beacon API's style: integers as decimal strings, bytes as 0x-hex.
 	Value json.RawMessage
 }
 
 type claimJSON struct {
-	Kind   string          `json:"kind"`
+	Kind   Kind            `json:"kind"`
 	Path   string          `json:"path"`
-	Anchor Anchor          `json:"anchor"`
+	Anchor claimAnchor     `json:"anchor"`
 	Gindex proof.Gindex    `json:"gindex"`
 	Leaf   proof.Hash32    `json:"leaf"`
 	Branch []proof.Hash32  `json:"branch"`
 	Value  json.RawMessage `json:"value,omitempty"`
+}
+
+// claimAnchor is a claim's anchor in JSON: its root and slot; the
+// timestamp belongs to the document.
+type claimAnchor struct {
+	Kind AnchorKind   `json:"kind"`
+	Root proof.Hash32 `json:"root"`
+	// Slot is a decimal string.
+	Slot uint64 `json:"slot,string"`
 }
 
 // MarshalJSON writes the claim in the shape of the oracle vectors' proofs
@@ -66,7 +56,7 @@ type claimJSON struct {
 //	 "anchor": {"kind": "block", "root": "0x…", "slot": "13165000"},
 //	 "gindex": "…", "leaf": "0x…", "branch": ["0x…", …], "value": {…}}
 func (c Claim) MarshalJSON() ([]byte, error) {
-	j := claimJSON{Kind: c.Kind, Path: c.Path, Anchor: c.Anchor, Gindex: c.Proof.Gindex, Leaf: c.Proof.Leaf, Value: c.Value}
+	j := claimJSON{Kind: c.Kind, Path: c.Path, Anchor: claimAnchor{c.Anchor.Kind, c.Anchor.Root, c.Anchor.Slot}, Gindex: c.Proof.Gindex, Leaf: c.Proof.Leaf, Value: c.Value}
 	j.Branch = make([]proof.Hash32, len(c.Proof.Branch))
 	for i, h := range c.Proof.Branch {
 		j.Branch[i] = h
@@ -80,7 +70,7 @@ func (c *Claim) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return fmt.Errorf("beaconstate: claim: %w", err)
 	}
-	*c = Claim{Kind: j.Kind, Path: j.Path, Anchor: j.Anchor, Proof: proof.Proof{Gindex: j.Gindex, Leaf: j.Leaf}, Value: j.Value}
+	*c = Claim{Kind: j.Kind, Path: j.Path, Anchor: Anchor{Kind: j.Anchor.Kind, Root: j.Anchor.Root, Slot: j.Anchor.Slot}, Proof: proof.Proof{Gindex: j.Gindex, Leaf: j.Leaf}, Value: j.Value}
 	c.Proof.Branch = make([][32]byte, len(j.Branch))
 	for i, h := range j.Branch {
 		c.Proof.Branch[i] = h

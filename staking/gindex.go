@@ -175,3 +175,36 @@ func BlockFieldGindex(forkName, preset, field string) (proof.Gindex, error) {
 	}
 	return g, nil
 }
+
+func (w WithdrawalLocation) Locate() (g proof.Gindex, historical bool, summary uint64, err error) {
+	if w.StateFork == "" {
+		return g, false, 0, fmt.Errorf("%w: no fork named", proof.ErrMalformed)
+	}
+	s, err := fork.SchemasOf(w.StateFork, w.Preset)
+	if err != nil {
+		return g, false, 0, err
+	}
+	net := w.Network
+	if net == nil {
+		if net, err = fork.NetworkByName("mainnet"); err != nil {
+			return g, false, 0, err
+		}
+	}
+	sphr := s.Preset.SlotsPerHistoricalRoot
+	recent, err := WithdrawalIsRecent(w.StateSlot, w.WithdrawalSlot, sphr)
+	if err != nil {
+		return g, false, 0, err
+	}
+	if !recent {
+		offset, err := net.HistoricalSummariesOffset()
+		if err != nil {
+			return g, false, 0, err
+		}
+		if era := w.WithdrawalSlot / sphr; era >= offset {
+			summary = era - offset
+		}
+	}
+	w.Network = net
+	g, err = WithdrawalGindex(w)
+	return g, !recent, summary, err
+}

@@ -141,21 +141,21 @@ func (sp *StateProver) GloasWithdrawal(src GloasWithdrawalSource, n uint64) (Cla
 				bpath, proof.FormatHash(bproof.Leaf), slot, proof.FormatHash(blockRoot))
 		}
 	}
-	checked := "false"
-	if src.Envelope != nil {
+	checked := src.Envelope != nil
+	if checked {
 		if err := checkEnvelope(src.Envelope, ws, wp, slot, n, blockRoot); err != nil {
 			return Claim{}, err
 		}
-		checked = "true"
 	}
-	value := withdrawalValue(slot, n, w)
+	value := WithdrawalValue{Slot: slot, Num: n, Withdrawal: w, BlockRoot: &blockRoot, EnvelopeChecked: &checked}
 	kind := KindExpectedWithdrawal
 	if !r.recent {
 		kind = KindHistoricalExpectedWithdrawal
-		value = appendFields(value, "historical_summary_index", fmt.Sprint(r.k))
+		value.HistoricalSummaryIndex = &r.k
 	}
-	value = appendFields(value, "block_root", proof.FormatHash(blockRoot), "envelope_checked", checked)
-	return sp.finish(kind, path+" -> "+wpath, value, append(proofs, wproof)...)
+	x := sp.checkContext()
+	x.BlockFork, x.Network = ws.Fork, src.Network
+	return sp.finishWith(x, kind, path+" -> "+wpath, value, append(proofs, wproof)...)
 }
 
 // checkEnvelope checks that the envelope is the one of the block at slot

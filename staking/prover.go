@@ -1,7 +1,6 @@
 package staking
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,10 +142,21 @@ func (sp *StateProver) Prover() *beaconstate.Prover { return sp.p }
 // Slot returns the state's slot.
 func (sp *StateProver) Slot() uint64 { return sp.slot }
 
+// checkContext is the CheckContext of the StateProver's claims.
+func (sp *StateProver) checkContext() CheckContext {
+	obj := sp.p.Object()
+	return CheckContext{Fork: obj.Fork, Preset: obj.Preset, Anchor: sp.anchor.Kind, Slot: sp.slot}
+}
+
 // finish anchors a proof of the state (outermost first in inner, the
 // first proving against the state root) and verifies it against the
-// anchor.
-func (sp *StateProver) finish(kind, path string, value json.RawMessage, inner ...proof.Proof) (Claim, error) {
+// anchor; the value is the claim's.
+func (sp *StateProver) finish(kind Kind, path string, value any, inner ...proof.Proof) (Claim, error) {
+	return sp.finishWith(sp.checkContext(), kind, path, value, inner...)
+}
+
+// finishWith is finish with the context its kind's check needs.
+func (sp *StateProver) finishWith(x CheckContext, kind Kind, path string, value any, inner ...proof.Proof) (Claim, error) {
 	pr, err := sp.anchored(kind, path, inner...)
 	if err != nil {
 		return Claim{}, err
@@ -154,12 +164,33 @@ func (sp *StateProver) finish(kind, path string, value json.RawMessage, inner ..
 	if err := pr.Verify(sp.anchor.Root); err != nil {
 		return Claim{}, errorf(sp.p.Object(), "internal error: %s proof of %s does not verify: %w", kind, path, err)
 	}
-	return Claim{Kind: kind, Path: path, Anchor: sp.anchor, Proof: pr, Value: value}, nil
+	return newClaim(sp.p.Object(), x, Claim{Kind: kind, Path: path, Anchor: sp.anchor, Proof: pr}, value)
+}
+
+// newClaim sets the claim's value to the JSON of value and checks the
+// claim as its kind says (its gindex from the schemas, its leaf from its
+// value).
+func newClaim(obj *beaconstate.Object, x CheckContext, c Claim, value any) (Claim, error) {
+	var v []byte
+	var err error
+	if m, ok := value.(json.Marshaler); ok {
+		v, err = m.MarshalJSON() // the value types write valid JSON
+	} else {
+		v, err = json.Marshal(value)
+	}
+	if err != nil {
+		return Claim{}, errorf(obj, "%s %s: value: %w", c.Kind, c.Path, err)
+	}
+	c.Value = v
+	if err := c.check(x, value); err != nil {
+		return Claim{}, errorf(obj, "internal error: %s claim of %s: %w", c.Kind, c.Path, err)
+	}
+	return c, nil
 }
 
 // anchored composes the anchor's proof (when the anchor is a block root)
 // with inner, the proofs from the state root down, outermost first.
-func (sp *StateProver) anchored(kind, path string, inner ...proof.Proof) (proof.Proof, error) {
+func (sp *StateProver) anchored(kind Kind, path string, inner ...proof.Proof) (proof.Proof, error) {
 	chain := inner
 	if sp.toAnchor != nil {
 		chain = append([]proof.Proof{*sp.toAnchor}, inner...)
@@ -171,22 +202,29 @@ func (sp *StateProver) anchored(kind, path string, inner ...proof.Proof) (proof.
 	return pr, nil
 }
 
-// member proves a path of the state with the JSON of the member as value,
-// after the fields pre (key, value, ...) when given.
-func (sp *StateProver) member(kind, path string, pre ...string) (Claim, error) {
+// member proves a path of the state with the value that value returns
+// from the member's JSON.
+func (sp *StateProver) member(kind Kind, path string, value func(json.RawMessage) (any, error)) (Claim, error) {
 	pr, err := sp.p.Prove(path)
 	if err != nil {
 		return Claim{}, err
 	}
-	v, err := sp.memberValue(path, pre...)
+	m, err := sp.memberJSON(path)
 	if err != nil {
 		return Claim{}, err
+	}
+	v, err := value(m)
+	if err != nil {
+		return Claim{}, errorf(sp.p.Object(), "path %q: %w", path, err)
 	}
 	return sp.finish(kind, path, v, pr)
 }
 
-// memberValue is the JSON of the member at path, after the fields pre.
-func (sp *StateProver) memberValue(path string, pre ...string) (json.RawMessage, error) {
+// asIs is the value of a claim whose value is the member's JSON.
+func asIs(m json.RawMessage) (any, error) { return m, nil }
+
+// memberJSON is the JSON of the member at path.
+func (sp *StateProver) memberJSON(path string) (json.RawMessage, error) {
 	b, t, err := sp.p.Object().Field(path)
 	if err != nil {
 		return nil, err
@@ -194,12 +232,6 @@ func (sp *StateProver) memberValue(path string, pre ...string) (json.RawMessage,
 	v, err := ssz.ToJSON(t, b)
 	if err != nil {
 		return nil, errorf(sp.p.Object(), "path %q: %w", path, err)
-	}
-	if len(pre) > 0 && !bytes.HasPrefix(v, []byte("{")) {
-		// A scalar member: name it after its field.
-		v = appendRaw(jsonObject(pre...), path[strings.LastIndexByte(path, '.')+1:], json.RawMessage(v))
-	} else {
-		v = prependFields(v, pre...)
 	}
 	return v, nil
 }
@@ -209,13 +241,19 @@ func (sp *StateProver) memberValue(path string, pre ...string) (json.RawMessage,
 // after "validator_index". Gloas's progressive validators list is proved
 // the same way.
 func (sp *StateProver) Validator(i uint64) (Claim, error) {
-	return sp.member(KindValidator, fmt.Sprintf("validators[%d]", i), "validator_index", fmt.Sprint(i))
+	cs, err := sp.Validators([]uint64{i})
+	if err != nil {
+		return Claim{}, err
+	}
+	return cs[0], nil
 }
 
 // Validators proves several validators of the state, as Validator does
 // each. They share the one hashing pass of the state (the Prover's), and
 // their branches are read and verified together (Prover.ProvePaths, then
-// proof.VerifyMany against the anchor), so each costs a few microseconds.
+// proof.VerifyMany against the anchor), and each claim is checked as its
+// kind says (Claim.Check: the gindex from the schemas, the leaf from the
+// record); each costs some ten microseconds.
 func (sp *StateProver) Validators(indices []uint64) ([]Claim, error) {
 	paths := make([]string, len(indices))
 	for k, i := range indices {
@@ -227,8 +265,9 @@ func (sp *StateProver) Validators(indices []uint64) ([]Claim, error) {
 	}
 	out := make([]Claim, len(indices))
 	anchoredProofs := make([]proof.Proof, len(indices))
+	x := sp.checkContext()
 	for k, i := range indices {
-		v, err := sp.memberValue(paths[k], "validator_index", fmt.Sprint(i))
+		v, err := sp.p.Object().Validator(i)
 		if err != nil {
 			return nil, err
 		}
@@ -237,7 +276,10 @@ func (sp *StateProver) Validators(indices []uint64) ([]Claim, error) {
 			return nil, err
 		}
 		anchoredProofs[k] = pr
-		out[k] = Claim{Kind: KindValidator, Path: paths[k], Anchor: sp.anchor, Proof: pr, Value: v}
+		c := Claim{Kind: KindValidator, Path: paths[k], Anchor: sp.anchor, Proof: pr}
+		if out[k], err = newClaim(sp.p.Object(), x, c, ValidatorValue{Index: i, Validator: v}); err != nil {
+			return nil, err
+		}
 	}
 	if err := proof.VerifyMany(anchoredProofs, sp.anchor.Root); err != nil {
 		return nil, errorf(sp.p.Object(), "internal error: validator proofs do not verify: %w", err)
@@ -245,10 +287,12 @@ func (sp *StateProver) Validators(indices []uint64) ([]Claim, error) {
 	return out, nil
 }
 
-// ValidatorFields are the fields of a Validator record, in order.
-var ValidatorFields = []string{
-	"pubkey", "withdrawal_credentials", "effective_balance", "slashed",
-	"activation_eligibility_epoch", "activation_epoch", "exit_epoch", "withdrawable_epoch",
+// ValidatorFields returns the fields of a Validator record, in order.
+func ValidatorFields() []string {
+	return []string{
+		"pubkey", "withdrawal_credentials", "effective_balance", "slashed",
+		"activation_eligibility_epoch", "activation_epoch", "exit_epoch", "withdrawable_epoch",
+	}
 }
 
 // ValidatorField proves one field of validators[i] (see ValidatorFields).
@@ -256,15 +300,23 @@ var ValidatorFields = []string{
 // others are their 32-byte chunk. The value is
 // {"validator_index": "i", "<field>": value}.
 func (sp *StateProver) ValidatorField(i uint64, field string) (Claim, error) {
-	if !slices.Contains(ValidatorFields, field) {
-		return Claim{}, errorf(sp.p.Object(), "validator field %q: want one of %s", field, strings.Join(ValidatorFields, ", "))
+	if !slices.Contains(ValidatorFields(), field) {
+		return Claim{}, errorf(sp.p.Object(), "validator field %q: want one of %s", field, strings.Join(ValidatorFields(), ", "))
 	}
-	return sp.member(KindValidatorField, fmt.Sprintf("validators[%d].%s", i, field), "validator_index", fmt.Sprint(i))
+	return sp.member(KindValidatorField, fmt.Sprintf("validators[%d].%s", i, field), func(m json.RawMessage) (any, error) {
+		return ValidatorFieldValue{ValidatorIndex: i, Field: field, Value: m}, nil
+	})
 }
 
 // SlotProof proves state.slot; verifiers use it to bind the slot argument
 // of the other proofs. The leaf is the slot as a little-endian chunk.
-func (sp *StateProver) SlotProof() (Claim, error) { return sp.member(KindSlot, "slot") }
+func (sp *StateProver) SlotProof() (Claim, error) {
+	pr, err := sp.p.Prove("slot")
+	if err != nil {
+		return Claim{}, err
+	}
+	return sp.finish(KindSlot, "slot", SlotValue(sp.slot), pr)
+}
 
 // Balance proves balances[i]. Four balances share a 32-byte chunk: the
 // leaf is that chunk, the value the balance of validator i (at byte
@@ -279,8 +331,7 @@ func (sp *StateProver) Balance(i uint64) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	v := jsonObject("validator_index", fmt.Sprint(i), "balance", fmt.Sprint(bal), "chunk_offset", fmt.Sprint(8*(i%4)))
-	return sp.finish(KindBalance, path, v, pr)
+	return sp.finish(KindBalance, path, newBalanceValue(i, bal), pr)
 }
 
 // Field proves any path of the state in the specs' spelling
@@ -288,32 +339,43 @@ func (sp *StateProver) Balance(i uint64) (Claim, error) {
 // "finalized_checkpoint.root", ...), with the member as value. An index
 // into a list of basic values proves the chunk that holds the element (see
 // Balance and Participation for helpers that say where in the chunk).
-func (sp *StateProver) Field(path string) (Claim, error) { return sp.member(KindStateField, path) }
+func (sp *StateProver) Field(path string) (Claim, error) {
+	return sp.member(KindStateField, path, asIs)
+}
 
 // PendingDeposit proves pending_deposits[i] (electra on): the leaf is the
 // PendingDeposit's root, the value its fields after "index".
 func (sp *StateProver) PendingDeposit(i uint64) (Claim, error) {
-	return sp.queued(KindPendingDeposit, "pending_deposits", i)
+	return sp.queued(KindPendingDeposit, "pending_deposits", i, func(m json.RawMessage) (any, error) {
+		v := PendingDepositValue{Index: U64(i)}
+		return v, DecodeValue(m, &v)
+	})
 }
 
 // PendingPartialWithdrawal proves pending_partial_withdrawals[i] (electra
 // on): the leaf is the record's root, the value its fields after "index".
 func (sp *StateProver) PendingPartialWithdrawal(i uint64) (Claim, error) {
-	return sp.queued(KindPendingPartialWithdrawal, "pending_partial_withdrawals", i)
+	return sp.queued(KindPendingPartialWithdrawal, "pending_partial_withdrawals", i, func(m json.RawMessage) (any, error) {
+		v := PendingPartialWithdrawalValue{Index: U64(i)}
+		return v, DecodeValue(m, &v)
+	})
 }
 
 // PendingConsolidation proves pending_consolidations[i] (electra on): the
 // leaf is the record's root, the value its fields after "index".
 func (sp *StateProver) PendingConsolidation(i uint64) (Claim, error) {
-	return sp.queued(KindPendingConsolidation, "pending_consolidations", i)
+	return sp.queued(KindPendingConsolidation, "pending_consolidations", i, func(m json.RawMessage) (any, error) {
+		v := PendingConsolidationValue{Index: U64(i)}
+		return v, DecodeValue(m, &v)
+	})
 }
 
-func (sp *StateProver) queued(kind, list string, i uint64) (Claim, error) {
+func (sp *StateProver) queued(kind Kind, list string, i uint64, value func(json.RawMessage) (any, error)) (Claim, error) {
 	obj := sp.p.Object()
 	if !obj.Type.HasPath(list) {
 		return Claim{}, errorf(obj, "%w: no %s (electra on)", beaconstate.ErrNoField, list)
 	}
-	return sp.member(kind, fmt.Sprintf("%s[%d]", list, i), "index", fmt.Sprint(i))
+	return sp.member(kind, fmt.Sprintf("%s[%d]", list, i), value)
 }
 
 // Participation flag bits (altair on).
@@ -353,8 +415,7 @@ func (sp *StateProver) Participation(i uint64, current bool) (Claim, error) {
 	if off := i % 32; pr.Leaf[off] != flags {
 		return Claim{}, errorf(obj, "internal error: %s is %d but byte %d of its chunk is %d", path, flags, off, pr.Leaf[off])
 	}
-	v := jsonObject("validator_index", fmt.Sprint(i), "epoch", epoch, "flags", fmt.Sprint(flags), "chunk_offset", fmt.Sprint(i%32))
-	v = appendRaw(v, "timely_source", flags&TimelySourceFlag != 0, "timely_target", flags&TimelyTargetFlag != 0, "timely_head", flags&TimelyHeadFlag != 0)
+	v := ParticipationValue{ValidatorIndex: i, Epoch: epoch, Flags: uint64(flags), ChunkOffset: i % 32}
 	return sp.finish(KindParticipation, path, v, pr)
 }
 

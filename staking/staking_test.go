@@ -358,18 +358,38 @@ func TestClaimJSON(t *testing.T) {
 	}
 }
 
-// TestJSONFields checks the small JSON object helpers.
-func TestJSONFields(t *testing.T) {
-	for _, c := range []struct{ got, want string }{
-		{string(jsonObject()), `{}`},
-		{string(jsonObject("a", "1", "b", "x\"y")), `{"a":"1","b":"x\"y"}`},
-		{string(appendFields(json.RawMessage(`{"a":true} `), "b", "2")), `{"a":true,"b":"2"}`},
-		{string(prependFields(json.RawMessage(`{"a":true}`), "i", "3")), `{"i":"3","a":true}`},
-		{string(prependFields(json.RawMessage(`{}`), "i", "3")), `{"i":"3"}`},
-		{string(appendRaw(json.RawMessage(`{}`), "f", false, "n", json.RawMessage(`"5"`))), `{"f":false,"n":"5"}`},
+// TestValueJSON checks the JSON of the claim values and its round trip.
+func TestValueJSON(t *testing.T) {
+	k, yes := uint64(3), true
+	root := [32]byte{1}
+	for _, c := range []struct {
+		v    any
+		back any
+		want string
+	}{
+		{BalanceValue{ValidatorIndex: 6, Balance: 32, ChunkOffset: 16}, new(BalanceValue),
+			`{"validator_index":"6","balance":"32","chunk_offset":"16"}`},
+		{ValidatorFieldValue{ValidatorIndex: 7, Field: "slashed", Value: json.RawMessage(`false`)}, new(ValidatorFieldValue),
+			`{"validator_index":"7","slashed":false}`},
+		{ParticipationValue{ValidatorIndex: 33, Epoch: "current", Flags: 5, ChunkOffset: 1}, new(ParticipationValue),
+			`{"validator_index":"33","epoch":"current","flags":"5","chunk_offset":"1","timely_source":true,"timely_target":false,"timely_head":true}`},
+		{WithdrawalValue{Slot: 9, Num: 1, Withdrawal: beaconstate.Withdrawal{Index: 2, ValidatorIndex: 4, Address: [20]byte{0xab}, Amount: 5},
+			HistoricalSummaryIndex: &k, BlockRoot: &root, EnvelopeChecked: &yes}, new(WithdrawalValue),
+			`{"withdrawal_slot":"9","withdrawal_num":"1","index":"2","validator_index":"4","address":"0xab00000000000000000000000000000000000000","amount":"5",` +
+				`"historical_summary_index":"3","block_root":"0x0100000000000000000000000000000000000000000000000000000000000000","envelope_checked":"true"}`},
+		{SlotValue(12), new(SlotValue), `"12"`},
 	} {
-		if c.got != c.want {
-			t.Errorf("got %s, want %s", c.got, c.want)
+		b, err := json.Marshal(c.v)
+		if err != nil || string(b) != c.want {
+			t.Errorf("%T: %s, %v; want %s", c.v, b, err, c.want)
+			continue
+		}
+		if err := json.Unmarshal(b, c.back); err != nil {
+			t.Errorf("%T: %v", c.v, err)
+			continue
+		}
+		if again, _ := json.Marshal(c.back); string(again) != c.want {
+			t.Errorf("%T: round trip %s", c.v, again)
 		}
 	}
 }

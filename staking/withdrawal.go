@@ -1,7 +1,6 @@
 package staking
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -193,25 +192,15 @@ func (sp *StateProver) Withdrawal(src WithdrawalSource, n uint64) (Claim, error)
 	if err != nil {
 		return Claim{}, err
 	}
-	value := withdrawalValue(ws, n, w)
+	value := WithdrawalValue{Slot: ws, Num: n, Withdrawal: w}
 	kind := KindWithdrawal
 	if !r.recent {
 		kind = KindHistoricalWithdrawal
-		value = appendFields(value, "historical_summary_index", fmt.Sprint(r.k))
+		value.HistoricalSummaryIndex = &r.k
 	}
-	return sp.finish(kind, path+" -> "+wpath, value, append(proofs, wproof)...)
-}
-
-// withdrawalValue is the JSON of a withdrawal with its slot and number, in
-// the order of the protocols' vectors.
-func withdrawalValue(ws, n uint64, w beaconstate.Withdrawal) json.RawMessage {
-	return jsonObject(
-		"withdrawal_slot", fmt.Sprint(ws),
-		"withdrawal_num", fmt.Sprint(n),
-		"index", fmt.Sprint(w.Index),
-		"validator_index", fmt.Sprint(w.ValidatorIndex),
-		"address", fmt.Sprintf("0x%x", w.Address),
-		"amount", fmt.Sprint(w.Amount))
+	x := sp.checkContext()
+	x.BlockFork, x.Network = block.Fork, src.Network
+	return sp.finishWith(x, kind, path+" -> "+wpath, value, append(proofs, wproof)...)
 }
 
 // unsignedBlock returns the BeaconBlock of a BeaconBlock or SignedBeaconBlock.
@@ -225,6 +214,3 @@ func unsignedBlock(o *beaconstate.Object) (*beaconstate.Object, error) {
 	}
 	return b, nil
 }
-
-// jsonObject returns the JSON object of string fields kv (key, value, ...), in
-// order.

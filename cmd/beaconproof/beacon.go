@@ -85,13 +85,17 @@ func (u uintFlag) Set(s string) error {
 	return nil
 }
 
-func (n *nodeFlags) register(fs *flag.FlagSet, kind string) {
+// register registers --beacon-url.
+func (n *nodeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&n.url, "beacon-url", os.Getenv(envBeaconURL), "beacon node URL to fetch the state from instead of FILE; --state is then a state id (default $"+envBeaconURL+")")
-	if kind == "withdrawal" {
-		fs.Var(uintFlag{&n.validator, &n.hasValidator}, "validator", "with --beacon-url: the validator whose withdrawal to prove")
-		fs.Var(uintFlag{&n.withdrawalSlot, nil}, "withdrawal-slot", "with --beacon-url: the slot of the block that paid the withdrawal (searched when omitted)")
-		fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch)")
-	}
+}
+
+// registerWithdrawal registers the flags that find a withdrawal through
+// the node.
+func (n *nodeFlags) registerWithdrawal(fs *flag.FlagSet) {
+	fs.Var(uintFlag{&n.validator, &n.hasValidator}, "validator", "with --beacon-url: the validator whose withdrawal to prove")
+	fs.Var(uintFlag{&n.withdrawalSlot, nil}, "withdrawal-slot", "with --beacon-url: the slot of the block that paid the withdrawal (searched when omitted)")
+	fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch)")
 }
 
 // newClient returns a client of the node at url; network, when not "",

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ type fixtureFile struct {
 }
 
 type fixtureManifest struct {
-	Anchor      fixtureAnchor     `json:"anchor"`
+	Anchor      manifestAnchor    `json:"anchor"`
 	BeaconRoots string            `json:"beaconRoots"`
 	Files       []fixtureFile     `json:"files"`
 	Fork        string            `json:"fork"`
@@ -98,20 +99,95 @@ type fixtureManifest struct {
 	Structs     map[string]string `json:"structs"`
 }
 
-type fixtureAnchor struct {
-	Expiry    uint64 `json:"expiry"`
-	Root      string `json:"root"`
-	Slot      uint64 `json:"slot"`
-	Timestamp uint64 `json:"timestamp"`
+// manifestAnchor is the anchor as the manifest writes it for Foundry,
+// with the time its root leaves the EIP-4788 window: keys sorted, numbers
+// as JSON numbers, {"expiry", "root", "slot", "timestamp"}.
+type manifestAnchor struct {
+	staking.Anchor
+	Expiry uint64
+}
+
+type manifestAnchorJSON struct {
+	Expiry    uint64       `json:"expiry"`
+	Root      proof.Hash32 `json:"root"`
+	Slot      uint64       `json:"slot"`
+	Timestamp uint64       `json:"timestamp"`
+}
+
+// MarshalJSON writes the Foundry form.
+func (a manifestAnchor) MarshalJSON() ([]byte, error) {
+	return json.Marshal(manifestAnchorJSON{Expiry: a.Expiry, Root: a.Root, Slot: a.Slot, Timestamp: a.Timestamp})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; the anchor is a block's.
+func (a *manifestAnchor) UnmarshalJSON(b []byte) error {
+	var j manifestAnchorJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*a = manifestAnchor{Anchor: staking.Anchor{Kind: staking.AnchorBlock, Root: j.Root, Slot: j.Slot, Timestamp: j.Timestamp}, Expiry: j.Expiry}
+	return nil
+}
+
+// fixtureRun is one run of fixtures, its flags parsed.
+type fixtureRun struct {
+	f            kindFlags
+	out          string
+	allowExpired bool
+	deposits     uintList
+	ts           uint64 // --timestamp
+	fromNode     bool
 }
 
 func cmdFixtures(ctx context.Context, e *env, args []string) int {
+	r, code, ok := parseFixtures(e, args)
+	if !ok {
+		return code
+	}
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true, progress: progressTo(e.stderr)}
+	release, err := s.openState(ctx, e, &r.f, r.fromNode, r.f.state, staking.AnchorBlock)
+	if err != nil {
+		return e.fail(err)
+	}
+	defer release()
+	if r.f.network == "" {
+		r.f.network = "mainnet"
+	}
+	s.in.Network = r.f.network
+	net := s.net
+	if net == nil {
+		if net, err = fork.NetworkByName(r.f.network); err != nil {
+			return e.fail(err)
+		}
+	}
+	expiry, err := s.fixtureTimestamp(ctx, r, net)
+	if err != nil {
+		return e.fail(err)
+	}
+	files, err := s.fixtureFiles(ctx, e, r, expiry)
+	if err != nil {
+		return e.fail(err)
+	}
+	if err := os.MkdirAll(r.out, 0o755); err != nil {
+		return e.fail(err)
+	}
+	for _, w := range files {
+		if err := os.WriteFile(filepath.Join(r.out, w.name), w.data, 0o644); err != nil {
+			return e.fail(err)
+		}
+	}
+	a := s.in.Anchor
+	fmt.Fprintf(e.stdout, "wrote %d fixtures and manifest.json to %s (anchor slot %d, timestamp %d)\n", len(files)-1, r.out, a.Slot, a.Timestamp)
+	return exitOK
+}
+
+// parseFixtures parses and checks the arguments of fixtures; ok is false
+// when the command must return code at once.
+func parseFixtures(e *env, args []string) (r *fixtureRun, code int, ok bool) {
 	c := lookupCommand("fixtures")
 	fs := c.flagSet()
-	var f kindFlags
-	var out string
-	var allowExpired bool
-	var deposits uintList
+	r = &fixtureRun{}
+	f := &r.f
 	fs.StringVar(&f.state, "state", "", "with --beacon-url a state id (default finalized), else the BeaconState file")
 	fs.StringVar(&f.fork, "fork", "", "the state's fork (detected when omitted)")
 	fs.StringVar(&f.preset, "preset", beaconstate.DefaultPreset, "preset")
@@ -123,180 +199,163 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected when omitted)")
 	fs.Var(&f.withdrawalNums, "withdrawal-num", "from files: position of the withdrawal in the block's payload")
 	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "from files: the era's block_roots for a historical withdrawal")
-	fs.Var(&deposits, "pending-deposit", "pending_deposits index to prove; repeat for more")
-	fs.StringVar(&out, "out", "", "directory to write the fixtures into (created if needed)")
-	fs.BoolVar(&allowExpired, "allow-expired", false, "write fixtures whose anchor has left the EIP-4788 window")
-	f.node.register(fs, "withdrawal")
+	fs.Var(&r.deposits, "pending-deposit", "pending_deposits index to prove; repeat for more")
+	fs.StringVar(&r.out, "out", "", "directory to write the fixtures into (created if needed)")
+	fs.BoolVar(&r.allowExpired, "allow-expired", false, "write fixtures whose anchor has left the EIP-4788 window")
+	f.node.register(fs)
+	f.node.registerWithdrawal(fs)
 	pos, done, code := c.parse(e, fs, args)
 	if done {
-		return code
+		return nil, code, false
 	}
 	switch {
 	case len(pos) > 0:
-		return c.usageError(e, fs, "unexpected arguments %q", pos)
-	case out == "":
-		return c.usageError(e, fs, "--out is required")
+		return nil, c.usageError(e, fs, "unexpected arguments %q", pos), false
+	case r.out == "":
+		return nil, c.usageError(e, fs, "--out is required"), false
 	case f.node.url == "" && f.state == "":
-		return c.usageError(e, fs, "want --beacon-url or a --state FILE")
+		return nil, c.usageError(e, fs, "want --beacon-url or a --state FILE"), false
 	case len(f.indices) == 0:
-		return c.usageError(e, fs, "at least one --index is required")
+		return nil, c.usageError(e, fs, "at least one --index is required"), false
 	case f.block != "" && len(f.withdrawalNums) == 0:
-		return c.usageError(e, fs, "--block needs --withdrawal-num")
+		return nil, c.usageError(e, fs, "--block needs --withdrawal-num"), false
 	}
 	ts, _, err := parseTimestamp(f.timestamp)
 	if err != nil || f.timestamp == "next" {
-		return c.usageError(e, fs, "--timestamp: want a Unix time")
+		return nil, c.usageError(e, fs, "--timestamp: want a Unix time"), false
 	}
+	r.ts = ts
 	f.anchor = string(staking.AnchorBlock)
+	r.fromNode = f.node.url != "" && !isFile(f.state)
+	return r, 0, true
+}
 
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true, progress: progressTo(e.stderr)}
-	var obj *beaconstate.Object
-	fromNode := f.node.url != "" && !isFile(f.state)
-	if fromNode {
-		obj, err = s.nodeState(ctx, &f)
-	} else {
-		obj, err = loadObject(ctx, e, f.state, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
-	}
-	if err != nil {
-		return e.fail(err)
-	}
-	defer obj.Close()
-	p, err := beaconstate.NewProver(obj)
-	if err != nil {
-		return e.fail(err)
-	}
-	if s.sp, err = staking.NewStateProver(p, staking.AnchorBlock); err != nil {
-		return e.fail(err)
-	}
-	s.obj = obj
-	if f.network == "" {
-		f.network = stateNetwork(obj)
-	}
-	if f.network == "" {
-		f.network = "mainnet"
-	}
-	net := s.net
-	if net == nil {
-		if net, err = fork.NetworkByName(f.network); err != nil {
-			return e.fail(err)
-		}
-	}
-	anchor := s.sp.Anchor()
-	s.in = format.Input{Fork: obj.Fork, Preset: obj.Preset, Network: f.network, Anchor: anchor}
-
-	// The anchor's timestamp and the window.
+// fixtureTimestamp sets the anchor's timestamp (the node's, or --timestamp,
+// or the next slot's), checks that the anchor is in the EIP-4788 window
+// (at the node's head, or now), and returns when it leaves it.
+func (s *proveSession) fixtureTimestamp(ctx context.Context, r *fixtureRun, net *fork.Network) (expiry uint64, err error) {
+	a := &s.in.Anchor
+	ts := r.ts
 	var now uint64
-	if fromNode {
-		if ts, err = s.nodeTimestamp(ctx, anchor); err != nil {
-			return e.fail(err)
+	if r.fromNode {
+		if ts, err = s.nodeTimestamp(ctx, *a); err != nil {
+			return 0, err
 		}
 		if ts == 0 {
-			return e.fail(fmt.Errorf("the anchor block at slot %d has no child block yet, so its root is not stored in the beacon roots contract; use an older --state", anchor.Slot))
+			return 0, fmt.Errorf("the anchor block at slot %d has no child block yet, so its root is not stored in the beacon roots contract; use an older --state", a.Slot)
 		}
 		head, err := s.node.HeadSlot(ctx)
 		if err != nil {
-			return e.fail(err)
+			return 0, err
 		}
 		now = net.SlotTime(head)
 	} else {
 		if ts == 0 {
-			if ts, err = nextTimestamp(f.network, anchor.Slot); err != nil {
-				return e.fail(err)
+			if ts, err = nextTimestamp(r.f.network, a.Slot); err != nil {
+				return 0, err
 			}
 		}
 		now = uint64(nowFunc().Unix())
 	}
-	s.in.Timestamp = ts
-	if err := eip4788.CheckWindow(net, ts, now); err != nil && !allowExpired {
-		return e.fail(fmt.Errorf("the anchor (slot %d, timestamp %d) cannot be read from the beacon roots contract (--allow-expired writes it anyway): %w", anchor.Slot, ts, err))
+	a.Timestamp = ts
+	if err := eip4788.CheckWindow(net, ts, now); err != nil && !r.allowExpired {
+		return 0, fmt.Errorf("the anchor (slot %d, timestamp %d) cannot be read from the beacon roots contract (--allow-expired writes it anyway): %w", a.Slot, ts, err)
 	}
-	expiry, err := eip4788.Expiry(net, ts)
-	if err != nil {
-		return e.fail(err)
-	}
+	return eip4788.Expiry(net, ts)
+}
 
-	// The proofs.
-	type job struct {
-		kind, file string
-		flags      kindFlags
-	}
-	var jobs []job
+// fixtureJob is one fixture file: the proof kind and its flags.
+type fixtureJob struct {
+	kind, file string
+	flags      kindFlags
+}
+
+// fixtureJobs lists the fixture files of a run: the slot, each index's
+// validator, exit and balance, the withdrawals, the pending deposits.
+func fixtureJobs(r *fixtureRun) []fixtureJob {
+	var jobs []fixtureJob
 	add := func(kind, file string, mod func(k *kindFlags)) {
-		k := f
+		k := r.f
 		k.indices, k.withdrawalNums = nil, nil
 		mod(&k)
-		jobs = append(jobs, job{kind, file, k})
+		jobs = append(jobs, fixtureJob{kind, file, k})
 	}
 	add("slot", "slot.json", func(*kindFlags) {})
-	for _, i := range f.indices {
+	for _, i := range r.f.indices {
 		add("validator", fmt.Sprintf("validator-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
 		add("exit", fmt.Sprintf("exit-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
 		add("balance", fmt.Sprintf("balance-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
 	}
 	switch {
-	case f.block != "":
-		for _, n := range f.withdrawalNums {
+	case r.f.block != "":
+		for _, n := range r.f.withdrawalNums {
 			add("withdrawal", fmt.Sprintf("withdrawal-%d.json", n), func(k *kindFlags) { k.withdrawalNums = uintList{n} })
 		}
-	case fromNode && f.node.hasValidator:
-		add("withdrawal", fmt.Sprintf("withdrawal-%d.json", f.node.validator), func(k *kindFlags) { k.withdrawalNums = f.withdrawalNums })
+	case r.fromNode && r.f.node.hasValidator:
+		add("withdrawal", fmt.Sprintf("withdrawal-%d.json", r.f.node.validator), func(k *kindFlags) { k.withdrawalNums = r.f.withdrawalNums })
 	}
-	for _, n := range deposits {
+	for _, n := range r.deposits {
 		add("pending-deposit", fmt.Sprintf("pending-deposit-%d.json", n), func(k *kindFlags) { k.indices = uintList{n} })
 	}
+	return jobs
+}
 
-	type written struct {
-		name string
-		data []byte
-	}
-	var files []written
+// writtenFile is a file fixtures writes.
+type writtenFile struct {
+	name string
+	data []byte
+}
+
+// fixtureFiles proves the run's fixtures and returns their files, the
+// manifest last.
+func (s *proveSession) fixtureFiles(ctx context.Context, e *env, r *fixtureRun, expiry uint64) ([]writtenFile, error) {
+	var files []writtenFile
 	m := fixtureManifest{
-		Anchor:      fixtureAnchor{Expiry: expiry, Root: proof.FormatHash(anchor.Root), Slot: anchor.Slot, Timestamp: ts},
+		Anchor:      manifestAnchor{Anchor: s.in.Anchor, Expiry: expiry},
 		BeaconRoots: eip4788.BeaconRootsAddress.Hex(),
-		Fork:        obj.Fork, Network: f.network, Preset: obj.Preset, Structs: fixtureStructs,
+		Fork:        s.obj.Fork, Network: r.f.network, Preset: s.obj.Preset, Structs: fixtureStructs,
 	}
-	for _, j := range jobs {
-		k := kindByName(j.kind)
-		if k == nil {
-			return e.fail(fmt.Errorf("%s: no proof kind %q", j.file, j.kind))
-		}
-		in := s.in
-		claims, err := k.claims(ctx, e, &j.flags, s)
+	for _, j := range fixtureJobs(r) {
+		data, entry, err := s.fixtureFile(ctx, e, j)
 		if err != nil {
-			return e.fail(fmt.Errorf("%s: %w", j.file, err))
+			return nil, fmt.Errorf("%s: %w", j.file, err)
 		}
-		in.BlockFork, s.in.BlockFork = s.in.BlockFork, ""
-		in.Claims, in.Validators = claims, s.validators
-		name := format.RocketPool
-		if !k.hasProtocol(format.RocketPool) {
-			name = format.JSON
-		}
-		doc, err := format.Emit(in, name, format.RocketPool)
-		if err != nil {
-			return e.fail(fmt.Errorf("%s: %w", j.file, err))
-		}
-		data, keys, err := foundryJSON(doc)
-		if err != nil {
-			return e.fail(fmt.Errorf("%s: %w", j.file, err))
-		}
-		files = append(files, written{j.file, data})
-		m.Files = append(m.Files, fixtureFile{File: j.file, Kind: j.kind, Format: string(name), Keys: keys})
+		files = append(files, writtenFile{j.file, data})
+		m.Files = append(m.Files, entry)
 	}
 	mdata, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return e.fail(err)
+		return nil, err
 	}
-	files = append(files, written{"manifest.json", append(mdata, '\n')})
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return e.fail(err)
+	return append(files, writtenFile{"manifest.json", append(mdata, '\n')}), nil
+}
+
+// fixtureFile proves one fixture and returns its file and manifest entry.
+func (s *proveSession) fixtureFile(ctx context.Context, e *env, j fixtureJob) ([]byte, fixtureFile, error) {
+	k := kindByName(j.kind)
+	if k == nil {
+		return nil, fixtureFile{}, fmt.Errorf("no proof kind %q", j.kind)
 	}
-	for _, w := range files {
-		if err := os.WriteFile(filepath.Join(out, w.name), w.data, 0o644); err != nil {
-			return e.fail(err)
-		}
+	in := s.in
+	claims, err := k.claims(ctx, e, &j.flags, s)
+	if err != nil {
+		return nil, fixtureFile{}, err
 	}
-	fmt.Fprintf(e.stdout, "wrote %d fixtures and manifest.json to %s (anchor slot %d, timestamp %d)\n", len(files)-1, out, anchor.Slot, ts)
-	return exitOK
+	in.BlockFork, s.in.BlockFork = s.in.BlockFork, ""
+	in.Claims, in.Validators = claims, s.validators
+	name := format.RocketPool
+	if !slices.Contains(k.protocols, format.RocketPool) {
+		name = format.JSON
+	}
+	doc, err := format.Emit(in, name, format.RocketPool)
+	if err != nil {
+		return nil, fixtureFile{}, err
+	}
+	data, keys, err := foundryJSON(doc)
+	if err != nil {
+		return nil, fixtureFile{}, err
+	}
+	return data, fixtureFile{File: j.file, Kind: j.kind, Format: string(name), Keys: keys}, nil
 }
 
 // kindByName returns the proof kind of that name, or nil.
@@ -307,15 +366,6 @@ func kindByName(name string) *kind {
 		}
 	}
 	return nil
-}
-
-func (k *kind) hasProtocol(n format.Name) bool {
-	for _, p := range k.protocols {
-		if p == n {
-			return true
-		}
-	}
-	return false
 }
 
 // foundryStructOf names the struct of each array of a rocketpool

@@ -355,16 +355,6 @@ func bindsPaths(t testing.TB, doc []byte) bool {
 	return robustRun(b, "verify", "-").code != exitOK
 }
 
-// knownKinds are the kinds of claims that staking/format checks.
-var knownKinds = map[string]bool{
-	staking.KindValidator: true, staking.KindValidatorField: true, staking.KindSlot: true,
-	staking.KindBalance: true, staking.KindStateField: true, staking.KindPendingDeposit: true,
-	staking.KindPendingPartialWithdrawal: true, staking.KindPendingConsolidation: true,
-	staking.KindParticipation: true, staking.KindWithdrawal: true, staking.KindHistoricalWithdrawal: true,
-	staking.KindExpectedWithdrawal: true, staking.KindHistoricalExpectedWithdrawal: true,
-	staking.KindStateRoot: true, staking.KindBlockField: true, staking.KindBlockWithdrawal: true,
-}
-
 // okLine is what verify prints for a proof set that verifies: ok, with a
 // note when the paths could not be checked (no fork).
 func okLine(d robustDoc) string {
@@ -452,7 +442,7 @@ func FuzzVerifyJSON(f *testing.F) {
 			case p.kind != "":
 				// Its path and value are checked by kind, through the
 				// anchor (staking/format's tests).
-				if !knownKinds[p.kind] || d.fork == "" {
+				if !staking.Kind(p.kind).Known() || d.fork == "" {
 					t.Fatalf("verify said ok to proof %d of kind %q (document fork %q)", i, p.kind, d.fork)
 				}
 			case p.hasValue:

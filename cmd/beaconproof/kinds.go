@@ -7,13 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
-	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
@@ -51,6 +48,9 @@ type kind struct {
 	// calldata of them) can carry the kind; every kind has the json format.
 	protocols []format.Name
 	noState   bool // block-field: the state is optional
+	// flags registers the kind's own flags (those of every kind are
+	// registered by register).
+	flags func(fs *flag.FlagSet, f *kindFlags)
 	// check validates the kind's flags; a message is a usage error.
 	check func(f *kindFlags) string
 	// claims proves the kind's facts.
@@ -71,6 +71,7 @@ and the StateRootProof.
 Example:
   beaconproof prove validator --index 7 --index 12 --format rocketpool --timestamp next state.ssz`,
 		protocols: bothProtocols,
+		flags:     indexFlag,
 		check:     needIndex,
 		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			return s.withSlot(s.sp.Validators(f.indices))
@@ -79,7 +80,7 @@ Example:
 	{
 		name:     "validator-field",
 		synopsis: "--index N --field NAME",
-		help: `Proves fields of validators (` + strings.Join(staking.ValidatorFields, ", ") + `)
+		help: `Proves fields of validators (` + strings.Join(staking.ValidatorFields(), ", ") + `)
 and the state's slot; --index and --field repeat, every field of every index
 is proved. The rocketpool, eigenlayer and calldata formats take whole
 validators: with them the whole record is proved instead.
@@ -87,6 +88,10 @@ validators: with them the whole record is proved instead.
 Example:
   beaconproof prove validator-field --index 7 --field withdrawal_credentials state.ssz`,
 		protocols: bothProtocols,
+		flags: func(fs *flag.FlagSet, f *kindFlags) {
+			indexFlag(fs, f)
+			fs.Var(&f.fields, "field", "validator field: "+strings.Join(staking.ValidatorFields(), ", ")+"; repeat for more")
+		},
 		check: func(f *kindFlags) string {
 			if msg := needIndex(f); msg != "" {
 				return msg
@@ -110,6 +115,7 @@ whole validators: with them the whole record is proved instead.
 Example:
   beaconproof prove exit --index 7 state.ssz`,
 		protocols: bothProtocols,
+		flags:     indexFlag,
 		check:     needIndex,
 		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			return s.validatorFields(f, []string{"exit_epoch", "withdrawable_epoch"})
@@ -126,6 +132,7 @@ pubkeyHash from the state); as rocketpool, a ValidatorBalanceProof.
 Example:
   beaconproof prove balance --index 7 --format eigenlayer state.ssz`,
 		protocols: bothProtocols,
+		flags:     indexFlag,
 		check:     needIndex,
 		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			var out []staking.Claim
@@ -171,6 +178,7 @@ era's first slot: the state at the era's last slot lacks its last entry). --netw
 Example:
   beaconproof prove withdrawal --block block.ssz --withdrawal-num 0 --format rocketpool later-state.ssz`,
 		protocols: []format.Name{format.RocketPool},
+		flags:     withdrawalFlags,
 		check: func(f *kindFlags) string {
 			if f.block == "" && f.node.url != "" {
 				if !f.node.hasValidator {
@@ -195,6 +203,7 @@ Example:
 
 Example:
   beaconproof prove pending-deposit --index 0 state.ssz`,
+		flags: indexFlag,
 		check: needIndex,
 		claims: func(_ context.Context, _ *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
 			var out []staking.Claim
@@ -216,6 +225,9 @@ Example:
 
 Example:
   beaconproof prove field --path finalized_checkpoint.root state.ssz`,
+		flags: func(fs *flag.FlagSet, f *kindFlags) {
+			fs.Var(&f.paths, "path", "path in the state, as in the specs; repeat for more")
+		},
 		check: func(f *kindFlags) string {
 			if len(f.paths) == 0 {
 				return "at least one --path is required"
@@ -249,6 +261,11 @@ Example:
   beaconproof prove block-field --block block.ssz --field timestamp
   beaconproof prove block-field --beacon-url http://localhost:5052 --block finalized --field block_hash --field timestamp`,
 		noState: true,
+		flags: func(fs *flag.FlagSet, f *kindFlags) {
+			fs.Var(&f.fields, "field", "block field: "+blockFieldNames()+"; repeat for more")
+			fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file, or with --beacon-url a block id (head, finalized, justified, a slot or a block root)")
+			blockForkFlag(fs, f)
+		},
 		check: func(f *kindFlags) string {
 			if len(f.fields) == 0 {
 				return "at least one --field is required"
@@ -262,13 +279,35 @@ Example:
 	},
 }
 
-func blockFieldNames() string {
-	names := make([]string, 0, len(staking.BlockFields))
-	for k := range staking.BlockFields {
-		names = append(names, k)
+func blockFieldNames() string { return strings.Join(staking.BlockFields(), ", ") }
+
+// indexFlag registers --index.
+func indexFlag(fs *flag.FlagSet, f *kindFlags) {
+	fs.Var(&f.indices, "index", "validator (or queue entry) index; repeat or comma-separate for more")
+}
+
+// blockForkFlag registers --block-fork.
+func blockForkFlag(fs *flag.FlagSet, f *kindFlags) {
+	fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected from its slot and --network when omitted)")
+}
+
+// withdrawalFlags registers the flags of the withdrawal kind: the block,
+// the withdrawals, the era's block roots, and the node's.
+func withdrawalFlags(fs *flag.FlagSet, f *kindFlags) {
+	fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file")
+	blockForkFlag(fs, f)
+	fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
+	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
+	f.node.registerWithdrawal(fs)
+}
+
+// orList joins names as "a, b or c".
+func orList(names []format.Name) string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = string(n)
 	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 func needIndex(f *kindFlags) string {
@@ -348,256 +387,13 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	fs.StringVar(&f.network, "network", "", "network: maps a block's slot to its fork, gives the historical_summaries offset and --timestamp next's genesis (default: the built-in network with the state's genesis_time, else mainnet)")
 	fs.Int64Var(&f.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes, also after decompression")
 	fs.StringVar(&f.anchor, "anchor", string(staking.AnchorBlock), "root the proofs lead to: block (the EIP-4788 root of the state's block) or state")
-	fs.StringVar(&f.format, "format", string(format.JSON), "output format: json, rocketpool, eigenlayer or calldata")
-	fs.StringVar(&f.protocol, "protocol", string(format.RocketPool), "whose structs --format calldata encodes: rocketpool or eigenlayer")
+	fs.StringVar(&f.format, "format", string(format.JSON), "output format: "+orList(format.Names()))
+	fs.StringVar(&f.protocol, "protocol", string(format.RocketPool), "whose structs --format calldata encodes: "+orList(format.Protocols()))
 	fs.StringVar(&f.timestamp, "timestamp", "", "the EIP-4788 timestamp of the anchor block (its child's time), or next: the time of the slot after the anchor's (assumes that slot has a block)")
-	switch k.name {
-	case "validator", "validator-field", "exit", "balance", "pending-deposit":
-		fs.Var(&f.indices, "index", "validator (or queue entry) index; repeat or comma-separate for more")
+	if k.flags != nil {
+		k.flags(fs, f)
 	}
-	switch k.name {
-	case "validator-field":
-		fs.Var(&f.fields, "field", "validator field: "+strings.Join(staking.ValidatorFields, ", ")+"; repeat for more")
-	case "block-field":
-		fs.Var(&f.fields, "field", "block field: "+blockFieldNames()+"; repeat for more")
-	case "field":
-		fs.Var(&f.paths, "path", "path in the state, as in the specs; repeat for more")
-	}
-	switch k.name {
-	case "withdrawal":
-		fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file")
-	case "block-field":
-		fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file, or with --beacon-url a block id (head, finalized, justified, a slot or a block root)")
-	}
-	if k.name == "withdrawal" || k.name == "block-field" {
-		fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected from its slot and --network when omitted)")
-	}
-	if k.name == "withdrawal" {
-		fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
-		fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
-	}
-	f.node.register(fs, k.name)
-}
-
-// proveSession is what the kinds prove from.
-type proveSession struct {
-	node       *beaconapi.Client   // the beacon node, when proving from one
-	net        *fork.Network       // the node's network
-	obj        *beaconstate.Object // the state; nil for block-field from a block
-	sp         *staking.StateProver
-	in         format.Input
-	validators map[uint64]beaconstate.Validator
-	whole      bool      // the format takes whole validators only
-	progress   io.Writer // where a beacon node's state downloads draw a progress bar; nil for none
-}
-
-// withSlot puts the slot proof before claims.
-func (s *proveSession) withSlot(claims []staking.Claim, err error) ([]staking.Claim, error) {
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.sp.SlotProof()
-	if err != nil {
-		return nil, err
-	}
-	return append([]staking.Claim{c}, claims...), nil
-}
-
-// validatorFields proves fields of the indices' validators, or whole
-// validators when the format takes only those.
-func (s *proveSession) validatorFields(f *kindFlags, fields []string) ([]staking.Claim, error) {
-	if s.whole {
-		return s.withSlot(s.sp.Validators(f.indices))
-	}
-	var out []staking.Claim
-	for _, i := range f.indices {
-		for _, name := range fields {
-			c, err := s.sp.ValidatorField(i, name)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-	}
-	return s.withSlot(out, nil)
-}
-
-func (k *kind) run(ctx context.Context, e *env, args []string) int {
-	c := k.command()
-	fs := c.flagSet()
-	var f kindFlags
-	k.register(fs, &f)
-	pos, done, code := c.parse(e, fs, args)
-	if done {
-		return code
-	}
-	name, err := format.ParseName(f.format)
-	if err != nil {
-		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "format: "))
-	}
-	protocol, err := format.ParseProtocol(f.protocol)
-	if err != nil {
-		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "format: "))
-	}
-	anchor, err := staking.ParseAnchorKind(f.anchor)
-	if err != nil {
-		return c.usageError(e, fs, "%v", strings.TrimPrefix(err.Error(), "beaconstate: "))
-	}
-	if name != format.JSON {
-		target := name
-		if name == format.Calldata {
-			target = protocol
-		}
-		if !slices.Contains(k.protocols, target) {
-			return c.usageError(e, fs, "%s proofs have no %s form (use --format json)", k.name, target)
-		}
-		if anchor != staking.AnchorBlock {
-			return c.usageError(e, fs, "%s proofs lead to the EIP-4788 block root: --anchor block", target)
-		}
-	}
-	if k.check != nil {
-		if msg := k.check(&f); msg != "" {
-			return c.usageError(e, fs, "%s", msg)
-		}
-	}
-	file := f.state
-	if len(pos) > 0 {
-		file = pos[0]
-	}
-	fromNode := f.node.url != "" && len(pos) == 0 && !(k.noState && f.block != "") && !isFile(f.state)
-	// block-field --beacon-url URL --block ID: the block from the node.
-	blockFromNode := k.noState && f.block != "" && f.node.url != "" && !isFile(f.block)
-	switch n := len(pos) + min(len(f.state), 1); {
-	case fromNode:
-	case k.noState && f.block != "" && n > 0:
-		return c.usageError(e, fs, "with --block, the fields are proved from the block: no state FILE")
-	case n > 1:
-		return c.usageError(e, fs, "want one state FILE (or --state), got %d", n)
-	case n == 0 && !(k.noState && f.block != ""):
-		return c.usageError(e, fs, "want the state FILE (or --state)")
-	}
-	if !fromNode && file != "" && file == f.block {
-		return c.usageError(e, fs, "the state and the block are the same file")
-	}
-	ts, tsNext, err := parseTimestamp(f.timestamp)
-	if err != nil {
-		return c.usageError(e, fs, "%v", err)
-	}
-
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: name != format.JSON, progress: progressTo(e.stderr)}
-	if blockFromNode {
-		if err := s.connect(ctx, &f); err != nil {
-			return e.fail(err)
-		}
-	}
-	if fromNode || file != "" {
-		var obj *beaconstate.Object
-		if fromNode {
-			obj, err = s.nodeState(ctx, &f)
-		} else {
-			obj, err = loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
-		}
-		if err != nil {
-			return e.fail(err)
-		}
-		defer obj.Close()
-		p, err := beaconstate.NewProver(obj)
-		if err != nil {
-			return e.fail(err)
-		}
-		if s.sp, err = staking.NewStateProver(p, anchor); err != nil {
-			return e.fail(err)
-		}
-		s.obj = obj
-		if f.network == "" {
-			f.network = stateNetwork(obj)
-		}
-		s.in = format.Input{Fork: obj.Fork, Preset: obj.Preset, Network: f.network, Anchor: s.sp.Anchor()}
-	}
-	claims, err := k.claims(ctx, e, &f, s)
-	if err != nil {
-		return e.fail(err)
-	}
-	s.in.Claims = claims
-	s.in.Validators = s.validators
-	if len(claims) > 0 && s.sp == nil { // block-field from a block
-		s.in.Anchor = claims[0].Anchor
-	}
-	switch {
-	case ts != 0:
-		s.in.Timestamp = ts
-	case tsNext:
-		if s.in.Timestamp, err = nextTimestamp(f.network, s.in.Anchor.Slot); err != nil {
-			return e.fail(err)
-		}
-	case s.node != nil:
-		if s.in.Timestamp, err = s.nodeTimestamp(ctx, s.in.Anchor); err != nil {
-			return e.fail(err)
-		}
-	}
-	doc, err := format.Emit(s.in, name, protocol)
-	if err != nil {
-		return e.fail(err)
-	}
-	out, err := format.Marshal(doc)
-	if err != nil {
-		return e.fail(err)
-	}
-	if _, err := e.stdout.Write(out); err != nil {
-		return e.fail(err)
-	}
-	return exitOK
-}
-
-// parseTimestamp parses --timestamp: a number, "next" or empty.
-func parseTimestamp(s string) (ts uint64, next bool, err error) {
-	switch s {
-	case "":
-		return 0, false, nil
-	case "next":
-		return 0, true, nil
-	}
-	ts, err = strconv.ParseUint(s, 10, 64)
-	if err != nil || ts == 0 {
-		return 0, false, fmt.Errorf("--timestamp %q: want a Unix time or next", s)
-	}
-	return ts, false, nil
-}
-
-// stateNetwork returns the built-in network whose genesis time the state
-// has, or "" (mainnet is then assumed).
-func stateNetwork(obj *beaconstate.Object) string {
-	gt, err := obj.Uint64("genesis_time")
-	if err != nil {
-		return ""
-	}
-	for _, n := range fork.Networks() {
-		if n.GenesisTime == gt {
-			return n.Name
-		}
-	}
-	return ""
-}
-
-// nextTimestamp returns the time of the slot after slot on the network:
-// the EIP-4788 key of the anchor's root when that slot has a block.
-func nextTimestamp(network string, slot uint64) (uint64, error) {
-	if network == "" {
-		network = "mainnet"
-	}
-	net, err := fork.NetworkByName(network)
-	if err != nil {
-		return 0, fmt.Errorf("--timestamp next: %w", err)
-	}
-	return eip4788.SlotTimestamp(net, slot+1)
-}
-
-// loadObject loads a file, or standard input for "-".
-func loadObject(ctx context.Context, e *env, file string, o beaconstate.LoadOptions) (*beaconstate.Object, error) {
-	if file == "-" {
-		return beaconstate.Load(ctx, e.stdin, o)
-	}
-	return beaconstate.LoadFile(ctx, file, o)
+	f.node.register(fs)
 }
 
 // loadBlock loads a BeaconBlock or, failing that, a SignedBeaconBlock.

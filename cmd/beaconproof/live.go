@@ -20,11 +20,11 @@ type liveFlags struct {
 }
 
 // docAnchor returns the anchor a document states.
-func docAnchor(doc format.Document) (format.AnchorJSON, bool) {
+func docAnchor(doc format.Document) (staking.Anchor, bool) {
 	switch d := doc.(type) {
 	case *format.JSONDocument:
 		if d.Anchor == nil {
-			return format.AnchorJSON{}, false
+			return staking.Anchor{}, false
 		}
 		return *d.Anchor, true
 	case *format.RocketPoolDocument:
@@ -34,7 +34,7 @@ func docAnchor(doc format.Document) (format.AnchorJSON, bool) {
 	case *format.CalldataDocument:
 		return d.Anchor, true
 	}
-	return format.AnchorJSON{}, false
+	return staking.Anchor{}, false
 }
 
 // checkLive checks that the execution client at lf.elRPC stores the
@@ -49,10 +49,7 @@ func checkLive(ctx context.Context, doc format.Document, lf liveFlags) error {
 	if a.Kind != staking.AnchorBlock {
 		return fmt.Errorf("--el-rpc: the anchor is a %s root; the beacon roots contract stores block roots (prove with --anchor block)", a.Kind)
 	}
-	var ts uint64
-	if a.Timestamp != nil {
-		ts = uint64(*a.Timestamp)
-	}
+	ts := a.Timestamp
 	if ts == 0 {
 		if lf.beaconURL == "" {
 			return errors.New("--el-rpc: the file states no EIP-4788 timestamp; give --beacon-url to find it from the anchor's slot")
@@ -65,13 +62,13 @@ func checkLive(ctx context.Context, doc format.Document, lf liveFlags) error {
 		if err != nil {
 			return err
 		}
-		an, err := eip4788.AnchorOf(ctx, net, c, uint64(a.Slot))
+		an, err := eip4788.AnchorOf(ctx, net, c, a.Slot)
 		if err != nil {
 			return err
 		}
 		if an.Root != a.Root {
 			return fmt.Errorf("the beacon node's block at slot %d is %s, the proof's anchor is %s: %w",
-				uint64(a.Slot), proof.FormatHash(an.Root), proof.FormatHash(a.Root), eip4788.ErrRootMismatch)
+				a.Slot, proof.FormatHash(an.Root), proof.FormatHash(a.Root), eip4788.ErrRootMismatch)
 		}
 		ts = an.Timestamp
 	}

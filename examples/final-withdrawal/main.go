@@ -99,11 +99,11 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ts, err := eip4788.SlotTimestamp(mainnet, anchor.Slot+1) // assumes the next slot has a block
-	if err != nil {
+	// The EIP-4788 key; assumes the next slot has a block.
+	if anchor.Timestamp, err = eip4788.SlotTimestamp(mainnet, anchor.Slot+1); err != nil {
 		return err
 	}
-	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Timestamp: ts, Claims: []staking.Claim{slot, withdrawal}}
+	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Claims: []staking.Claim{slot, withdrawal}}
 	rp, err := format.NewRocketPool(in)
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func run(w io.Writer) error {
 	for _, c := range calldata.Calls {
 		fmt.Fprintf(w, "call %s: %d bytes\n", c.Function, len(c.Data))
 	}
-	fmt.Fprintf(w, "verified offline: the calldata decodes to proofs that lead to the anchor (timestamp %d)\n", ts)
+	fmt.Fprintf(w, "verified offline: the calldata decodes to proofs that lead to the anchor (timestamp %d)\n", anchor.Timestamp)
 	return nil
 }
 

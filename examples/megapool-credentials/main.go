@@ -66,8 +66,7 @@ func run(w io.Writer) error {
 	// The root is stored under the time of the child block; offline we
 	// assume the next slot has one (with a beacon node, eip4788.AnchorOf
 	// finds the child and CheckAnchor reads the contract).
-	ts, err := eip4788.SlotTimestamp(mainnet, anchor.Slot+1)
-	if err != nil {
+	if anchor.Timestamp, err = eip4788.SlotTimestamp(mainnet, anchor.Slot+1); err != nil {
 		return err
 	}
 
@@ -101,7 +100,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	doc, err := format.NewRocketPool(format.Input{
-		Fork: state.Fork, Preset: state.Preset, Anchor: anchor, Timestamp: ts,
+		Fork: state.Fork, Preset: state.Preset, Anchor: anchor,
 		Claims: append([]staking.Claim{slot}, validators...),
 	})
 	if err != nil {
@@ -110,7 +109,7 @@ func run(w io.Writer) error {
 
 	fmt.Fprintf(w, "state:   %s at slot %d\n", state, sp.Slot())
 	fmt.Fprintf(w, "anchor:  block %s at slot %d\n", anchor.Root, anchor.Slot)
-	fmt.Fprintf(w, "EIP-4788 timestamp: %d (the next slot's, if it has a block)\n", ts)
+	fmt.Fprintf(w, "EIP-4788 timestamp: %d (the next slot's, if it has a block)\n", anchor.Timestamp)
 	fmt.Fprintf(w, "megapool %#x: %d of %d validators withdraw to it (%d with 0x02 compounding credentials)\n",
 		testdata.Megapool, len(megapool), n, compounding)
 	for _, vp := range doc.ValidatorProofs[:3] {

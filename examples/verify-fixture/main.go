@@ -138,7 +138,8 @@ func writeFixtures(dir string) ([]string, error) {
 		}
 		claims = append(claims, c)
 	}
-	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: sp.Anchor(), Timestamp: 1764804035, Claims: claims}
+	in := format.Input{Fork: state.Fork, Preset: state.Preset, Anchor: sp.Anchor(), Claims: claims}
+	in.Anchor.Timestamp = 1764804035
 	var files []string
 	for _, f := range []struct {
 		name, protocol format.Name

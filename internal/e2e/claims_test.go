@@ -262,7 +262,7 @@ func TestVerifierEVMClaims(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			seen := map[string]bool{}
+			seen := map[staking.Kind]bool{}
 			for _, ak := range []staking.AnchorKind{staking.AnchorBlock, staking.AnchorState} {
 				sp := blockProver
 				if ak == staking.AnchorState {
@@ -295,7 +295,7 @@ func TestVerifierEVMClaims(t *testing.T) {
 					}
 				}
 			}
-			for _, k := range []string{staking.KindSlot, staking.KindValidator, staking.KindValidatorField, staking.KindBalance, staking.KindStateRoot} {
+			for _, k := range []staking.Kind{staking.KindSlot, staking.KindValidator, staking.KindValidatorField, staking.KindBalance, staking.KindStateRoot} {
 				if !seen[k] {
 					t.Errorf("no %s claim ran", k)
 				}

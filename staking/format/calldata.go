@@ -2,13 +2,12 @@ package format
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
-	"math/big"
 	"regexp"
 	"strconv"
 
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // CalldataDocument is the "calldata" format: the Rocket Pool or EigenLayer
@@ -36,7 +35,7 @@ type CalldataDocument struct {
 	Preset    string          `json:"preset"`
 	Network   string          `json:"network,omitempty"`
 	BlockFork string          `json:"blockFork,omitempty"`
-	Anchor    AnchorJSON      `json:"anchor"`
+	Anchor    staking.Anchor  `json:"anchor"`
 	Values    []CalldataValue `json:"values"`
 	Calls     []CalldataCall  `json:"calls"`
 	Note      string          `json:"note,omitempty"`
@@ -79,34 +78,28 @@ func NewCalldata(in Input, protocol Name) (*CalldataDocument, error) {
 	if protocol == "" {
 		protocol = RocketPool
 	}
-	switch protocol {
-	case RocketPool:
-		rp, err := NewRocketPool(in)
-		if err != nil {
-			return nil, err
-		}
-		return CalldataOf(rp)
-	case EigenLayer:
-		el, err := NewEigenLayer(in)
-		if err != nil {
-			return nil, err
-		}
-		return CalldataOf(el)
+	p, ok := protocolFormatOf(protocol)
+	if !ok {
+		_, err := ParseProtocol(string(protocol))
+		return nil, err
 	}
-	_, err := ParseProtocol(string(protocol))
-	return nil, err
+	doc, err := p.emit(in)
+	if err != nil {
+		return nil, err
+	}
+	return CalldataOf(doc)
 }
 
 // CalldataOf returns the calldata of a Rocket Pool or EigenLayer document,
 // verified.
 func CalldataOf(doc Document) (*CalldataDocument, error) {
 	var d *CalldataDocument
-	switch doc := doc.(type) {
-	case *RocketPoolDocument:
-		d = &CalldataDocument{Fmt: Calldata, Protocol: RocketPool, Fork: doc.Fork, Preset: doc.Preset, Network: doc.Network, BlockFork: doc.BlockFork, Anchor: doc.Anchor}
-	case *EigenLayerDocument:
-		d = &CalldataDocument{Fmt: Calldata, Protocol: EigenLayer, Fork: doc.Fork, Preset: doc.Preset, Anchor: doc.Anchor}
-	default:
+	for _, p := range protocolFormats() {
+		if d = p.calldata(doc); d != nil {
+			break
+		}
+	}
+	if d == nil {
 		return nil, fmt.Errorf("format: calldata: %w: a %s document", ErrUnsupported, doc.Format())
 	}
 	var err error
@@ -123,314 +116,120 @@ const noTimestamp = "the EIP-4788 timestamp of the anchor is unknown, so the cal
 
 func u64p(v uint64) *U64 { u := U64(v); return &u }
 
+// calldataBuilder collects the values and calls of a calldata document.
+type calldataBuilder struct {
+	values []CalldataValue
+	calls  []CalldataCall
+	note   string
+}
+
+// value adds abi.encode(v) of the struct s under name; index is the
+// validator of a struct that does not hold it.
+func (b *calldataBuilder) value(name string, s solStruct, index *U64, v any) error {
+	data, err := s.encode(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	b.values = append(b.values, CalldataValue{Name: name, Struct: s.decl(), Type: s.typ().String(), ValidatorIndex: index, Data: data})
+	return nil
+}
+
+// call adds the calldata of the function m with args.
+func (b *calldataBuilder) call(m method, args ...any) error {
+	c, err := m.call(args...)
+	if err == nil {
+		b.calls = append(b.calls, c)
+	}
+	return err
+}
+
 // encodeDoc returns the values and calls of a protocol document.
 func encodeDoc(doc Document) (values []CalldataValue, calls []CalldataCall, note string, err error) {
-	add := func(name string, s solStruct, index *U64, v any) error {
-		b, err := s.encode(v)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+	for _, p := range protocolFormats() {
+		if p.calldata(doc) == nil {
+			continue
 		}
-		values = append(values, CalldataValue{Name: name, Struct: s.decl(), Type: s.typ().String(), ValidatorIndex: index, Data: b})
-		return nil
+		var b calldataBuilder
+		if err := p.encode(doc, &b); err != nil {
+			return nil, nil, "", err
+		}
+		if b.calls == nil {
+			b.calls = []CalldataCall{}
+		}
+		return b.values, b.calls, b.note, nil
 	}
-	addCall := func(m method, args ...any) error {
-		c, err := m.call(args...)
-		if err == nil {
-			calls = append(calls, c)
-		}
-		return err
-	}
-	switch d := doc.(type) {
-	case *RocketPoolDocument:
-		ts, slot := d.Anchor.timestamp(), uint64(d.Anchor.Slot)
-		if ts == 0 && (d.SlotProof != nil || len(d.ValidatorProofs) > 0 || len(d.WithdrawalProofs) > 0) {
-			note = noTimestamp
-		}
-		var sp abiRPSlotProof
-		if p := d.SlotProof; p != nil {
-			sp = abiRPSlotProof{Slot: uint64(p.Slot), Witnesses: unhash(p.Witnesses)}
-			if err := add("slotProof", solRPSlotProof, nil, sp); err != nil {
-				return nil, nil, "", err
-			}
-			if ts != 0 {
-				if err := addCall(rpVerifySlot, ts, sp); err != nil {
-					return nil, nil, "", err
-				}
-			}
-		}
-		for k, p := range d.ValidatorProofs {
-			v := rpValidatorABI(p)
-			if err := add(fmt.Sprintf("validatorProofs[%d]", k), solRPValidatorProof, nil, v); err != nil {
-				return nil, nil, "", err
-			}
-			if d.SlotProof != nil {
-				if err := add(fmt.Sprintf("validatorProofBundles[%d]", k), solRPValidatorBundle, nil, abiRPValidatorBundle{ValidatorProof: v, SlotProof: sp}); err != nil {
-					return nil, nil, "", err
-				}
-			}
-			if ts != 0 {
-				if err := addCall(rpVerifyValidator, ts, slot, v); err != nil {
-					return nil, nil, "", err
-				}
-			}
-		}
-		for k, p := range d.WithdrawalProofs {
-			w := rpWithdrawalABI(p)
-			if err := add(fmt.Sprintf("withdrawalProofs[%d]", k), solRPWithdrawalProof, nil, w); err != nil {
-				return nil, nil, "", err
-			}
-			if ts != 0 {
-				if err := addCall(rpVerifyWithdrawal, ts, slot, w); err != nil {
-					return nil, nil, "", err
-				}
-			}
-		}
-		for k, p := range d.BalanceProofs {
-			b := abiRPBalanceProof{BalanceChunk: p.BalanceChunk, Witnesses: unhash(p.Witnesses)}
-			if err := add(fmt.Sprintf("balanceProofs[%d]", k), solRPBalanceProof, u64p(uint64(p.ValidatorIndex)), b); err != nil {
-				return nil, nil, "", err
-			}
-		}
-	case *EigenLayerDocument:
-		ts := d.Anchor.timestamp()
-		var sr abiELStateRootProof
-		if p := d.StateRootProof; p != nil {
-			sr = abiELStateRootProof{BeaconStateRoot: p.BeaconStateRoot, Proof: p.Proof}
-			if err := add("stateRootProof", solELStateRootProof, nil, sr); err != nil {
-				return nil, nil, "", err
-			}
-		}
-		var indices []*big.Int
-		var proofs [][]byte
-		var fields [][][32]byte
-		for k, p := range d.ValidatorProofs {
-			v := abiELValidatorProof{ValidatorFields: unhash(p.ValidatorFields), Proof: p.Proof}
-			if err := add(fmt.Sprintf("validatorProofs[%d]", k), solELValidatorProof, u64p(uint64(p.ValidatorIndex)), v); err != nil {
-				return nil, nil, "", err
-			}
-			indices = append(indices, new(big.Int).SetUint64(uint64(p.ValidatorIndex)))
-			proofs = append(proofs, p.Proof)
-			fields = append(fields, v.ValidatorFields)
-		}
-		if len(d.ValidatorProofs) > 0 {
-			if ts == 0 {
-				note = noTimestamp
-			} else if err := addCall(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields); err != nil {
-				return nil, nil, "", err
-			}
-		}
-		var bc abiELBalanceContainerProof
-		if p := d.BalanceContainerProof; p != nil {
-			bc = abiELBalanceContainerProof{BalanceContainerRoot: p.BalanceContainerRoot, Proof: p.Proof}
-			if err := add("balanceContainerProof", solELBalanceContainerProof, nil, bc); err != nil {
-				return nil, nil, "", err
-			}
-		}
-		var bps []abiELBalanceProof
-		for k, p := range d.BalanceProofs {
-			b := abiELBalanceProof{PubkeyHash: p.PubkeyHash, BalanceRoot: p.BalanceRoot, Proof: p.Proof}
-			if err := add(fmt.Sprintf("balanceProofs[%d]", k), solELBalanceProof, u64p(uint64(p.ValidatorIndex)), b); err != nil {
-				return nil, nil, "", err
-			}
-			bps = append(bps, b)
-		}
-		if len(bps) > 0 {
-			if err := addCall(elVerifyCheckpointProofs, bc, bps); err != nil {
-				return nil, nil, "", err
-			}
-		}
-	default:
-		return nil, nil, "", fmt.Errorf("%w: a %s document", ErrUnsupported, doc.Format())
-	}
-	if calls == nil {
-		calls = []CalldataCall{}
-	}
-	return values, calls, note, nil
-}
-
-func rpValidatorABI(p RocketPoolValidatorProof) abiRPValidatorProof {
-	v := p.Validator
-	return abiRPValidatorProof{
-		ValidatorIndex: new(big.Int).SetUint64(uint64(p.ValidatorIndex)),
-		Validator: abiRPValidator{
-			Pubkey: v.Pubkey, WithdrawalCredentials: v.WithdrawalCredentials, EffectiveBalance: uint64(v.EffectiveBalance),
-			Slashed: v.Slashed, ActivationEligibilityEpoch: uint64(v.ActivationEligibilityEpoch), ActivationEpoch: uint64(v.ActivationEpoch),
-			ExitEpoch: uint64(v.ExitEpoch), WithdrawableEpoch: uint64(v.WithdrawableEpoch),
-		},
-		Witnesses: unhash(p.Witnesses),
-	}
-}
-
-func rpWithdrawalABI(p RocketPoolWithdrawalProof) abiRPWithdrawalProof {
-	w := p.Withdrawal
-	return abiRPWithdrawalProof{
-		WithdrawalSlot: uint64(p.WithdrawalSlot), WithdrawalNum: uint16(p.WithdrawalNum),
-		Withdrawal: abiRPWithdrawal{Index: uint64(w.Index), ValidatorIndex: uint64(w.ValidatorIndex), WithdrawalCredentials: w.WithdrawalCredentials, AmountInGwei: uint64(w.AmountInGwei)},
-		Witnesses:  unhash(p.Witnesses),
-	}
-}
-
-// lane returns validator i's balance in a balances chunk.
-func lane(chunk [32]byte, i uint64) uint64 {
-	return binary.LittleEndian.Uint64(chunk[8*(i%4):])
+	return nil, nil, "", fmt.Errorf("%w: a %s document", ErrUnsupported, doc.Format())
 }
 
 var valueName = regexp.MustCompile(`^([A-Za-z]+)(?:\[(\d+)\])?$`)
 
+// calldataItem is one value of a calldata document, its name parsed:
+// "validatorProofs[2]" is list "validatorProofs", k 2 (-1 without an
+// index).
+type calldataItem struct {
+	CalldataValue
+	list string
+	k    int
+}
+
+func parseItem(v CalldataValue) (calldataItem, error) {
+	m := valueName.FindStringSubmatch(v.Name)
+	if m == nil {
+		return calldataItem{}, fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
+	}
+	it := calldataItem{CalldataValue: v, list: m[1], k: -1}
+	if m[2] != "" {
+		n, err := strconv.Atoi(m[2])
+		if err != nil {
+			return calldataItem{}, fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
+		}
+		it.k = n
+	}
+	return it, nil
+}
+
+// next checks that list values come in order: this one is the n-th.
+func (it calldataItem) next(n int) error {
+	if it.k != n {
+		return fmt.Errorf("%w: expected %s[%d]", proof.ErrMalformed, it.list, n)
+	}
+	return nil
+}
+
+// index returns the value's validatorIndex, which it must have.
+func (it calldataItem) index() (uint64, error) {
+	if it.ValidatorIndex == nil {
+		return 0, fmt.Errorf("%w: no validatorIndex", proof.ErrMalformed)
+	}
+	return uint64(*it.ValidatorIndex), nil
+}
+
+// errUnknownValue is the error about a value name the protocol has not.
+var errUnknownValue = fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
+
 // decode rebuilds the protocol document from the values that carry its
 // proofs (bundles are checked by Verify's re-encoding).
 func (d *CalldataDocument) decode() (Document, error) {
-	rp := &RocketPoolDocument{Fmt: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork, Anchor: d.Anchor}
-	el := &EigenLayerDocument{Fmt: EigenLayer, Fork: d.Fork, Preset: d.Preset, Anchor: d.Anchor}
+	p, ok := protocolFormatOf(d.Protocol)
+	if !ok {
+		_, err := ParseProtocol(string(d.Protocol))
+		if len(d.Values) == 0 {
+			// As before: an unknown protocol fails on its first value.
+			return (&RocketPoolDocument{Fmt: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork, Anchor: d.Anchor}), nil
+		}
+		return nil, itemErr(fmt.Sprintf("values[%d] (%s)", 0, d.Values[0].Name), err)
+	}
+	doc, add := p.decoder(d)
 	for i, v := range d.Values {
-		err := func() error {
-			m := valueName.FindStringSubmatch(v.Name)
-			if m == nil {
-				return fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
-			}
-			k := -1
-			if m[2] != "" {
-				n, err := strconv.Atoi(m[2])
-				if err != nil {
-					return fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
-				}
-				k = n
-			}
-			index := func() (uint64, error) {
-				if v.ValidatorIndex == nil {
-					return 0, fmt.Errorf("%w: no validatorIndex", proof.ErrMalformed)
-				}
-				return uint64(*v.ValidatorIndex), nil
-			}
-			// next checks that list values come in order.
-			next := func(n int) error {
-				if k != n {
-					return fmt.Errorf("%w: expected %s[%d]", proof.ErrMalformed, m[1], n)
-				}
-				return nil
-			}
-			switch d.Protocol {
-			case RocketPool:
-				switch m[1] {
-				case "slotProof":
-					var s abiRPSlotProof
-					if err := solRPSlotProof.decode(v.Data, &s); err != nil {
-						return err
-					}
-					rp.SlotProof = &RocketPoolSlotProof{Slot: U64(s.Slot), Witnesses: hashes(s.Witnesses)}
-				case "validatorProofs":
-					if err := next(len(rp.ValidatorProofs)); err != nil {
-						return err
-					}
-					var p abiRPValidatorProof
-					if err := solRPValidatorProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					if !p.ValidatorIndex.IsUint64() {
-						return fmt.Errorf("%w: validatorIndex out of range", proof.ErrMalformed)
-					}
-					x := p.Validator
-					rp.ValidatorProofs = append(rp.ValidatorProofs, RocketPoolValidatorProof{
-						ValidatorIndex: U64(p.ValidatorIndex.Uint64()),
-						Validator: RocketPoolValidator{
-							Pubkey: x.Pubkey, WithdrawalCredentials: x.WithdrawalCredentials, EffectiveBalance: U64(x.EffectiveBalance),
-							Slashed: x.Slashed, ActivationEligibilityEpoch: U64(x.ActivationEligibilityEpoch), ActivationEpoch: U64(x.ActivationEpoch),
-							ExitEpoch: U64(x.ExitEpoch), WithdrawableEpoch: U64(x.WithdrawableEpoch),
-						},
-						Witnesses: hashes(p.Witnesses),
-					})
-				case "withdrawalProofs":
-					if err := next(len(rp.WithdrawalProofs)); err != nil {
-						return err
-					}
-					var p abiRPWithdrawalProof
-					if err := solRPWithdrawalProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					w := p.Withdrawal
-					rp.WithdrawalProofs = append(rp.WithdrawalProofs, RocketPoolWithdrawalProof{
-						WithdrawalSlot: U64(p.WithdrawalSlot), WithdrawalNum: U64(p.WithdrawalNum),
-						Withdrawal: RocketPoolWithdrawal{Index: U64(w.Index), ValidatorIndex: U64(w.ValidatorIndex), WithdrawalCredentials: w.WithdrawalCredentials, AmountInGwei: U64(w.AmountInGwei)},
-						Witnesses:  hashes(p.Witnesses),
-					})
-				case "balanceProofs":
-					if err := next(len(rp.BalanceProofs)); err != nil {
-						return err
-					}
-					i, err := index()
-					if err != nil {
-						return err
-					}
-					var p abiRPBalanceProof
-					if err := solRPBalanceProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					rp.BalanceProofs = append(rp.BalanceProofs, RocketPoolBalanceProof{
-						ValidatorIndex: U64(i), Balance: U64(lane(p.BalanceChunk, i)), BalanceChunk: p.BalanceChunk, Witnesses: hashes(p.Witnesses),
-					})
-				case "validatorProofBundles":
-				default:
-					return fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
-				}
-			case EigenLayer:
-				switch m[1] {
-				case "stateRootProof":
-					var p abiELStateRootProof
-					if err := solELStateRootProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					el.StateRootProof = &EigenLayerStateRootProof{BeaconStateRoot: p.BeaconStateRoot, Proof: p.Proof}
-				case "validatorProofs":
-					if err := next(len(el.ValidatorProofs)); err != nil {
-						return err
-					}
-					i, err := index()
-					if err != nil {
-						return err
-					}
-					var p abiELValidatorProof
-					if err := solELValidatorProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					el.ValidatorProofs = append(el.ValidatorProofs, EigenLayerValidatorProof{ValidatorIndex: U64(i), ValidatorFields: hashes(p.ValidatorFields), Proof: p.Proof})
-				case "balanceContainerProof":
-					var p abiELBalanceContainerProof
-					if err := solELBalanceContainerProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					el.BalanceContainerProof = &EigenLayerBalanceContainerProof{BalanceContainerRoot: p.BalanceContainerRoot, Proof: p.Proof}
-				case "balanceProofs":
-					if err := next(len(el.BalanceProofs)); err != nil {
-						return err
-					}
-					i, err := index()
-					if err != nil {
-						return err
-					}
-					var p abiELBalanceProof
-					if err := solELBalanceProof.decode(v.Data, &p); err != nil {
-						return err
-					}
-					el.BalanceProofs = append(el.BalanceProofs, EigenLayerBalanceProof{
-						ValidatorIndex: U64(i), Balance: U64(lane(p.BalanceRoot, i)), PubkeyHash: p.PubkeyHash, BalanceRoot: p.BalanceRoot, Proof: p.Proof,
-					})
-				default:
-					return fmt.Errorf("%w: unknown value name", proof.ErrMalformed)
-				}
-			default:
-				_, err := ParseProtocol(string(d.Protocol))
-				return err
-			}
-			return nil
-		}()
+		it, err := parseItem(v)
+		if err == nil {
+			err = add(it)
+		}
 		if err != nil {
 			return nil, itemErr(fmt.Sprintf("values[%d] (%s)", i, v.Name), err)
 		}
 	}
-	if d.Protocol == EigenLayer {
-		return el, nil
-	}
-	return rp, nil
+	return doc, nil
 }
 
 // Verify decodes the values that carry proofs into the protocol's document
@@ -445,7 +244,7 @@ func (d *CalldataDocument) Verify() error {
 }
 
 func (d *CalldataDocument) verify() error {
-	if err := d.Anchor.check(); err != nil {
+	if err := d.Anchor.Check(); err != nil {
 		return err
 	}
 	doc, err := d.decode()

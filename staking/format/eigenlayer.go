@@ -2,10 +2,13 @@ package format
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
+	"github.com/ethereum/go-ethereum/accounts/abi"
 )
 
 // EigenLayerDocument is the "eigenlayer" format: the structs of
@@ -28,7 +31,7 @@ type EigenLayerDocument struct {
 	Fmt                   Name                             `json:"format"`
 	Fork                  string                           `json:"fork"`
 	Preset                string                           `json:"preset"`
-	Anchor                AnchorJSON                       `json:"anchor"`
+	Anchor                staking.Anchor                   `json:"anchor"`
 	StateRootProof        *EigenLayerStateRootProof        `json:"stateRootProof,omitempty"`
 	ValidatorProofs       []EigenLayerValidatorProof       `json:"validatorProofs,omitempty"`
 	BalanceContainerProof *EigenLayerBalanceContainerProof `json:"balanceContainerProof,omitempty"`
@@ -84,6 +87,27 @@ func splitAt(p proof.Proof, top int) (node [32]byte, inner proof.Proof, outer []
 	return node, inner, p.Branch[d-top:], err
 }
 
+// eigenLayerFormat is EigenLayer's format: its document and calldata.
+func eigenLayerFormat() protocolFormat {
+	return protocolFormat{
+		name:  EigenLayer,
+		emit:  func(in Input) (Document, error) { return NewEigenLayer(in) },
+		empty: func() Document { return new(EigenLayerDocument) },
+		calldata: func(doc Document) *CalldataDocument {
+			d, ok := doc.(*EigenLayerDocument)
+			if !ok {
+				return nil
+			}
+			return &CalldataDocument{Fmt: Calldata, Protocol: EigenLayer, Fork: d.Fork, Preset: d.Preset, Anchor: d.Anchor}
+		},
+		encode: func(doc Document, b *calldataBuilder) error { return doc.(*EigenLayerDocument).encode(b) },
+		decoder: func(c *CalldataDocument) (Document, func(calldataItem) error) {
+			d := &EigenLayerDocument{Fmt: EigenLayer, Fork: c.Fork, Preset: c.Preset, Anchor: c.Anchor}
+			return d, d.decodeValue
+		},
+	}
+}
+
 // NewEigenLayer returns the EigenLayer document of the input's claims:
 // validator and balance claims anchored to a block (slot claims are left
 // out: EigenPod binds the block by its EIP-4788 timestamp). A balance
@@ -121,96 +145,106 @@ func setShared(dst **sharedProof, what string, root [32]byte, branch [][32]byte)
 	return nil
 }
 
+// eigenLayerBuilder builds an EigenLayer document from claims.
+type eigenLayerBuilder struct {
+	d                   *EigenLayerDocument
+	schemas             *fork.Schemas
+	sr, balances        proof.Gindex // the state root's and the balances list's gindices
+	pubkeys             map[uint64][48]byte
+	stateRoot, balanceC *sharedProof
+}
+
 func newEigenLayer(in Input) (*EigenLayerDocument, error) {
 	if err := needBlockAnchor(EigenLayer, in.Anchor); err != nil {
 		return nil, err
 	}
-	sr, _, err := stateGindex(in.Fork, in.Preset, staking.AnchorBlock, "")
-	if err != nil {
+	b := &eigenLayerBuilder{
+		d:       &EigenLayerDocument{Fmt: EigenLayer, Fork: in.Fork, Preset: orMainnet(in.Preset), Anchor: in.Anchor},
+		pubkeys: map[uint64][48]byte{},
+	}
+	var err error
+	if b.sr, err = stateGindex(in.Fork, in.Preset, staking.AnchorBlock, ""); err != nil {
 		return nil, err
 	}
-	balances, _, err := stateGindex(in.Fork, in.Preset, staking.AnchorBlock, "balances")
-	if err != nil {
+	if b.balances, err = stateGindex(in.Fork, in.Preset, staking.AnchorBlock, "balances"); err != nil {
 		return nil, err
 	}
-	d := &EigenLayerDocument{Fmt: EigenLayer, Fork: in.Fork, Preset: orMainnet(in.Preset), Anchor: anchorJSON(in.Anchor, in.Timestamp)}
-	pubkeys := map[uint64][48]byte{}
+	if b.schemas, err = schemasOf(in.Fork, in.Preset); err != nil {
+		return nil, err
+	}
 	for i, v := range in.Validators {
-		pubkeys[i] = v.Pubkey
+		b.pubkeys[i] = v.Pubkey
 	}
-	var stateRoot, container *sharedProof
 	for k, c := range in.Claims {
-		err := func() error {
-			switch c.Kind {
-			case "slot":
-				return nil
-			case "validator":
-				i, _, ok := pathIndex(c.Path, "validators")
-				if !ok {
-					return fmt.Errorf("%w: a validator's path is validators[i]", proof.ErrMalformed)
-				}
-				var vj validatorJSON
-				if err := decodeStrict("validator value", c.Value, &vj); err != nil {
-					return err
-				}
-				v, err := vj.validator()
-				if err != nil {
-					return err
-				}
-				pubkeys[i] = v.Pubkey
-				root, inner, outer, err := splitAt(c.Proof, sr.Depth())
-				if err != nil {
-					return err
-				}
-				if err := setShared(&stateRoot, "state", root, outer); err != nil {
-					return err
-				}
-				f := ValidatorFields(v)
-				d.ValidatorProofs = append(d.ValidatorProofs, EigenLayerValidatorProof{
-					ValidatorIndex: U64(i), ValidatorFields: hashes(f[:]), Proof: concat(inner.Branch),
-				})
-			case "balance":
-				i, _, ok := pathIndex(c.Path, "balances")
-				if !ok {
-					return fmt.Errorf("%w: a balance's path is balances[i]", proof.ErrMalformed)
-				}
-				var v balanceJSON
-				if err := decodeStrict("balance value", c.Value, &v); err != nil {
-					return err
-				}
-				root, inner, outer, err := splitAt(c.Proof, balances.Depth())
-				if err != nil {
-					return err
-				}
-				if err := setShared(&container, "balances", root, outer); err != nil {
-					return err
-				}
-				d.BalanceProofs = append(d.BalanceProofs, EigenLayerBalanceProof{
-					ValidatorIndex: U64(i), Balance: v.Balance, BalanceRoot: c.Proof.Leaf, Proof: concat(inner.Branch),
-				})
-			default:
-				return fmt.Errorf("%w: EigenPod takes no %s proofs (it takes validators' fields and balances; prove the whole validator for its exit or withdrawable epoch)", ErrUnsupported, c.Kind)
-			}
-			return nil
-		}()
-		if err != nil {
+		if err := b.add(c); err != nil {
 			return nil, fmt.Errorf("claims[%d] (%s %s): %w", k, c.Kind, c.Path, err)
 		}
 	}
+	return b.finish()
+}
+
+func (b *eigenLayerBuilder) add(c staking.Claim) error {
+	switch c.Kind {
+	case staking.KindSlot:
+		return nil
+	case staking.KindValidator:
+		v, err := claimValue[staking.ValidatorValue](c)
+		if err != nil {
+			return err
+		}
+		b.pubkeys[v.Index] = v.Pubkey
+		root, inner, outer, err := splitAt(c.Proof, b.sr.Depth())
+		if err != nil {
+			return err
+		}
+		if err := setShared(&b.stateRoot, "state", root, outer); err != nil {
+			return err
+		}
+		f, err := staking.ValidatorFieldRoots(b.schemas, v.Validator)
+		if err != nil {
+			return err
+		}
+		b.d.ValidatorProofs = append(b.d.ValidatorProofs, EigenLayerValidatorProof{
+			ValidatorIndex: U64(v.Index), ValidatorFields: hashes(f), Proof: concat(inner.Branch),
+		})
+	case staking.KindBalance:
+		v, err := claimValue[staking.BalanceValue](c)
+		if err != nil {
+			return err
+		}
+		root, inner, outer, err := splitAt(c.Proof, b.balances.Depth())
+		if err != nil {
+			return err
+		}
+		if err := setShared(&b.balanceC, "balances", root, outer); err != nil {
+			return err
+		}
+		b.d.BalanceProofs = append(b.d.BalanceProofs, EigenLayerBalanceProof{
+			ValidatorIndex: v.ValidatorIndex, Balance: v.Balance, BalanceRoot: c.Proof.Leaf, Proof: concat(inner.Branch),
+		})
+	default:
+		return fmt.Errorf("%w: EigenPod takes no %s proofs (it takes validators' fields and balances; prove the whole validator for its exit or withdrawable epoch)", ErrUnsupported, c.Kind)
+	}
+	return nil
+}
+
+// finish sets the balances' pubkey hashes and the shared proofs.
+func (b *eigenLayerBuilder) finish() (*EigenLayerDocument, error) {
+	d := b.d
 	for k := range d.BalanceProofs {
 		p := &d.BalanceProofs[k]
-		pk, ok := pubkeys[uint64(p.ValidatorIndex)]
+		pk, ok := b.pubkeys[uint64(p.ValidatorIndex)]
 		if !ok {
 			return nil, fmt.Errorf("%w: the BalanceProof of validator %d needs its pubkey: add a validator claim or Input.Validators[%d]",
 				proof.ErrMalformed, p.ValidatorIndex, p.ValidatorIndex)
 		}
 		p.PubkeyHash = PubkeyRoot(pk)
 	}
-	if stateRoot != nil {
-		d.StateRootProof = &EigenLayerStateRootProof{BeaconStateRoot: stateRoot.root, Proof: concat(stateRoot.branch)}
+	if b.stateRoot != nil {
+		d.StateRootProof = &EigenLayerStateRootProof{BeaconStateRoot: b.stateRoot.root, Proof: concat(b.stateRoot.branch)}
 	}
-	if container != nil {
-		d.BalanceContainerProof = &EigenLayerBalanceContainerProof{BalanceContainerRoot: container.root, Proof: concat(container.branch)}
+	if b.balanceC != nil {
+		d.BalanceContainerProof = &EigenLayerBalanceContainerProof{BalanceContainerRoot: b.balanceC.root, Proof: concat(b.balanceC.branch)}
 	}
 	if len(d.ValidatorProofs) == 0 && len(d.BalanceProofs) == 0 {
 		return nil, fmt.Errorf("%w: no validator or balance claims", ErrUnsupported)
@@ -232,72 +266,32 @@ func (d *EigenLayerDocument) Verify() error {
 }
 
 func (d *EigenLayerDocument) verify() error {
-	if err := d.Anchor.check(); err != nil {
+	if err := d.Anchor.Check(); err != nil {
 		return err
 	}
-	if err := needBlockAnchor(EigenLayer, d.Anchor.Anchor()); err != nil {
+	if err := needBlockAnchor(EigenLayer, d.Anchor); err != nil {
 		return err
 	}
 	if d.StateRootProof == nil && d.BalanceContainerProof == nil {
 		return fmt.Errorf("%w to verify", beaconstate.ErrNoProofs)
 	}
-	root := [32]byte(d.Anchor.Root)
-	fields := map[uint64][32]byte{}
 	if p := d.StateRootProof; p != nil {
-		err := func() error {
-			g, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorBlock, "")
-			if err != nil {
-				return err
-			}
-			branch, err := split(p.Proof)
-			if err != nil {
-				return err
-			}
-			return check(g, nil, p.BeaconStateRoot, branch, root)
-		}()
-		if err != nil {
+		if err := d.verifyShared(p.BeaconStateRoot, p.Proof, ""); err != nil {
 			return itemErr("stateRootProof", err)
 		}
 	}
 	if len(d.ValidatorProofs) > 0 && d.StateRootProof == nil {
 		return itemErr("validatorProofs", fmt.Errorf("%w: no stateRootProof to verify them against", proof.ErrMalformed))
 	}
+	fields := map[uint64][32]byte{}
 	for k, p := range d.ValidatorProofs {
-		err := func() error {
-			if p.ValidatorIndex >= 1<<40 {
-				return fmt.Errorf("%w: validatorIndex %d does not fit a uint40", proof.ErrMalformed, p.ValidatorIndex)
-			}
-			if len(p.ValidatorFields) != 8 {
-				return fmt.Errorf("%w: %d validatorFields, want 8", proof.ErrMalformed, len(p.ValidatorFields))
-			}
-			g, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, fmt.Sprintf("validators[%d]", p.ValidatorIndex))
-			if err != nil {
-				return err
-			}
-			branch, err := split(p.Proof)
-			if err != nil {
-				return err
-			}
-			fields[uint64(p.ValidatorIndex)] = p.ValidatorFields[0]
-			return check(g, nil, merkleize(unhash(p.ValidatorFields)), branch, d.StateRootProof.BeaconStateRoot)
-		}()
-		if err != nil {
+		if err := d.verifyValidator(p); err != nil {
 			return itemErr(fmt.Sprintf("validatorProofs[%d] (validator %d)", k, p.ValidatorIndex), err)
 		}
+		fields[uint64(p.ValidatorIndex)] = p.ValidatorFields[0]
 	}
 	if p := d.BalanceContainerProof; p != nil {
-		err := func() error {
-			g, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorBlock, "balances")
-			if err != nil {
-				return err
-			}
-			branch, err := split(p.Proof)
-			if err != nil {
-				return err
-			}
-			return check(g, nil, p.BalanceContainerRoot, branch, root)
-		}()
-		if err != nil {
+		if err := d.verifyShared(p.BalanceContainerRoot, p.Proof, "balances"); err != nil {
 			return itemErr("balanceContainerProof", err)
 		}
 	}
@@ -305,34 +299,236 @@ func (d *EigenLayerDocument) verify() error {
 		return itemErr("balanceProofs", fmt.Errorf("%w: no balanceContainerProof to verify them against", proof.ErrMalformed))
 	}
 	for k, p := range d.BalanceProofs {
-		err := func() error {
-			if p.ValidatorIndex >= 1<<40 {
-				return fmt.Errorf("%w: validatorIndex %d does not fit a uint40", proof.ErrMalformed, p.ValidatorIndex)
-			}
-			if pk, ok := fields[uint64(p.ValidatorIndex)]; ok && pk != p.PubkeyHash {
-				return fmt.Errorf("%w: pubkeyHash %s is not the pubkey root %s of the validator's fields", proof.ErrMalformed, p.PubkeyHash, proof.FormatHash(pk))
-			}
-			if err := checkLane(p.BalanceRoot, uint64(p.ValidatorIndex), uint64(p.Balance)); err != nil {
-				return err
-			}
-			list, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, "balances")
-			if err != nil {
-				return err
-			}
-			elem, _, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, fmt.Sprintf("balances[%d]", p.ValidatorIndex))
-			if err != nil {
-				return err
-			}
-			branch, err := split(p.Proof)
-			if err != nil {
-				return err
-			}
-			g := elem.Subindex(elem.Depth() - list.Depth())
-			return check(g, nil, p.BalanceRoot, branch, d.BalanceContainerProof.BalanceContainerRoot)
-		}()
-		if err != nil {
+		if err := d.verifyBalance(p, fields); err != nil {
 			return itemErr(fmt.Sprintf("balanceProofs[%d] (validator %d)", k, p.ValidatorIndex), err)
 		}
 	}
+	return nil
+}
+
+// verifyShared checks the proof of the node at path of the state (the
+// state root itself for "") under the anchor's block root.
+func (d *EigenLayerDocument) verifyShared(node [32]byte, pr HexBytes, path string) error {
+	g, err := stateGindex(d.Fork, d.Preset, staking.AnchorBlock, path)
+	if err != nil {
+		return err
+	}
+	branch, err := split(pr)
+	if err != nil {
+		return err
+	}
+	return check(g, nil, node, branch, d.Anchor.Root)
+}
+
+func (d *EigenLayerDocument) verifyValidator(p EigenLayerValidatorProof) error {
+	if p.ValidatorIndex >= 1<<40 {
+		return fmt.Errorf("%w: validatorIndex %d does not fit a uint40", proof.ErrMalformed, p.ValidatorIndex)
+	}
+	if len(p.ValidatorFields) != 8 {
+		return fmt.Errorf("%w: %d validatorFields, want 8", proof.ErrMalformed, len(p.ValidatorFields))
+	}
+	g, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, fmt.Sprintf("validators[%d]", p.ValidatorIndex))
+	if err != nil {
+		return err
+	}
+	branch, err := split(p.Proof)
+	if err != nil {
+		return err
+	}
+	leaf, err := fieldsRoot(unhash(p.ValidatorFields))
+	if err != nil {
+		return err
+	}
+	return check(g, nil, leaf, branch, d.StateRootProof.BeaconStateRoot)
+}
+
+func (d *EigenLayerDocument) verifyBalance(p EigenLayerBalanceProof, fields map[uint64][32]byte) error {
+	if p.ValidatorIndex >= 1<<40 {
+		return fmt.Errorf("%w: validatorIndex %d does not fit a uint40", proof.ErrMalformed, p.ValidatorIndex)
+	}
+	if pk, ok := fields[uint64(p.ValidatorIndex)]; ok && pk != p.PubkeyHash {
+		return fmt.Errorf("%w: pubkeyHash %s is not the pubkey root %s of the validator's fields", proof.ErrMalformed, p.PubkeyHash, proof.FormatHash(pk))
+	}
+	if err := staking.CheckBalanceLane(p.BalanceRoot, uint64(p.ValidatorIndex), uint64(p.Balance)); err != nil {
+		return err
+	}
+	list, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, "balances")
+	if err != nil {
+		return err
+	}
+	elem, err := stateGindex(d.Fork, d.Preset, staking.AnchorState, fmt.Sprintf("balances[%d]", p.ValidatorIndex))
+	if err != nil {
+		return err
+	}
+	branch, err := split(p.Proof)
+	if err != nil {
+		return err
+	}
+	g := elem.Subindex(elem.Depth() - list.Depth())
+	return check(g, nil, p.BalanceRoot, branch, d.BalanceContainerProof.BalanceContainerRoot)
+}
+
+// EigenLayer's calldata ---------------------------------------------------
+
+// The Solidity structs of BeaconChainProofs, as go-ethereum's abi package
+// packs them.
+
+type abiELStateRootProof struct {
+	BeaconStateRoot [32]byte
+	Proof           []byte
+}
+
+type abiELValidatorProof struct {
+	ValidatorFields [][32]byte
+	Proof           []byte
+}
+
+type abiELBalanceContainerProof struct {
+	BalanceContainerRoot [32]byte
+	Proof                []byte
+}
+
+type abiELBalanceProof struct {
+	PubkeyHash  [32]byte
+	BalanceRoot [32]byte
+	Proof       []byte
+}
+
+var (
+	solELStateRootProof = solStruct{"StateRootProof", []abi.ArgumentMarshaling{
+		field("beaconStateRoot", "bytes32"), field("proof", "bytes"),
+	}}
+	solELValidatorProof = solStruct{"ValidatorProof", []abi.ArgumentMarshaling{
+		field("validatorFields", "bytes32[]"), field("proof", "bytes"),
+	}}
+	solELBalanceContainerProof = solStruct{"BalanceContainerProof", []abi.ArgumentMarshaling{
+		field("balanceContainerRoot", "bytes32"), field("proof", "bytes"),
+	}}
+	solELBalanceProof = solStruct{"BalanceProof", []abi.ArgumentMarshaling{
+		field("pubkeyHash", "bytes32"), field("balanceRoot", "bytes32"), field("proof", "bytes"),
+	}}
+)
+
+// EigenPod's functions.
+var (
+	elVerifyWithdrawalCredentials = method{"verifyWithdrawalCredentials", []abi.ArgumentMarshaling{
+		field("beaconTimestamp", "uint64"), solELStateRootProof.arg("stateRootProof"),
+		field("validatorIndices", "uint40[]"), field("validatorFieldsProofs", "bytes[]"), field("validatorFields", "bytes32[][]"),
+	}}
+	elVerifyCheckpointProofs = method{"verifyCheckpointProofs", []abi.ArgumentMarshaling{
+		solELBalanceContainerProof.arg("balanceContainerProof"), solELBalanceProof.array("proofs"),
+	}}
+)
+
+// encode adds the document's structs and the calls of EigenPod's
+// functions.
+func (d *EigenLayerDocument) encode(b *calldataBuilder) error {
+	var sr abiELStateRootProof
+	if p := d.StateRootProof; p != nil {
+		sr = abiELStateRootProof{BeaconStateRoot: p.BeaconStateRoot, Proof: p.Proof}
+		if err := b.value("stateRootProof", solELStateRootProof, nil, sr); err != nil {
+			return err
+		}
+	}
+	if err := d.encodeValidators(b, sr); err != nil {
+		return err
+	}
+	var bc abiELBalanceContainerProof
+	if p := d.BalanceContainerProof; p != nil {
+		bc = abiELBalanceContainerProof{BalanceContainerRoot: p.BalanceContainerRoot, Proof: p.Proof}
+		if err := b.value("balanceContainerProof", solELBalanceContainerProof, nil, bc); err != nil {
+			return err
+		}
+	}
+	var bps []abiELBalanceProof
+	for k, p := range d.BalanceProofs {
+		bp := abiELBalanceProof{PubkeyHash: p.PubkeyHash, BalanceRoot: p.BalanceRoot, Proof: p.Proof}
+		if err := b.value(fmt.Sprintf("balanceProofs[%d]", k), solELBalanceProof, u64p(uint64(p.ValidatorIndex)), bp); err != nil {
+			return err
+		}
+		bps = append(bps, bp)
+	}
+	if len(bps) > 0 {
+		return b.call(elVerifyCheckpointProofs, bc, bps)
+	}
+	return nil
+}
+
+// encodeValidators adds the validator proofs and the call of
+// verifyWithdrawalCredentials.
+func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateRootProof) error {
+	var indices []*big.Int
+	var proofs [][]byte
+	var fields [][][32]byte
+	for k, p := range d.ValidatorProofs {
+		v := abiELValidatorProof{ValidatorFields: unhash(p.ValidatorFields), Proof: p.Proof}
+		if err := b.value(fmt.Sprintf("validatorProofs[%d]", k), solELValidatorProof, u64p(uint64(p.ValidatorIndex)), v); err != nil {
+			return err
+		}
+		indices = append(indices, new(big.Int).SetUint64(uint64(p.ValidatorIndex)))
+		proofs = append(proofs, p.Proof)
+		fields = append(fields, v.ValidatorFields)
+	}
+	if len(d.ValidatorProofs) == 0 {
+		return nil
+	}
+	if ts := d.Anchor.Timestamp; ts != 0 {
+		return b.call(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields)
+	}
+	b.note = noTimestamp
+	return nil
+}
+
+// decodeValue adds one calldata value to the document.
+func (d *EigenLayerDocument) decodeValue(it calldataItem) error {
+	switch it.list {
+	case "stateRootProof":
+		var p abiELStateRootProof
+		if err := solELStateRootProof.decode(it.Data, &p); err != nil {
+			return err
+		}
+		d.StateRootProof = &EigenLayerStateRootProof{BeaconStateRoot: p.BeaconStateRoot, Proof: p.Proof}
+	case "validatorProofs":
+		if err := it.next(len(d.ValidatorProofs)); err != nil {
+			return err
+		}
+		i, err := it.index()
+		if err != nil {
+			return err
+		}
+		var p abiELValidatorProof
+		if err := solELValidatorProof.decode(it.Data, &p); err != nil {
+			return err
+		}
+		d.ValidatorProofs = append(d.ValidatorProofs, EigenLayerValidatorProof{ValidatorIndex: U64(i), ValidatorFields: hashes(p.ValidatorFields), Proof: p.Proof})
+	case "balanceContainerProof":
+		var p abiELBalanceContainerProof
+		if err := solELBalanceContainerProof.decode(it.Data, &p); err != nil {
+			return err
+		}
+		d.BalanceContainerProof = &EigenLayerBalanceContainerProof{BalanceContainerRoot: p.BalanceContainerRoot, Proof: p.Proof}
+	case "balanceProofs":
+		return d.decodeBalance(it)
+	default:
+		return errUnknownValue
+	}
+	return nil
+}
+
+func (d *EigenLayerDocument) decodeBalance(it calldataItem) error {
+	if err := it.next(len(d.BalanceProofs)); err != nil {
+		return err
+	}
+	i, err := it.index()
+	if err != nil {
+		return err
+	}
+	var p abiELBalanceProof
+	if err := solELBalanceProof.decode(it.Data, &p); err != nil {
+		return err
+	}
+	d.BalanceProofs = append(d.BalanceProofs, EigenLayerBalanceProof{
+		ValidatorIndex: U64(i), Balance: U64(lane(p.BalanceRoot, i)), PubkeyHash: p.PubkeyHash, BalanceRoot: p.BalanceRoot, Proof: p.Proof,
+	})
 	return nil
 }

@@ -23,27 +23,81 @@ const (
 	Calldata   Name = "calldata"
 )
 
-// Names lists the formats, the default first.
-var Names = []Name{JSON, RocketPool, EigenLayer, Calldata}
+// protocolFormat is the format of one protocol's structs (one file each:
+// rocketpool.go, eigenlayer.go): its document, and the calldata of its
+// structs and verifier functions.
+type protocolFormat struct {
+	name Name
+	// emit builds the protocol's document of an input.
+	emit func(Input) (Document, error)
+	// empty returns an empty document for Parse.
+	empty func() Document
+	// calldata returns the calldata document of a document of the protocol
+	// (without values and calls), or nil for another protocol's document.
+	calldata func(Document) *CalldataDocument
+	// encode adds the ABI-encoded values and calls of a document of the
+	// protocol.
+	encode func(Document, *calldataBuilder) error
+	// decoder returns an empty document of the protocol, with the calldata
+	// document's header, and the function that adds one calldata value to
+	// it.
+	decoder func(*CalldataDocument) (Document, func(calldataItem) error)
+}
+
+// protocolFormats returns the protocols' formats, in the order the format
+// names list them.
+func protocolFormats() []protocolFormat {
+	return []protocolFormat{rocketPoolFormat(), eigenLayerFormat()}
+}
+
+// protocolFormatOf returns the format of the protocol of that name.
+func protocolFormatOf(n Name) (protocolFormat, bool) {
+	for _, p := range protocolFormats() {
+		if p.name == n {
+			return p, true
+		}
+	}
+	return protocolFormat{}, false
+}
+
+// Names returns the formats, the default first: json, the protocols
+// (rocketpool, eigenlayer), calldata.
+func Names() []Name {
+	names := []Name{JSON}
+	for _, p := range protocolFormats() {
+		names = append(names, p.name)
+	}
+	return append(names, Calldata)
+}
+
+// Protocols returns the protocols whose structs calldata encodes:
+// rocketpool, eigenlayer.
+func Protocols() []Name {
+	var names []Name
+	for _, p := range protocolFormats() {
+		names = append(names, p.name)
+	}
+	return names
+}
 
 // ParseName parses a format name.
 func ParseName(s string) (Name, error) {
-	for _, n := range Names {
+	for _, n := range Names() {
 		if string(n) == s {
 			return n, nil
 		}
 	}
-	return "", fmt.Errorf("format: unknown format %q (want %s)", s, joinNames(Names))
+	return "", fmt.Errorf("format: unknown format %q (want %s)", s, joinNames(Names()))
 }
 
 // ParseProtocol parses the protocol whose structs calldata encodes:
 // rocketpool or eigenlayer.
 func ParseProtocol(s string) (Name, error) {
-	switch Name(s) {
-	case RocketPool, EigenLayer:
+	if _, ok := protocolFormatOf(Name(s)); ok {
 		return Name(s), nil
 	}
-	return "", fmt.Errorf("format: unknown protocol %q (want %s or %s)", s, RocketPool, EigenLayer)
+	ps := Protocols()
+	return "", fmt.Errorf("format: unknown protocol %q (want %s or %s)", s, joinNames(ps[:len(ps)-1]), ps[len(ps)-1])
 }
 
 func joinNames(ns []Name) string {
@@ -71,55 +125,16 @@ type Input struct {
 	Network string
 	// BlockFork is the fork of the withdrawal blocks when it is not Fork.
 	BlockFork string
-	// Anchor is the root every claim verifies against.
+	// Anchor is the root every claim verifies against. Its Timestamp is
+	// the EIP-4788 key under which the beacon roots contract stores
+	// Anchor.Root (the timestamp of the anchor block's child); 0 when
+	// unknown. Calldata of the verifiers' functions needs it.
 	Anchor staking.Anchor
-	// Timestamp is the EIP-4788 key under which the beacon roots contract
-	// stores Anchor.Root (the timestamp of the anchor block's child); 0
-	// when unknown. Calldata of the verifiers' functions needs it.
-	Timestamp uint64
 	// Claims are the proofs, as StateProver returns them.
 	Claims []staking.Claim
 	// Validators holds validator records by index for what a claim does
 	// not carry: EigenLayer's BalanceProof needs the validator's pubkey.
 	Validators map[uint64]beaconstate.Validator
-}
-
-// AnchorJSON is the anchor as every document writes it. Timestamp is null
-// when unknown.
-type AnchorJSON struct {
-	Kind      staking.AnchorKind `json:"kind"`
-	Root      proof.Hash32       `json:"root"`
-	Slot      U64                `json:"slot"`
-	Timestamp *U64               `json:"timestamp"`
-}
-
-func anchorJSON(a staking.Anchor, ts uint64) AnchorJSON {
-	j := AnchorJSON{Kind: a.Kind, Root: a.Root, Slot: U64(a.Slot)}
-	if ts != 0 {
-		t := U64(ts)
-		j.Timestamp = &t
-	}
-	return j
-}
-
-// Anchor returns the anchor without its timestamp.
-func (a AnchorJSON) Anchor() staking.Anchor {
-	return staking.Anchor{Kind: a.Kind, Root: a.Root, Slot: uint64(a.Slot)}
-}
-
-// timestamp returns the timestamp, 0 when unknown.
-func (a AnchorJSON) timestamp() uint64 {
-	if a.Timestamp == nil {
-		return 0
-	}
-	return uint64(*a.Timestamp)
-}
-
-func (a AnchorJSON) check() error {
-	if _, err := staking.ParseAnchorKind(string(a.Kind)); err != nil {
-		return fmt.Errorf("anchor: %w", err)
-	}
-	return nil
 }
 
 // Document is a parsed or emitted document of one of the formats.
@@ -139,12 +154,11 @@ func Emit(in Input, name Name, protocol Name) (Document, error) {
 	switch name {
 	case JSON, "":
 		return NewJSON(in)
-	case RocketPool:
-		return NewRocketPool(in)
-	case EigenLayer:
-		return NewEigenLayer(in)
 	case Calldata:
 		return NewCalldata(in, protocol)
+	}
+	if p, ok := protocolFormatOf(name); ok {
+		return p.emit(in)
 	}
 	_, err := ParseName(string(name))
 	return nil, err
@@ -174,17 +188,14 @@ func Parse(data []byte) (Document, error) {
 	}
 	var d Document
 	switch {
+	case head.Format != nil && *head.Format == string(Calldata):
+		d = new(CalldataDocument)
 	case head.Format != nil && *head.Format != string(JSON):
-		switch Name(*head.Format) {
-		case RocketPool:
-			d = new(RocketPoolDocument)
-		case EigenLayer:
-			d = new(EigenLayerDocument)
-		case Calldata:
-			d = new(CalldataDocument)
-		default:
+		p, ok := protocolFormatOf(Name(*head.Format))
+		if !ok {
 			return nil, fmt.Errorf("%w: unknown format %q", proof.ErrMalformed, *head.Format)
 		}
+		d = p.empty()
 	case head.Cases != nil && head.Proofs == nil:
 		d = new(VectorsDocument)
 	default:

@@ -55,7 +55,8 @@ const timestamp = 1606824023 + 13_165_001*12 // the child slot's time
 func input(t testing.TB) format.Input {
 	t.Helper()
 	sp := stateProver(t)
-	in := format.Input{Fork: fork.Fulu, Preset: "mainnet", Anchor: sp.Anchor(), Timestamp: timestamp}
+	in := format.Input{Fork: fork.Fulu, Preset: "mainnet", Anchor: sp.Anchor()}
+	in.Anchor.Timestamp = timestamp
 	c, err := sp.SlotProof()
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +264,7 @@ func TestCalldata(t *testing.T) {
 		t.Errorf("verifyWithdrawalCredentials selector %x, want 3f65cf19", got)
 	}
 	// Without the timestamp, calls that need it are left out.
-	in.Timestamp = 0
+	in.Anchor.Timestamp = 0
 	d, err = format.NewCalldata(in, format.RocketPool)
 	if err != nil {
 		t.Fatal(err)

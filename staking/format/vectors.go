@@ -84,72 +84,8 @@ func (c VectorsCase) verify(network string) error {
 	default:
 		return nil
 	}
-	var (
-		g    proof.Gindex
-		leaf [32]byte
-		err  error
-	)
-	switch c.Kind {
-	case "slot":
-		var v struct {
-			Slot U64 `json:"slot"`
-		}
-		if err := decodeStrict("slot value", c.Value, &v); err != nil {
-			return err
-		}
-		leaf = ChunkUint64(uint64(v.Slot))
-		g, _, err = stateGindex(c.Fork, "", anchor, "slot")
-	case "validator":
-		var v struct {
-			ValidatorIndex U64 `json:"validator_index"`
-			validatorJSON
-		}
-		if err := decodeStrict("validator value", c.Value, &v); err != nil {
-			return err
-		}
-		val, err := v.validator()
-		if err != nil {
-			return err
-		}
-		leaf = ValidatorRoot(val)
-		g, _, err = stateGindex(c.Fork, "", anchor, fmt.Sprintf("validators[%d]", v.ValidatorIndex))
-		if err != nil {
-			return err
-		}
-	case "state_root":
-		var v struct {
-			StateRoot proof.Hash32 `json:"state_root"`
-		}
-		if err := decodeStrict("state_root value", c.Value, &v); err != nil {
-			return err
-		}
-		if anchor != staking.AnchorBlock {
-			return nil
-		}
-		leaf = v.StateRoot
-		g, _, err = stateGindex(c.Fork, "", anchor, "")
-	case "withdrawal", "historical_withdrawal":
-		if c.Slot == nil {
-			return nil
-		}
-		var v withdrawalJSON
-		if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
-			return err
-		}
-		leaf = WithdrawalRoot(v.withdrawal())
-		ref := withdrawalRef{
-			Fork: c.Fork, BlockFork: c.WithdrawalBlockFork, Network: network, Anchor: anchor,
-			StateSlot: uint64(*c.Slot), WithdrawalSlot: uint64(v.WithdrawalSlot), Num: uint64(v.WithdrawalNum),
-		}
-		var historical bool
-		g, historical, _, err = ref.gindex()
-		if err == nil && historical != (c.Kind == "historical_withdrawal") {
-			err = fmt.Errorf("%w: the slots make this a historical withdrawal: %v", proof.ErrMalformed, historical)
-		}
-	default:
-		return nil
-	}
-	if err != nil {
+	g, leaf, ok, err := c.expected(anchor, network)
+	if err != nil || !ok {
 		return err
 	}
 	if leaf != c.Proof.Leaf {
@@ -159,4 +95,71 @@ func (c VectorsCase) verify(network string) error {
 		return fmt.Errorf("%w: the case has gindex %s, its fork and indices give %s", proof.ErrMalformed, c.Proof.Gindex, g)
 	}
 	return nil
+}
+
+// expected returns the gindex and the leaf that the case's fork, indices
+// and value give; ok is false for a case this package does not check.
+func (c VectorsCase) expected(anchor staking.AnchorKind, network string) (g proof.Gindex, leaf [32]byte, ok bool, err error) {
+	switch c.Kind {
+	case "slot":
+		var v struct {
+			Slot U64 `json:"slot"`
+		}
+		if err := decodeStrict("slot value", c.Value, &v); err != nil {
+			return g, leaf, false, err
+		}
+		g, err = stateGindex(c.Fork, "", anchor, "slot")
+		return g, ChunkUint64(uint64(v.Slot)), true, err
+	case "validator":
+		var v staking.ValidatorValue
+		if err := decodeStrict("validator value", c.Value, &v); err != nil {
+			return g, leaf, false, err
+		}
+		s, err := schemasOf(c.Fork, "")
+		if err != nil {
+			return g, leaf, false, err
+		}
+		if leaf, err = staking.ValidatorRoot(s, v.Validator); err != nil {
+			return g, leaf, false, err
+		}
+		g, err = stateGindex(c.Fork, "", anchor, fmt.Sprintf("validators[%d]", v.Index))
+		return g, leaf, true, err
+	case "state_root":
+		var v staking.StateRootValue
+		if err := decodeStrict("state_root value", c.Value, &v); err != nil || anchor != staking.AnchorBlock {
+			return g, leaf, false, err
+		}
+		g, err = stateGindex(c.Fork, "", anchor, "")
+		return g, v.StateRoot, true, err
+	case "withdrawal", "historical_withdrawal":
+		if c.Slot == nil {
+			return g, leaf, false, nil
+		}
+		return c.expectedWithdrawal(anchor, network)
+	}
+	return g, leaf, false, nil
+}
+
+func (c VectorsCase) expectedWithdrawal(anchor staking.AnchorKind, network string) (g proof.Gindex, leaf [32]byte, ok bool, err error) {
+	var v staking.WithdrawalValue
+	if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
+		return g, leaf, false, err
+	}
+	blockFork := c.WithdrawalBlockFork
+	if blockFork == "" {
+		blockFork = c.Fork
+	}
+	s, err := schemasOf(blockFork, "")
+	if err != nil {
+		return g, leaf, false, err
+	}
+	if leaf, err = staking.WithdrawalRoot(s, v.Withdrawal); err != nil {
+		return g, leaf, false, err
+	}
+	a := staking.Anchor{Kind: anchor, Slot: uint64(*c.Slot)}
+	g, historical, err := withdrawalGindex(c.Fork, "", c.WithdrawalBlockFork, network, a, v.Slot, v.Num)
+	if err == nil && historical != (c.Kind == "historical_withdrawal") {
+		err = fmt.Errorf("%w: the slots make this a historical withdrawal: %v", proof.ErrMalformed, historical)
+	}
+	return g, leaf, true, err
 }
