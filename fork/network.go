@@ -196,26 +196,44 @@ func LoadNetworkConfig(r io.Reader) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fork: load network config: %w", err)
 	}
-	var kv map[string]configValue
+	var kv configMap
 	if err := yaml.Unmarshal(data, &kv); err != nil {
 		return nil, fmt.Errorf("fork: load network config: %w", err)
 	}
 	n := &Network{}
-	get := func(k string) (string, bool) { v, ok := kv[k]; return v.s, ok && v.ok }
-	readUint := func(k string, dst *uint64) error {
-		s, ok := get(k)
-		if !ok {
-			return nil
-		}
-		u, err := strconv.ParseUint(s, 0, 64)
-		if err != nil {
-			return fmt.Errorf("fork: load network config: %s: %q is not a uint64", k, s)
-		}
-		*dst = u
+	if err := kv.readScalars(n); err != nil {
+		return nil, fmt.Errorf("fork: load network config: %w", err)
+	}
+	if n.Forks, err = kv.schedule(); err != nil {
+		return nil, fmt.Errorf("fork: load network config: %w", err)
+	}
+	return n, nil
+}
+
+// configMap is a config.yaml's keys and values.
+type configMap map[string]configValue
+
+// get returns the value of key k, if it is set.
+func (kv configMap) get(k string) (string, bool) { v, ok := kv[k]; return v.s, ok && v.ok }
+
+// uint reads key k, when set, into dst.
+func (kv configMap) uint(k string, dst *uint64) error {
+	s, ok := kv.get(k)
+	if !ok {
 		return nil
 	}
-	n.Name, _ = get("CONFIG_NAME")
-	n.PresetBase, _ = get("PRESET_BASE")
+	u, err := strconv.ParseUint(s, 0, 64)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not a uint64", k, s)
+	}
+	*dst = u
+	return nil
+}
+
+// readScalars sets the network's name, preset, times and deposit facts.
+func (kv configMap) readScalars(n *Network) error {
+	n.Name, _ = kv.get("CONFIG_NAME")
+	n.PresetBase, _ = kv.get("PRESET_BASE")
 	if n.PresetBase == "" {
 		n.PresetBase = PresetMainnet
 	}
@@ -229,8 +247,8 @@ func LoadNetworkConfig(r io.Reader) (*Network, error) {
 		"DEPOSIT_CHAIN_ID":   &n.DepositChainID,
 		"DEPOSIT_NETWORK_ID": &n.DepositNetworkID,
 	} {
-		if err := readUint(k, dst); err != nil {
-			return nil, err
+		if err := kv.uint(k, dst); err != nil {
+			return err
 		}
 	}
 	if n.SecondsPerSlot == 0 && slotMS != 0 {
@@ -241,24 +259,32 @@ func LoadNetworkConfig(r io.Reader) (*Network, error) {
 			n.SlotsPerEpoch = p.SlotsPerEpoch
 		}
 	}
-	if s, ok := get("DEPOSIT_CONTRACT_ADDRESS"); ok {
+	if s, ok := kv.get("DEPOSIT_CONTRACT_ADDRESS"); ok {
 		b, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(s), "0x"))
 		if err != nil || len(b) != 20 {
-			return nil, fmt.Errorf("fork: load network config: DEPOSIT_CONTRACT_ADDRESS: %q is not 20 hex bytes", s)
+			return fmt.Errorf("DEPOSIT_CONTRACT_ADDRESS: %q is not 20 hex bytes", s)
 		}
 		copy(n.DepositContractAddress[:], b)
 	}
+	return nil
+}
 
-	type entry struct {
-		version    [4]byte
-		hasVersion bool
-		epoch      uint64
-		hasEpoch   bool
-	}
-	forks := map[string]*entry{}
+// scheduleEntry is what a config says of one fork.
+type scheduleEntry struct {
+	version              [4]byte
+	epoch                uint64
+	hasVersion, hasEpoch bool
+}
+
+// schedule reads every <FORK>_FORK_VERSION / <FORK>_FORK_EPOCH pair
+// (GENESIS_FORK_VERSION is phase0's) into a sorted fork schedule; a fork
+// with a version and no epoch is at the far future.
+func (kv configMap) schedule() ([]ForkSchedule, error) {
+	forks := map[string]*scheduleEntry{}
 	for k := range kv {
 		m := forkKeyRE.FindStringSubmatch(k)
-		if m == nil {
+		s, ok := kv.get(k)
+		if m == nil || !ok {
 			continue
 		}
 		name := strings.ToLower(m[1])
@@ -267,29 +293,27 @@ func LoadNetworkConfig(r io.Reader) (*Network, error) {
 		}
 		e := forks[name]
 		if e == nil {
-			e = &entry{}
+			e = &scheduleEntry{}
 			forks[name] = e
 		}
-		s, ok := get(k)
-		if !ok {
-			continue
-		}
+		var err error
 		if m[2] == "VERSION" {
-			if e.version, err = parseVersion(s); err != nil {
-				return nil, fmt.Errorf("fork: load network config: %s: %w", k, err)
-			}
-			e.hasVersion = true
+			e.version, err = parseVersion(s)
+			e.hasVersion = err == nil
+		} else if e.epoch, err = strconv.ParseUint(s, 0, 64); err != nil {
+			err = fmt.Errorf("%q is not a uint64", s)
 		} else {
-			if e.epoch, err = strconv.ParseUint(s, 0, 64); err != nil {
-				return nil, fmt.Errorf("fork: load network config: %s: %q is not a uint64", k, s)
-			}
 			e.hasEpoch = true
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 	}
 	if e, ok := forks[Phase0]; !ok || !e.hasVersion {
-		return nil, errors.New("fork: load network config: no GENESIS_FORK_VERSION")
+		return nil, errors.New("no GENESIS_FORK_VERSION")
 	}
 	forks[Phase0].epoch, forks[Phase0].hasEpoch = 0, true
+	var out []ForkSchedule
 	for name, e := range forks {
 		if !e.hasVersion {
 			continue // TERMINAL_..., or an epoch without a version: not a fork
@@ -297,10 +321,10 @@ func LoadNetworkConfig(r io.Reader) (*Network, error) {
 		if !e.hasEpoch {
 			e.epoch = farFuture
 		}
-		n.Forks = append(n.Forks, ForkSchedule{Name: name, Version: e.version, Epoch: e.epoch})
+		out = append(out, ForkSchedule{Name: name, Version: e.version, Epoch: e.epoch})
 	}
-	sortSchedule(n.Forks)
-	return n, nil
+	sortSchedule(out)
+	return out, nil
 }
 
 // parseVersion reads a fork version written as 0x-prefixed hex. YAML
