@@ -15,6 +15,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // BeaconRootsAddress is the address of the EIP-4788 beacon roots contract
@@ -148,9 +149,9 @@ const MaxChildSearch = 64
 // deneb, and ErrTransport when the node fails.
 //
 // With a beacon node at hand, AnchorOf finds the child slot directly.
-func FindAnchor(ctx context.Context, client Caller, net *fork.Network, slot uint64, root [32]byte) (Anchor, error) {
+func FindAnchor(ctx context.Context, client Caller, net *fork.Network, slot uint64, root [32]byte) (staking.Anchor, error) {
 	if err := checkNetwork(net); err != nil {
-		return Anchor{}, err
+		return staking.Anchor{}, err
 	}
 	var firstErr error
 	for c := slot + 1; c <= slot+MaxChildSearch && c > slot; c++ {
@@ -166,9 +167,9 @@ func FindAnchor(ctx context.Context, client Caller, net *fork.Network, slot uint
 			continue
 		}
 		if err != nil {
-			return Anchor{}, fmt.Errorf("eip4788: find anchor of slot %d: %w", slot, err)
+			return staking.Anchor{}, fmt.Errorf("eip4788: find anchor of slot %d: %w", slot, err)
 		}
-		a := Anchor{Slot: slot, Root: got, ChildSlot: c, Timestamp: ts}
+		a := blockAnchor(slot, got, ts)
 		if got != root {
 			return a, fmt.Errorf("eip4788: the first root stored after slot %d (at timestamp %d, slot %d) is %s, the proof's anchor is %s: %w",
 				slot, ts, c, proof.FormatHash(got), proof.FormatHash(root), ErrRootMismatch)
@@ -177,10 +178,10 @@ func FindAnchor(ctx context.Context, client Caller, net *fork.Network, slot uint
 	}
 	if errors.Is(firstErr, ErrBeforeEIP4788) {
 		if _, err := SlotTimestamp(net, slot+MaxChildSearch); err != nil {
-			return Anchor{}, fmt.Errorf("eip4788: find anchor of slot %d: %w", slot, firstErr)
+			return staking.Anchor{}, fmt.Errorf("eip4788: find anchor of slot %d: %w", slot, firstErr)
 		}
 	}
 	exp, _ := Expiry(net, net.SlotTime(slot+1))
-	return Anchor{}, fmt.Errorf("eip4788: no root stored in the %d slots after slot %d: the child block is not produced yet, or the anchor left the window (at timestamp %d at the earliest): %w",
+	return staking.Anchor{}, fmt.Errorf("eip4788: no root stored in the %d slots after slot %d: the child block is not produced yet, or the anchor left the window (at timestamp %d at the earliest): %w",
 		MaxChildSearch, slot, exp, ErrNoRoot)
 }

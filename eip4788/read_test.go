@@ -362,7 +362,7 @@ func TestFindAnchor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a != (Anchor{Slot: s, Root: root, ChildSlot: s + 3, Timestamp: n.SlotTime(s + 3)}) {
+	if a != blockAnchor(s, root, n.SlotTime(s+3)) {
 		t.Fatalf("anchor %+v", a)
 	}
 	if _, err := FindAnchor(ctx, client, n, s+4, root); !errors.Is(err, ErrRootMismatch) {
@@ -371,7 +371,7 @@ func TestFindAnchor(t *testing.T) {
 	if _, err := FindAnchor(ctx, client, n, s+20, root); !errors.Is(err, ErrNoRoot) || !strings.Contains(err.Error(), "64 slots") {
 		t.Fatalf("no root stored: %v", err)
 	}
-	if a, err := FindAnchor(ctx, client, n, deneb-1, root); err != nil || a.ChildSlot != deneb {
+	if a, err := FindAnchor(ctx, client, n, deneb-1, root); err != nil || a.Timestamp != n.SlotTime(deneb) {
 		t.Fatalf("last capella block: %+v, %v", a, err)
 	}
 	if _, err := FindAnchor(ctx, client, n, deneb-200, root); !errors.Is(err, ErrBeforeEIP4788) {

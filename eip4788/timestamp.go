@@ -7,6 +7,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 var (
@@ -40,26 +41,6 @@ type BlockSource interface {
 	BlockRoot(ctx context.Context, slot uint64) (root [32]byte, ok bool, err error)
 	// HeadSlot returns the slot of the chain's head block.
 	HeadSlot(ctx context.Context) (uint64, error)
-}
-
-// Anchor is where the root of one beacon block lives in the beacon roots
-// contract.
-type Anchor struct {
-	// Slot and Root are the beacon block's.
-	Slot uint64
-	Root [32]byte
-	// ChildSlot is the first slot after Slot with a block; the execution
-	// payload of that block stores Root.
-	ChildSlot uint64
-	// Timestamp is the child's execution timestamp, the contract's key:
-	// genesis_time + ChildSlot × SECONDS_PER_SLOT.
-	Timestamp uint64
-}
-
-// String describes the anchor for messages.
-func (a Anchor) String() string {
-	return fmt.Sprintf("block %s at slot %d, stored at timestamp %d by slot %d",
-		proof.FormatHash(a.Root), a.Slot, a.Timestamp, a.ChildSlot)
 }
 
 // checkNetwork reports a network this package cannot compute times for.
@@ -155,31 +136,32 @@ func ChildSlot(ctx context.Context, src BlockSource, slot uint64) (uint64, error
 	return 0, fmt.Errorf("eip4788: slot %d: %w (head is slot %d)", slot, ErrNoChild, head)
 }
 
-// AnchorOf returns where the root of the beacon block at slot is stored:
-// the block's root, its child slot and the child's execution timestamp. It
+// AnchorOf returns where the root of the beacon block at slot is stored,
+// as a block Anchor: the block's slot and root, and the execution
+// timestamp of its child (SlotOfTimestamp gives the child's slot). It
 // fails with ErrMissedSlot when slot has no block, ErrNoChild when the
 // block has no child yet, and ErrBeforeEIP4788 when the child is before
 // deneb.
-func AnchorOf(ctx context.Context, net *fork.Network, src BlockSource, slot uint64) (Anchor, error) {
+func AnchorOf(ctx context.Context, net *fork.Network, src BlockSource, slot uint64) (staking.Anchor, error) {
 	if err := checkNetwork(net); err != nil {
-		return Anchor{}, err
+		return staking.Anchor{}, err
 	}
 	root, ok, err := src.BlockRoot(ctx, slot)
 	if err != nil {
-		return Anchor{}, fmt.Errorf("eip4788: anchor of slot %d: %w", slot, err)
+		return staking.Anchor{}, fmt.Errorf("eip4788: anchor of slot %d: %w", slot, err)
 	}
 	if !ok {
-		return Anchor{}, fmt.Errorf("eip4788: anchor of slot %d: %w", slot, ErrMissedSlot)
+		return staking.Anchor{}, fmt.Errorf("eip4788: anchor of slot %d: %w", slot, ErrMissedSlot)
 	}
 	child, err := ChildSlot(ctx, src, slot)
 	if err != nil {
-		return Anchor{}, err
+		return staking.Anchor{}, err
 	}
 	ts, err := SlotTimestamp(net, child)
 	if err != nil {
-		return Anchor{}, fmt.Errorf("eip4788: anchor of slot %d: child slot %d: %w", slot, child, err)
+		return staking.Anchor{}, fmt.Errorf("eip4788: anchor of slot %d: child slot %d: %w", slot, child, err)
 	}
-	return Anchor{Slot: slot, Root: root, ChildSlot: child, Timestamp: ts}, nil
+	return blockAnchor(slot, root, ts), nil
 }
 
 // ParentOf goes from an execution block to the beacon block whose root it
@@ -190,32 +172,38 @@ func AnchorOf(ctx context.Context, net *fork.Network, src BlockSource, slot uint
 // ErrBeforeEIP4788 for a block before deneb, and ErrRootMismatch when the
 // source's block at that slot has another root (a reorg, or another
 // network).
-func ParentOf(ctx context.Context, net *fork.Network, src BlockSource, timestamp uint64, parentBeaconBlockRoot [32]byte) (Anchor, error) {
+func ParentOf(ctx context.Context, net *fork.Network, src BlockSource, timestamp uint64, parentBeaconBlockRoot [32]byte) (staking.Anchor, error) {
 	child, err := SlotOfTimestamp(net, timestamp)
 	if err != nil {
-		return Anchor{}, err
+		return staking.Anchor{}, err
 	}
 	if name, ok := hasBeaconRoots(net, child); !ok {
-		return Anchor{}, fmt.Errorf("eip4788: %s timestamp %d (slot %d) is %s: %w",
+		return staking.Anchor{}, fmt.Errorf("eip4788: %s timestamp %d (slot %d) is %s: %w",
 			net.Name, timestamp, child, forkLabel(name), ErrBeforeEIP4788)
 	}
 	for s := child; s > 0; {
 		s--
 		if err := ctx.Err(); err != nil {
-			return Anchor{}, fmt.Errorf("eip4788: parent of slot %d: %w", child, err)
+			return staking.Anchor{}, fmt.Errorf("eip4788: parent of slot %d: %w", child, err)
 		}
 		root, ok, err := src.BlockRoot(ctx, s)
 		if err != nil {
-			return Anchor{}, fmt.Errorf("eip4788: parent of slot %d: slot %d: %w", child, s, err)
+			return staking.Anchor{}, fmt.Errorf("eip4788: parent of slot %d: slot %d: %w", child, s, err)
 		}
 		if !ok {
 			continue
 		}
 		if root != parentBeaconBlockRoot {
-			return Anchor{}, fmt.Errorf("eip4788: parent of slot %d is slot %d with root %s, but the execution block names %s: %w",
+			return staking.Anchor{}, fmt.Errorf("eip4788: parent of slot %d is slot %d with root %s, but the execution block names %s: %w",
 				child, s, proof.FormatHash(root), proof.FormatHash(parentBeaconBlockRoot), ErrRootMismatch)
 		}
-		return Anchor{Slot: s, Root: root, ChildSlot: child, Timestamp: timestamp}, nil
+		return blockAnchor(s, root, timestamp), nil
 	}
-	return Anchor{}, fmt.Errorf("eip4788: slot %d has no earlier block: %w", child, ErrMissedSlot)
+	return staking.Anchor{}, fmt.Errorf("eip4788: slot %d has no earlier block: %w", child, ErrMissedSlot)
+}
+
+// blockAnchor is the anchor of the block at slot with that root, stored
+// under timestamp.
+func blockAnchor(slot uint64, root [32]byte, timestamp uint64) staking.Anchor {
+	return staking.Anchor{Kind: staking.AnchorBlock, Root: root, Slot: slot, Timestamp: timestamp}
 }

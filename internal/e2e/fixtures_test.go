@@ -14,6 +14,7 @@ import (
 	"github.com/beaconproof/beaconproof/internal/testchain"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
+	"github.com/beaconproof/beaconproof/staking"
 )
 
 // This file makes the fixtures the EVM test runs: proof documents in the
@@ -125,7 +126,7 @@ type forkData struct {
 	stateTree  *ssz.Tree
 	block      []byte
 	blockTree  *ssz.Tree
-	anchor     eip4788.Anchor
+	anchor     staking.Anchor
 	withdrawal synth.Withdrawal // the recent one
 	historical synth.Withdrawal
 	wslot      uint64 // recent withdrawal's slot
@@ -332,8 +333,8 @@ func buildFork(t *testing.T, forkName, network string, seed uint64) *forkData {
 	if d.anchor, err = eip4788.AnchorOf(context.Background(), net, c, d.slot); err != nil {
 		t.Fatal(err)
 	}
-	if d.anchor.ChildSlot != d.slot+2 {
-		t.Fatalf("child slot %d", d.anchor.ChildSlot)
+	if d.anchor.Timestamp != net.SlotTime(d.slot+2) {
+		t.Fatalf("anchor stored at %d, want the time of slot %d", d.anchor.Timestamp, d.slot+2)
 	}
 	return d
 }
