@@ -133,11 +133,11 @@ func BlockMessage(signed *beaconstate.Object) (*beaconstate.Object, error) {
 	if signed.TypeName != "SignedBeaconBlock" {
 		return nil, fmt.Errorf("beaconapi: BlockMessage: a %s is not a SignedBeaconBlock", signed.TypeName)
 	}
-	b, _, err := signed.Field("message")
+	b, err := signed.Unsigned()
 	if err != nil {
 		return nil, fmt.Errorf("beaconapi: BlockMessage: %w", err)
 	}
-	return beaconstate.NewObject(signed.Fork, signed.Preset, "BeaconBlock", b)
+	return b, nil
 }
 
 // decode turns a state or block response into an Object of typeName: it
