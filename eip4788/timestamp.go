@@ -207,3 +207,40 @@ func ParentOf(ctx context.Context, net *fork.Network, src BlockSource, timestamp
 func blockAnchor(slot uint64, root [32]byte, timestamp uint64) staking.Anchor {
 	return staking.Anchor{Kind: staking.AnchorBlock, Root: root, Slot: slot, Timestamp: timestamp}
 }
+
+// CheckTimestamp checks that timestamp can be the EIP-4788 key of the root
+// of the block at slot: the start of a later slot of the network, whose
+// fork stores beacon roots, and within MaxChildSearch slots (a child after
+// so many missed slots is not credible). With src, the timestamp must be
+// exactly the time of the block's child there (missed slots skipped). It
+// fails with ErrBadTimestamp or ErrBeforeEIP4788, naming what is wrong.
+func CheckTimestamp(ctx context.Context, net *fork.Network, src BlockSource, slot, timestamp uint64) error {
+	child, err := SlotOfTimestamp(net, timestamp)
+	if err != nil {
+		return err
+	}
+	switch {
+	case child <= slot:
+		return fmt.Errorf("eip4788: %s timestamp %d is slot %d's, not after the anchor's slot %d: %w",
+			net.Name, timestamp, child, slot, ErrBadTimestamp)
+	case child-slot > MaxChildSearch:
+		return fmt.Errorf("eip4788: %s timestamp %d is slot %d's, %d slots after the anchor's slot %d: %w",
+			net.Name, timestamp, child, child-slot, slot, ErrBadTimestamp)
+	}
+	if name, ok := hasBeaconRoots(net, child); !ok {
+		return fmt.Errorf("eip4788: %s timestamp %d (slot %d) is %s: %w",
+			net.Name, timestamp, child, forkLabel(name), ErrBeforeEIP4788)
+	}
+	if src == nil {
+		return nil
+	}
+	want, err := ChildSlot(ctx, src, slot)
+	if err != nil {
+		return err
+	}
+	if want != child {
+		return fmt.Errorf("eip4788: the block at slot %d has its child at slot %d (timestamp %d), not at slot %d (timestamp %d): %w",
+			slot, want, net.SlotTime(want), child, timestamp, ErrBadTimestamp)
+	}
+	return nil
+}

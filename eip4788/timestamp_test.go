@@ -203,3 +203,37 @@ func TestParentOf(t *testing.T) {
 		t.Errorf("no earlier block: %v", err)
 	}
 }
+
+// TestCheckTimestamp accepts only a later slot's start on a fork with
+// beacon roots, and with a block source only the child's exact time.
+func TestCheckTimestamp(t *testing.T) {
+	n := testchain.MustNetwork(t, "mainnet")
+	base := testchain.FirstSlot(t, n, fork.Electra) + 100
+	deneb := testchain.FirstSlot(t, n, fork.Deneb)
+	c := testchain.NewChain(base+10, base+1) // base+1 missed: the child is base+2
+	for _, tc := range []struct {
+		name string
+		slot uint64
+		ts   uint64
+		src  BlockSource
+		want error
+	}{
+		{"next slot", base, n.SlotTime(base + 1), nil, nil},
+		{"child after a missed slot", base, n.SlotTime(base + 2), c, nil},
+		{"a small number", base, 5, nil, ErrBadTimestamp},
+		{"between slots", base, n.SlotTime(base+1) + 1, nil, ErrBadTimestamp},
+		{"the anchor's own slot", base, n.SlotTime(base), nil, ErrBadTimestamp},
+		{"before the anchor", base, n.SlotTime(base - 1), nil, ErrBadTimestamp},
+		{"far after the anchor", base, n.SlotTime(base + MaxChildSearch + 1), nil, ErrBadTimestamp},
+		{"a missed slot's time", base, n.SlotTime(base + 1), c, ErrBadTimestamp},
+		{"after the child", base, n.SlotTime(base + 3), c, ErrBadTimestamp},
+		{"before deneb", deneb - 3, n.SlotTime(deneb - 2), nil, ErrBeforeEIP4788},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckTimestamp(t.Context(), n, tc.src, tc.slot, tc.ts)
+			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+				t.Fatalf("CheckTimestamp(slot %d, %d) = %v, want %v", tc.slot, tc.ts, err, tc.want)
+			}
+		})
+	}
+}

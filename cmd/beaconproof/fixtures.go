@@ -254,6 +254,8 @@ func (s *proveSession) fixtureTimestamp(ctx context.Context, r *fixtureRun, net 
 			if ts, err = nextTimestamp(r.f.network, a.Slot); err != nil {
 				return 0, err
 			}
+		} else if err := s.checkTimestamp(ctx, r.f.network, a.Slot, ts); err != nil {
+			return 0, err
 		}
 		now = uint64(nowFunc().Unix())
 	}

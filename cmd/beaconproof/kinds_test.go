@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 )
 
@@ -266,4 +268,26 @@ func TestKindsUsage(t *testing.T) {
 	if r := runCLI(t, nil, "help", "prove").ok(t); !strings.Contains(r.stdout, "validator-field") {
 		t.Errorf("prove help lacks the kinds: %q", r.stdout)
 	}
+}
+
+// TestTimestampChecked refuses a --timestamp that no verifier would find
+// the anchor under, before anything is written.
+func TestTimestampChecked(t *testing.T) {
+	f := writeFixtures(t)
+	net, err := fork.NetworkByName("mainnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range []uint64{5, net.SlotTime(synth.LaterSlot), net.SlotTime(synth.LaterSlot+1) + 3, net.SlotTime(synth.LaterSlot + 1000)} {
+		arg := strconv.FormatUint(ts, 10)
+		runCLI(t, nil, "prove", "slot", "--timestamp", arg, f.later).failsWithOneLine(t, "--timestamp "+arg)
+		out := filepath.Join(t.TempDir(), "out")
+		runCLI(t, nil, "fixtures", "--state", f.later, "--index", "7", "--allow-expired", "--timestamp", arg, "--out", out).
+			failsWithOneLine(t, "--timestamp "+arg)
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Fatalf("fixtures wrote %d files with a bad timestamp", len(entries))
+		}
+	}
+	ok := strconv.FormatUint(net.SlotTime(synth.LaterSlot+2), 10) // the child after one missed slot
+	proveAndVerify(t, "slot", "--timestamp", ok, f.later)
 }

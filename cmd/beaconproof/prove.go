@@ -228,6 +228,9 @@ func (s *proveSession) anchorTimestamp(ctx context.Context, f *kindFlags, r *pro
 	a := &s.in.Anchor
 	switch {
 	case r.ts != 0:
+		if err := s.checkTimestamp(ctx, f.network, a.Slot, r.ts); err != nil {
+			return err
+		}
 		a.Timestamp = r.ts
 	case r.tsNext:
 		a.Timestamp, err = nextTimestamp(f.network, a.Slot)
@@ -316,4 +319,28 @@ func loadObject(ctx context.Context, e *env, file string, o beaconstate.LoadOpti
 		return beaconstate.Load(ctx, e.stdin, o)
 	}
 	return beaconstate.LoadFile(ctx, file, o)
+}
+
+// checkTimestamp checks --timestamp ts against the anchor's slot on the
+// network (the node's, or the named one, default mainnet), and against
+// the node's blocks when proving from a node.
+func (s *proveSession) checkTimestamp(ctx context.Context, network string, slot, ts uint64) error {
+	net := s.net
+	if net == nil {
+		if network == "" {
+			network = "mainnet"
+		}
+		var err error
+		if net, err = fork.NetworkByName(network); err != nil {
+			return fmt.Errorf("--timestamp: %w", err)
+		}
+	}
+	var src eip4788.BlockSource
+	if s.node != nil {
+		src = s.node
+	}
+	if err := eip4788.CheckTimestamp(ctx, net, src, slot, ts); err != nil {
+		return fmt.Errorf("--timestamp %d: %w", ts, err)
+	}
+	return nil
 }
