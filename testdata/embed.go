@@ -6,8 +6,13 @@
 //     13,165,000 with 64 validators; the odd ones withdraw to a made-up
 //     megapool address (Megapool) and every eighth one (7, 15, ...) has exited;
 //   - fulu-mainnet-block.ssz.gz: the BeaconBlock at that slot, whose
-//     state_root is the state's root, with two withdrawals to the megapool:
-//     the full withdrawal of validator 7 and a partial one of validator 13.
+//     state_root is the state's root (the state is its post-state, its
+//     latest_execution_payload_header the block's payload's), with two
+//     withdrawals to the megapool: the full withdrawal of validator 7 and a
+//     partial one of validator 13;
+//   - fulu-mainnet-later-state.ssz.gz: the state 32 slots later, whose
+//     block_roots holds the block's root: the block's withdrawals prove
+//     from it.
 //
 // Regenerate with: go generate ./testdata
 package testdata
@@ -29,6 +34,10 @@ func FuluState() []byte { return mustGunzip("fulu-mainnet-state.ssz.gz") }
 
 // FuluBlock returns the encoded fulu BeaconBlock at the state's slot.
 func FuluBlock() []byte { return mustGunzip("fulu-mainnet-block.ssz.gz") }
+
+// FuluLaterState returns the encoded fulu BeaconState 32 slots after the
+// block, whose block_roots holds the block's root.
+func FuluLaterState() []byte { return mustGunzip("fulu-mainnet-later-state.ssz.gz") }
 
 // Megapool is the withdrawal address the generated validators use.
 var Megapool = [20]byte{0x4d, 0x65, 0x67, 0x61, 0x70, 0x6f, 0x6f, 0x6c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x07, 0x88}

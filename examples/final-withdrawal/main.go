@@ -6,19 +6,15 @@
 //
 // A withdrawal is proved from a later state, whose block_roots (for the
 // last 8192 slots) or historical_summaries (older) commit to the block.
-// The module embeds only the state at the block's own slot, so this
-// example makes the later state itself, with the test-data generator
-// internal/synth: the embedded state moved 32 slots on, as the post-state
-// of a made-up block there, with block_roots[13165000 % 8192] holding the
-// embedded block's root, as process_slot writes it. Against a real chain,
-// load that later state from a beacon node instead
-// (beaconapi) and keep the rest.
+// The module embeds one: the state 32 slots after the block, with
+// block_roots[13165000 % 8192] holding the block's root, as process_slot
+// writes it. Against a real chain, load that later state from a beacon
+// node instead (beaconapi) and keep the rest.
 //
 //	go run ./examples/final-withdrawal
 package main
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -26,14 +22,10 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
 	"github.com/beaconproof/beaconproof/fork"
-	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/testdata"
 )
-
-// later is how many slots after the withdrawal the proving state is.
-const later = 32
 
 func main() {
 	if err := run(os.Stdout); err != nil {
@@ -62,11 +54,7 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "withdrawal block: slot %d, root %#x\n", ws, blockRoot)
 	fmt.Fprintf(w, "withdrawal 0: index %d, validator %d, %d Gwei to %#x\n", wd.Index, wd.ValidatorIndex, wd.Amount, wd.Address)
 
-	stateBytes, err := laterState(blockRoot, ws+later)
-	if err != nil {
-		return err
-	}
-	state, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", stateBytes)
+	state, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", testdata.FuluLaterState())
 	if err != nil {
 		return err
 	}
@@ -138,61 +126,4 @@ func run(w io.Writer) error {
 func mustText(a format.Address) string {
 	b, _ := a.MarshalText()
 	return string(b)
-}
-
-// laterState returns the embedded state moved on to slot: the post-state of
-// a made-up block at slot, whose block_roots hold blockRoot for the
-// embedded block's slot (and made-up roots for the slots in between).
-func laterState(blockRoot [32]byte, slot uint64) ([]byte, error) {
-	f, err := fork.Lookup(fork.Fulu)
-	if err != nil {
-		return nil, err
-	}
-	s, err := f.Schemas("mainnet")
-	if err != nil {
-		return nil, err
-	}
-	t := s.BeaconState
-	state := testdata.FuluState()
-	obj, err := beaconstate.NewObject(fork.Fulu, "mainnet", "BeaconState", state)
-	if err != nil {
-		return nil, err
-	}
-	from, err := obj.Slot()
-	if err != nil {
-		return nil, err
-	}
-	roots, _, err := obj.Field("block_roots")
-	if err != nil {
-		return nil, err
-	}
-	sphr := s.Preset.SlotsPerHistoricalRoot
-	roots = append([]byte(nil), roots...)
-	for sl := from; sl < slot; sl++ { // process_slot writes the root of each slot it leaves
-		r := synth.Hash(1, "later block", sl)
-		if sl == from {
-			r = blockRoot
-		}
-		copy(roots[32*(sl%sphr):], r[:])
-	}
-	// latest_block_header: slot, proposer_index, parent_root, state_root
-	// (zero in a post-state), body_root.
-	parent := synth.Hash(1, "later block", slot-1)
-	body := synth.Hash(1, "later body", slot)
-	header := binary.LittleEndian.AppendUint64(nil, slot)
-	header = binary.LittleEndian.AppendUint64(header, 42)
-	header = append(append(append(header, parent[:]...), make([]byte, 32)...), body[:]...)
-	for _, fv := range []struct {
-		name  string
-		value []byte
-	}{
-		{"slot", synth.Uint64(slot)},
-		{"latest_block_header", header},
-		{"block_roots", roots},
-	} {
-		if state, err = synth.ReplaceField(t, state, fv.name, fv.value); err != nil {
-			return nil, err
-		}
-	}
-	return state, nil
 }

@@ -13,7 +13,7 @@ func TestProveExit(t *testing.T) {
 	}
 	want := `validators[7].exit_epoch         = 205703  gindex 12578413021757502, 53 hashes
 validators[7].withdrawable_epoch = 205959  gindex 12578413021757503, 53 hashes
-state slot 13165000: epoch 411406; anchor block 0xc9269340748d1dfde0054afebb22754fcaef6d1c88f52a9b7cc520d8b4e71fed
+state slot 13165000: epoch 411406; anchor block 0x758527ba065b5d82bcda82e4e1909517837a5aac19a9d50e7fbf96239077f790
 validator 7 exited at epoch 205703 and is withdrawable since epoch 205959
 verified 3 proofs (`
 	if !strings.HasPrefix(out.String(), want) {

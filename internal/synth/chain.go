@@ -193,7 +193,7 @@ func NewChain(o ChainOptions) (*Chain, error) {
 		Timestamp:     o.GenesisTime + 12*slot,
 		BlockNumber:   slot + 7_000_000,
 	}
-	if c.State, c.Block, c.StateRoot, c.BlockRoot, err = postState(s, state, bopts); err != nil {
+	if c.State, c.Block, c.StateRoot, c.BlockRoot, err = PostState(s, state, bopts); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -234,7 +234,7 @@ func pastSlot(s *fork.Schemas, gloas bool, o ChainOptions, ws uint64) (*PastSlot
 	}
 	bopts.Withdrawals = nil
 	bopts.StateRoot = [32]byte{}
-	if ps.State, ps.Block, ps.StateRoot, ps.BlockRoot, err = postState(s, state, bopts); err != nil {
+	if ps.State, ps.Block, ps.StateRoot, ps.BlockRoot, err = PostState(s, state, bopts); err != nil {
 		return nil, err
 	}
 	eopts := bopts
@@ -255,10 +255,13 @@ func pastSlot(s *fork.Schemas, gloas bool, o ChainOptions, ws uint64) (*PastSlot
 	return ps, nil
 }
 
-// postState makes the block of bopts (with the state's root as its
-// state_root) and writes its header into the state's latest_block_header
-// (with a zero state_root): the state becomes the block's post-state.
-func postState(s *fork.Schemas, state []byte, bopts BlockOptions) (st, block []byte, stateRoot, blockRoot [32]byte, err error) {
+// PostState makes the block of bopts (with the state's root as its
+// state_root), writes what its payload leaves in the state
+// (latest_execution_payload_header, or from gloas the bid) and its header
+// into the state's latest_block_header (with a zero state_root): the state
+// becomes the block's post-state in every field a proof reads. The state
+// is changed in place and returned.
+func PostState(s *fork.Schemas, state []byte, bopts BlockOptions) (st, block []byte, stateRoot, blockRoot [32]byte, err error) {
 	bopts.StateRoot = [32]byte{}
 	block, err = Block(s.BeaconBlock, bopts)
 	if err != nil {

@@ -43,15 +43,17 @@ type HistoryFiles struct {
 
 // NewHistory makes the History of testdata's fulu block.
 func NewHistory() (*History, error) {
-	fu, err := fork.Lookup(fork.Fulu)
+	return HistoryOf(testdata.FuluState(), testdata.FuluBlock())
+}
+
+// HistoryOf makes the History of a mainnet fulu block at FixtureSlot and
+// its post-state.
+func HistoryOf(state, block []byte) (*History, error) {
+	s, err := fork.SchemasOf(fork.Fulu, "mainnet")
 	if err != nil {
 		return nil, err
 	}
-	s, err := fu.Schemas("mainnet")
-	if err != nil {
-		return nil, err
-	}
-	h := &History{State: testdata.FuluState(), Block: testdata.FuluBlock()}
+	h := &History{State: state, Block: block}
 	blockRoot, err := ssz.HashTreeRoot(s.BeaconBlock, h.Block)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
-	"github.com/beaconproof/beaconproof/ssz"
 )
 
 // Megapool is the made-up withdrawal address of the example node operator.
@@ -22,49 +21,26 @@ var Megapool = [20]byte{0x4d, 0x65, 0x67, 0x61, 0x70, 0x6f, 0x6f, 0x6c, 0, 0, 0,
 // Slot is the slot of the generated state and block (mainnet, fulu).
 const Slot = 13_165_000
 
-// Files names the generated files, relative to testdata/.
-var Files = []string{"fulu-mainnet-state.ssz.gz", "fulu-mainnet-block.ssz.gz"}
+// Files names the generated files, relative to testdata/, in the order
+// Objects returns them.
+var Files = []string{"fulu-mainnet-state.ssz.gz", "fulu-mainnet-block.ssz.gz", "fulu-mainnet-later-state.ssz.gz"}
 
-// Objects returns the uncompressed state and block.
-func Objects() (state, block []byte, err error) {
-	f, err := fork.Lookup(fork.Fulu)
+// Objects returns the uncompressed state, block and later state: the
+// block at Slot, its post-state (in every field proofs read, its payload's
+// header included), and the state 32 slots later whose block_roots holds
+// the block's root, so that the block's withdrawals prove from it.
+func Objects() (state, block, later []byte, err error) {
+	s, err := fork.SchemasOf(fork.Fulu, "mainnet")
 	if err != nil {
-		return nil, nil, err
-	}
-	s, err := f.Schemas("mainnet")
-	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	mainnet, err := fork.NetworkByName("mainnet")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	sched, ok := mainnet.Fork(fork.Fulu)
 	if !ok {
-		return nil, nil, fmt.Errorf("testdatagen: mainnet has no fulu fork")
-	}
-	withdrawals := []synth.Withdrawal{
-		{Index: 90_000_001, ValidatorIndex: 7, Address: Megapool, Amount: 32_001_234_567},
-		{Index: 90_000_002, ValidatorIndex: 13, Address: Megapool, Amount: 18_765_432},
-	}
-	bopts := synth.BlockOptions{
-		Slot:          Slot,
-		ProposerIndex: 21,
-		ParentRoot:    synth.Hash(1, "parent", Slot),
-		Seed:          1,
-		Withdrawals:   withdrawals,
-		Timestamp:     mainnet.SlotTime(Slot),
-		BlockNumber:   23_900_000,
-	}
-	// The body root goes into the state's latest_block_header; the state
-	// root goes into the block.
-	block, err = synth.Block(s.BeaconBlock, bopts)
-	if err != nil {
-		return nil, nil, err
-	}
-	bodyRoot, err := fieldRoot(s.BeaconBlock, block, "body")
-	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, fmt.Errorf("testdatagen: mainnet has no fulu fork")
 	}
 	opts := synth.Options{
 		Validators:          64,
@@ -78,57 +54,29 @@ func Objects() (state, block []byte, err error) {
 		GenesisTime:         mainnet.GenesisTime,
 		RecentRoots:         256,
 	}
-	state, err = synth.State(s.BeaconState, opts)
+	if state, err = synth.State(s.BeaconState, opts); err != nil {
+		return nil, nil, nil, err
+	}
+	bopts := synth.BlockOptions{
+		Slot:          Slot,
+		ProposerIndex: 21,
+		ParentRoot:    synth.Hash(1, "parent", Slot),
+		Seed:          1,
+		Withdrawals: []synth.Withdrawal{
+			{Index: 90_000_001, ValidatorIndex: 7, Address: Megapool, Amount: 32_001_234_567},
+			{Index: 90_000_002, ValidatorIndex: 13, Address: Megapool, Amount: 18_765_432},
+		},
+		Timestamp:   mainnet.SlotTime(Slot),
+		BlockNumber: 23_900_000,
+	}
+	if state, block, _, _, err = synth.PostState(s, state, bopts); err != nil {
+		return nil, nil, nil, err
+	}
+	h, err := synth.HistoryOf(state, block)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	// latest_block_header: slot, proposer_index, parent_root, state_root
-	// (zero until the next slot), body_root.
-	state, err = setHeader(s, state, bopts, bodyRoot)
-	if err != nil {
-		return nil, nil, err
-	}
-	stateRoot, err := ssz.HashTreeRoot(s.BeaconState, state)
-	if err != nil {
-		return nil, nil, err
-	}
-	bopts.StateRoot = stateRoot
-	block, err = synth.Block(s.BeaconBlock, bopts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return state, block, nil
-}
-
-// fieldRoot returns the hash tree root of a top-level field.
-func fieldRoot(t *ssz.Type, b []byte, field string) ([32]byte, error) {
-	tr, err := ssz.NewTree(t, b)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	g, _, err := t.Gindex(field)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	return tr.Node(g)
-}
-
-// setHeader writes the block's header (with a zero state_root, as the
-// state holds it) into the state's latest_block_header.
-func setHeader(s *fork.Schemas, state []byte, o synth.BlockOptions, bodyRoot [32]byte) ([]byte, error) {
-	// genesis_time (8) + genesis_validators_root (32) + slot (8) + fork (16)
-	const off = 64
-	h := synth.Uint64(o.Slot)
-	h = append(h, synth.Uint64(o.ProposerIndex)...)
-	h = append(h, o.ParentRoot[:]...)
-	h = append(h, make([]byte, 32)...)
-	h = append(h, bodyRoot[:]...)
-	if uint64(len(h)) != s.BeaconBlockHeader.FixedSize() {
-		return nil, fmt.Errorf("testdatagen: header is %d bytes", len(h))
-	}
-	out := append([]byte(nil), state...)
-	copy(out[off:], h)
-	return out, ssz.Validate(s.BeaconState, out)
+	return state, block, h.Later, nil
 }
 
 // Gzip compresses b deterministically.

@@ -22,11 +22,11 @@ func main() {
 }
 
 func run(dir string) error {
-	state, block, err := testdatagen.Objects()
+	state, block, later, err := testdatagen.Objects()
 	if err != nil {
 		return err
 	}
-	for i, b := range [][]byte{state, block} {
+	for i, b := range [][]byte{state, block, later} {
 		gz, err := testdatagen.Gzip(b)
 		if err != nil {
 			return err
