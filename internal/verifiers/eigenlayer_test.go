@@ -195,15 +195,21 @@ func splitProof(t *testing.T, b []byte) [][32]byte {
 	return out
 }
 
-// testEigenLayer runs the fork's CLI output through BeaconChainProofs:
-// each library function with the document's structs (ProofVersion DENEB on
-// deneb, PECTRA after), then EigenPod's two entry points with the calldata
-// the CLI prints for them (verifyWithdrawalCredentials, then
-// verifyCheckpointProofs after a checkpoint at the same block). Every one
-// is accepted and every changed copy rejected; the library's
-// verifyValidatorBalance does not read the BalanceProof's pubkeyHash
-// (EigenPod looks the validator up by it), so that one change passes there.
-func testEigenLayer(t *testing.T, in *inputs, g *gasTable) {
+// elSetup is one fork's EigenLayer run: the harness, the reference
+// verifier, the model and the CLI's documents.
+type elSetup struct {
+	in         *inputs
+	el, ref    *Deployed
+	m          *elModel
+	version    uint8
+	vdoc, bdoc *elDoc
+	vcd, bcd   *calldataDoc
+	srp        elStateRootProof
+	bcp        elBalanceContainerProof
+}
+
+func newELSetup(t *testing.T, in *inputs, g *gasTable) *elSetup {
+	t.Helper()
 	e, err := NewEVM()
 	if err != nil {
 		t.Fatal(err)
@@ -216,104 +222,125 @@ func testEigenLayer(t *testing.T, in *inputs, g *gasTable) {
 	// EigenPodManager's pectraForkTimestamp: the first mainnet slot of
 	// electra (its first block).
 	pectra := mainnet.SlotTime(mainnet.ForkEpoch(fork.Electra) * mainnet.SlotsPerEpoch)
-	el := DeployEigenHarness(t, e, pectra)
-	ref := deployReference(t, e)
-	m := &elModel{timestamp: in.timestamp, root: in.chain.BlockRoot, pectraTimestamp: pectra, indices: map[[32]byte]uint64{}}
-	version := elPectra
+	s := &elSetup{in: in, el: DeployEigenHarness(t, e, pectra), ref: deployReference(t, e), version: elPectra,
+		m: &elModel{timestamp: in.timestamp, root: in.chain.BlockRoot, pectraTimestamp: pectra, indices: map[[32]byte]uint64{}}}
+	g.compiler("eigenlayer", s.el.Contract.Compiler)
 	if in.fork == fork.Deneb {
-		version = elDeneb
+		s.version = elDeneb
 	}
-	if m.version(in.timestamp) != version {
-		t.Fatalf("%s timestamp %d gives ProofVersion %d", in.fork, in.timestamp, m.version(in.timestamp))
+	if s.m.version(in.timestamp) != s.version {
+		t.Fatalf("%s timestamp %d gives ProofVersion %d", in.fork, in.timestamp, s.m.version(in.timestamp))
 	}
-	now := in.timestamp + 12
-	ts := in.timestamp
-
-	vdoc := decode[elDoc](t, in.prove(t, "validator", append(indexArgs(), "--format", "eigenlayer")...))
-	vcd := decode[calldataDoc](t, in.prove(t, "validator", append(indexArgs(), "--format", "calldata", "--protocol", "eigenlayer")...))
-	bdoc := decode[elDoc](t, in.prove(t, "balance", append(indexArgs(), "--format", "eigenlayer")...))
-	bcd := decode[calldataDoc](t, in.prove(t, "balance", append(indexArgs(), "--format", "calldata", "--protocol", "eigenlayer")...))
-	for _, a := range []anchorJSON{vdoc.Anchor, vcd.Anchor, bdoc.Anchor, bcd.Anchor} {
+	s.vdoc = decode[elDoc](t, in.prove(t, "validator", append(indexArgs(), "--format", "eigenlayer")...))
+	s.vcd = decode[calldataDoc](t, in.prove(t, "validator", append(indexArgs(), "--format", "calldata", "--protocol", "eigenlayer")...))
+	s.bdoc = decode[elDoc](t, in.prove(t, "balance", append(indexArgs(), "--format", "eigenlayer")...))
+	s.bcd = decode[calldataDoc](t, in.prove(t, "balance", append(indexArgs(), "--format", "calldata", "--protocol", "eigenlayer")...))
+	for _, a := range []anchorJSON{s.vdoc.Anchor, s.vcd.Anchor, s.bdoc.Anchor, s.bcd.Anchor} {
 		in.checkAnchor(t, a)
 	}
-	if vdoc.StateRootProof == nil || len(vdoc.ValidatorProofs) != len(provedValidators) || bdoc.BalanceContainerProof == nil ||
-		len(bdoc.BalanceProofs) != len(provedValidators) || len(vcd.Calls) != 1 || len(bcd.Calls) != 1 {
-		t.Fatalf("documents: %+v %+v; %d and %d calls", vdoc, bdoc, len(vcd.Calls), len(bcd.Calls))
+	if s.vdoc.StateRootProof == nil || len(s.vdoc.ValidatorProofs) != len(provedValidators) || s.bdoc.BalanceContainerProof == nil ||
+		len(s.bdoc.BalanceProofs) != len(provedValidators) || len(s.vcd.Calls) != 1 || len(s.bcd.Calls) != 1 {
+		t.Fatalf("documents: %+v %+v; %d and %d calls", s.vdoc, s.bdoc, len(s.vcd.Calls), len(s.bcd.Calls))
 	}
+	for _, c := range []*calldataDoc{s.vcd, s.bcd} {
+		if sig := s.el.Contract.ABI.Methods[strings.Split(c.Calls[0].Function, "(")[0]].Sig; c.Calls[0].Function != sig {
+			t.Fatalf("the CLI's %s is not the harness's %s", c.Calls[0].Function, sig)
+		}
+	}
+	s.srp = elStateRootProof{BeaconStateRoot: s.vdoc.StateRootProof.BeaconStateRoot, Proof: s.vdoc.StateRootProof.Proof}
+	s.bcp = elBalanceContainerProof{BalanceContainerRoot: s.bdoc.BalanceContainerProof.BalanceContainerRoot, Proof: s.bdoc.BalanceContainerProof.Proof}
+	return s
+}
 
-	srp := elStateRootProof{BeaconStateRoot: vdoc.StateRootProof.BeaconStateRoot, Proof: vdoc.StateRootProof.Proof}
-	bcp := elBalanceContainerProof{BalanceContainerRoot: bdoc.BalanceContainerProof.BalanceContainerRoot, Proof: bdoc.BalanceContainerProof.Proof}
-	cases := []callCase{{name: "verifyStateRoot", d: el, method: "verifyStateRoot", args: []any{ts, srp}, accepted: succeeds,
+// validatorCases are the validator documents' calls: verifyStateRoot,
+// verifyValidatorFields of each validator, and EigenPod's
+// verifyWithdrawalCredentials of them all with the printed calldata.
+func (s *elSetup) validatorCases() []callCase {
+	m, ts := s.m, s.in.timestamp
+	cases := []callCase{{name: "verifyStateRoot", d: s.el, method: "verifyStateRoot", args: []any{ts, s.srp}, accepted: succeeds,
 		model: func(a []any) bool { return m.stateRoot(a[0].(uint64), a[1].(elStateRootProof)) }}}
 	var indices []*big.Int
 	var proofs [][]byte
 	var fields [][][32]byte
-	for _, p := range vdoc.ValidatorProofs {
+	for _, p := range s.vdoc.ValidatorProofs {
 		i := new(big.Int).SetUint64(uint64(p.ValidatorIndex))
 		indices, proofs, fields = append(indices, i), append(proofs, []byte(p.Proof)), append(fields, hashes(p.ValidatorFields))
 		m.indices[p.ValidatorFields[0]] = uint64(p.ValidatorIndex)
-		cases = append(cases, callCase{name: fmt.Sprintf("verifyValidatorFields (validator %d)", p.ValidatorIndex), d: el,
-			method: "verifyValidatorFields", args: []any{version, srp.BeaconStateRoot, hashes(p.ValidatorFields), []byte(p.Proof), i},
+		cases = append(cases, callCase{name: fmt.Sprintf("verifyValidatorFields (validator %d)", p.ValidatorIndex), d: s.el,
+			method: "verifyValidatorFields", args: []any{s.version, s.srp.BeaconStateRoot, hashes(p.ValidatorFields), []byte(p.Proof), i},
 			accepted: succeeds, model: func(a []any) bool {
 				return m.validatorFields(a[0].(uint8), a[1].([32]byte), a[2].([][32]byte), a[3].([]byte), a[4].(*big.Int))
 			}})
 	}
-	cases = append(cases, callCase{name: "verifyBalanceContainer", d: el, method: "verifyBalanceContainer", args: []any{version, ts, bcp},
+	return append(cases, callCase{name: "verifyWithdrawalCredentials", d: s.el, method: "verifyWithdrawalCredentials",
+		args: []any{ts, s.srp, indices, proofs, fields}, printed: s.vcd.Calls[0].Data, accepted: succeeds, model: m.withdrawalCredentials})
+}
+
+// balanceCases are the balance documents' calls: verifyBalanceContainer,
+// verifyValidatorBalance of each balance, and EigenPod's
+// verifyCheckpointProofs of them all with the printed calldata.
+func (s *elSetup) balanceCases(t *testing.T) []callCase {
+	t.Helper()
+	m, ts := s.m, s.in.timestamp
+	cases := []callCase{{name: "verifyBalanceContainer", d: s.el, method: "verifyBalanceContainer", args: []any{s.version, ts, s.bcp},
 		accepted: succeeds, model: func(a []any) bool {
 			root, ok := m.blockRoot(a[1].(uint64))
 			return ok && m.balanceContainer(a[0].(uint8), root, a[2].(elBalanceContainerProof))
-		}})
+		}}}
 	var bps []elBalanceProof
 	var balances []uint64
-	for _, p := range bdoc.BalanceProofs {
+	for _, p := range s.bdoc.BalanceProofs {
 		bp := elBalanceProof{PubkeyHash: p.PubkeyHash, BalanceRoot: p.BalanceRoot, Proof: p.Proof}
-		bps, balances = append(bps, bp), append(balances, uint64(p.Balance))
 		want := uint64(p.Balance)
-		if got := in.balance(t, uint64(p.ValidatorIndex)); got != want {
+		bps, balances = append(bps, bp), append(balances, want)
+		if got := synth.Balance(synth.Options{}, int(p.ValidatorIndex)); got != want { // synth's balance depends on the index only
 			t.Fatalf("balance %d in the document, %d in the state", want, got)
 		}
-		cases = append(cases, callCase{name: fmt.Sprintf("verifyValidatorBalance (validator %d)", p.ValidatorIndex), d: el,
-			method: "verifyValidatorBalance", args: []any{bcp.BalanceContainerRoot, new(big.Int).SetUint64(uint64(p.ValidatorIndex)), bp},
+		cases = append(cases, callCase{name: fmt.Sprintf("verifyValidatorBalance (validator %d)", p.ValidatorIndex), d: s.el,
+			method: "verifyValidatorBalance", args: []any{s.bcp.BalanceContainerRoot, new(big.Int).SetUint64(uint64(p.ValidatorIndex)), bp},
 			accepted: returns(want), unbound: []string{"proof.pubkeyHash "}, model: func(a []any) bool {
 				b, ok := m.validatorBalance(a[0].([32]byte), a[1].(*big.Int), a[2].(elBalanceProof))
 				return ok && b == want
 			}})
 	}
-	// EigenPod's entry points, with the calldata the CLI printed.
-	cases = append(cases, callCase{name: "verifyWithdrawalCredentials", d: el, method: "verifyWithdrawalCredentials",
-		args: []any{ts, srp, indices, proofs, fields}, printed: vcd.Calls[0].Data, accepted: succeeds, model: m.withdrawalCredentials})
-	cases = append(cases, callCase{name: "verifyCheckpointProofs", d: el, method: "verifyCheckpointProofs",
-		args: []any{bcp, bps}, printed: bcd.Calls[0].Data, accepted: returns(balances), model: func(a []any) bool {
+	return append(cases, callCase{name: "verifyCheckpointProofs", d: s.el, method: "verifyCheckpointProofs",
+		args: []any{s.bcp, bps}, printed: s.bcd.Calls[0].Data, accepted: returns(balances), model: func(a []any) bool {
 			got, ok := m.checkpointBalances(a)
 			return ok && reflect.DeepEqual(got, balances)
 		}})
-	for _, c := range []*calldataDoc{vcd, bcd} {
-		if sig := el.Contract.ABI.Methods[strings.Split(c.Calls[0].Function, "(")[0]].Sig; c.Calls[0].Function != sig {
-			t.Fatalf("the CLI's %s is not the harness's %s", c.Calls[0].Function, sig)
-		}
-	}
+}
 
-	for _, c := range cases {
+// testEigenLayer runs the fork's CLI output through BeaconChainProofs:
+// each library function with the document's structs (ProofVersion DENEB on
+// deneb, PECTRA after), then EigenPod's two entry points with the calldata
+// the CLI prints for them (verifyWithdrawalCredentials, then
+// verifyCheckpointProofs after a checkpoint at the same block). Every one
+// is accepted and every changed copy rejected; the library's
+// verifyValidatorBalance does not read the BalanceProof's pubkeyHash
+// (EigenPod looks the validator up by it), so that one change passes there.
+func testEigenLayer(t *testing.T, in *inputs, g *gasTable) {
+	s := newELSetup(t, in, g)
+	now, ts := in.timestamp+12, in.timestamp
+	for _, c := range append(s.validatorCases(), s.balanceCases(t)...) {
 		if c.method == "verifyCheckpointProofs" {
 			// EigenPod.startCheckpoint: the checkpoint at the proofs' block.
-			start, err := el.Pack("startCheckpoint", ts)
+			start, err := s.el.Pack("startCheckpoint", ts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := el.Call(start, now); r.Err != nil {
-				t.Fatalf("startCheckpoint: %v %s", r.Err, e.Revert(r.Return))
+			if r := s.el.Call(start, now); r.Err != nil {
+				t.Fatalf("startCheckpoint: %v %s", r.Err, s.el.EVM.Revert(r.Return))
 			}
-			m.checkpoint = ts
+			s.m.checkpoint = ts
 		}
 		t.Run(c.name, func(t *testing.T) {
 			exec, tx := c.run(t, now)
 			var rc *cell
 			switch c.method {
 			case "verifyStateRoot":
-				rc = refLeaf(t, ref, ts, srp.BeaconStateRoot, srp.Proof, big.NewInt(11), now)
+				rc = refLeaf(t, s.ref, ts, s.srp.BeaconStateRoot, s.srp.Proof, big.NewInt(11), now)
 			case "verifyBalanceContainer":
-				h := stateHeight(version)
-				rc = refLeaf(t, ref, ts, bcp.BalanceContainerRoot, bcp.Proof, big.NewInt(int64((1<<3|3)<<h|12)), now)
+				rc = refLeaf(t, s.ref, ts, s.bcp.BalanceContainerRoot, s.bcp.Proof, big.NewInt(int64(11<<stateHeight(s.version)|12)), now)
 			}
 			g.record("eigenlayer", c.method, in.fork, cell{exec, tx}, rc)
 		})
@@ -337,10 +364,4 @@ func refLeaf(t *testing.T, ref *Deployed, ts uint64, leaf [32]byte, proof []byte
 		t.Fatalf("reference verifyLeaf: %v %s", r.Err, ref.EVM.Revert(r.Return))
 	}
 	return &cell{r.Gas, must(ref.EVM.TxGas(ref.Address, input, r.Gas))}
-}
-
-// balance returns validator i's balance in the inputs' state.
-func (in *inputs) balance(t *testing.T, i uint64) uint64 {
-	t.Helper()
-	return synth.Balance(synth.Options{}, int(i)) // depends on i only
 }

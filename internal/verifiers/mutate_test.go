@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"testing"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 )
@@ -23,9 +24,9 @@ type mutation struct {
 }
 
 // sampledByte reports whether byte j of a 32-byte word is changed: every
-// byte, or under the race detector bytes 0, 1, 15 and 31.
+// byte, or under the race detector or -short bytes 0, 1, 15 and 31.
 func sampledByte(j int) bool {
-	return !raceEnabled || j == 0 || j == 1 || j == 15 || j == 31
+	return !(raceEnabled || testing.Short()) || j == 0 || j == 1 || j == 15 || j == 31
 }
 
 // mutations returns the changes of the method's arguments.

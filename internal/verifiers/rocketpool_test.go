@@ -271,6 +271,7 @@ func testRocketPool(t *testing.T, in *inputs, g *gasTable) {
 	}
 	e.StoreRoot(in.timestamp, in.chain.BlockRoot)
 	rp := DeployRocketPool(t, e, in.net)
+	g.compiler("rocketpool", rp.Contract.Compiler)
 	ref := deployReference(t, e)
 	m := newRPModel(t, in.net, in.timestamp, in.chain.BlockRoot)
 	now := in.timestamp + 12

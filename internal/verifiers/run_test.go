@@ -10,7 +10,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"sort"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -98,6 +98,9 @@ func (c callCase) run(t *testing.T, now uint64) (exec, tx uint64) {
 			t.Errorf("%s: changed copy accepted: %s", c.name, m.what)
 		}
 	}
+	if c.printed != nil {
+		c.rawFlips(t, input, ms, now)
+	}
 	if len(acceptedChanges) > 0 {
 		t.Logf("%s: %d of %d changes rejected; accepted (unbound by the contract): %s", c.name,
 			len(ms)-len(acceptedChanges), len(ms), summarize(acceptedChanges))
@@ -184,16 +187,6 @@ func deployReference(t *testing.T, e *EVM) *Deployed {
 	return Deploy(t, e, c)
 }
 
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // summarize groups changes of the bytes of one value: "_slot bytes 0-7".
 func summarize(changes []string) string {
 	var out []string
@@ -215,4 +208,97 @@ func summarize(changes []string) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// rawFlips changes bytes of the printed calldata itself: each selector
+// byte and the first and last byte of every 32-byte word (offsets,
+// lengths, padding and values alike). The contract may accept a changed
+// copy only when go-ethereum's ABI decoder reads from it values the model
+// accepts, and, when the copy is their canonical encoding, must then; a
+// canonical copy it accepts must differ from the valid call only where an
+// unbound argument is encoded. (A copy that is not canonical changed only
+// padding the decoder ignores, or was rejected.)
+func (c callCase) rawFlips(t *testing.T, input []byte, ms []mutation, now uint64) {
+	t.Helper()
+	m := c.d.Contract.ABI.Methods[c.method]
+	unbound := map[int]bool{}
+	for _, mu := range ms {
+		for _, p := range c.unbound {
+			if !strings.HasPrefix(mu.what, p) {
+				continue
+			}
+			if b, err := c.d.Pack(c.method, mu.apply(c.args)...); err == nil && len(b) == len(input) {
+				for i := range b {
+					if b[i] != input[i] {
+						unbound[i] = true
+					}
+				}
+			}
+		}
+	}
+	var positions []int
+	for i := 0; i < len(input); i++ {
+		if i < 4 || (i-4)%32 == 0 || (i-4)%32 == 31 {
+			positions = append(positions, i)
+		}
+	}
+	var accepted []string
+	for _, i := range positions {
+		b := append([]byte(nil), input...)
+		b[i] ^= 1
+		r := c.d.Call(b, now)
+		got := c.accepted(c.d, c.method, r)
+		args, ok := decodeArgs(m, b, c.args)
+		switch {
+		case !ok && got:
+			t.Fatalf("%s: calldata byte %d changed: accepted, but not ABI-decodable", c.name, i)
+		case !ok:
+			continue
+		}
+		want := c.model(args)
+		canonical := false
+		if re, err := c.d.Pack(c.method, args...); err == nil {
+			canonical = bytes.Equal(re, b)
+		}
+		if got && !want || canonical && got != want {
+			t.Fatalf("%s: calldata byte %d changed: contract accepts=%v, model accepts=%v (canonical %v; %v %s)",
+				c.name, i, got, want, canonical, r.Err, c.d.EVM.Revert(r.Return))
+		}
+		if got && canonical && !unbound[i] {
+			t.Errorf("%s: calldata byte %d changed: accepted", c.name, i)
+		}
+		if got {
+			kind := "unbound argument"
+			if !canonical {
+				kind = "padding"
+			}
+			accepted = append(accepted, fmt.Sprintf("%d (%s)", i, kind))
+		}
+	}
+	if len(accepted) > 0 {
+		t.Logf("%s: %d calldata bytes changed, accepted at %s", c.name, len(positions), strings.Join(accepted, ", "))
+	}
+}
+
+// decodeArgs reads calldata into values of the arguments' Go types.
+func decodeArgs(m abi.Method, data []byte, like []any) (args []any, ok bool) {
+	if len(data) < 4 || !bytes.Equal(data[:4], m.ID) {
+		return nil, false
+	}
+	vals, err := m.Inputs.Unpack(data[4:])
+	if err != nil || len(vals) != len(like) {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil {
+			args, ok = nil, false
+		}
+	}()
+	args = make([]any, len(like))
+	for i := range like {
+		p := reflect.New(reflect.TypeOf(like[i]))
+		abi.ConvertType(vals[i], p.Interface())
+		args[i] = p.Elem().Interface()
+	}
+	return args, true
 }
