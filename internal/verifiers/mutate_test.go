@@ -173,3 +173,17 @@ func deepCopy(v reflect.Value) reflect.Value {
 	}
 	return v
 }
+
+// sample keeps n mutations spread over the list, and the last few (the
+// list changes of the last argument).
+func sample(ms []mutation, n int) []mutation {
+	if len(ms) <= n {
+		return ms
+	}
+	out := make([]mutation, 0, n+4)
+	step := len(ms) / n
+	for i := 0; i < len(ms)-4; i += step {
+		out = append(out, ms[i])
+	}
+	return append(out, ms[len(ms)-4:]...)
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/ssz"
 )
 
 // Rocket Pool's structs (BeaconStateVerifierInterface.sol) as go-ethereum's
@@ -321,8 +323,19 @@ func rpRow(c callCase) string {
 }
 
 // rpUnsupported checks that BeaconStateVerifier rejects every proof of a
-// fork it does not support, as the model says, and names why.
+// fork it does not support, as the model says, for the reason expected:
+// before electra its slot check ("Invalid proof"); on gloas, whose
+// BeaconState is a progressive container, the slot proof's witnesses[1] is
+// not the genesis witness (slot's sibling is genesis_validators_root there)
+// and a validator's branch is shorter than the fixed 50 hashes. On gloas
+// the test also shows that no proof can ever pass: each of the verifier's
+// fixed paths in the state runs below a leaf chunk of the gloas state, so a
+// branch along it would take a SHA-256 preimage.
 func rpUnsupported(t *testing.T, in *inputs, cases []callCase, now uint64) {
+	want := map[string]string{"verifySlot": `Error("Invalid proof")`, "verifyValidator": `Error("Invalid proof")`, "verifyWithdrawal": `Error("Invalid proof")`}
+	if in.fork == fork.Gloas {
+		want = map[string]string{"verifySlot": `Error("Invalid genesis witness")`, "verifyValidator": `Error("Invalid witness length")`}
+	}
 	for _, c := range cases {
 		input, err := c.d.Pack(c.method, c.args...)
 		if err != nil {
@@ -333,11 +346,44 @@ func rpUnsupported(t *testing.T, in *inputs, cases []callCase, now uint64) {
 			t.Errorf("%s %s: accepted (contract %v, model %v)", in.fork, c.name, returnsTrue(c.d, c.method, r), c.model(c.args))
 			continue
 		}
-		why := "returns false"
-		if r.Err != nil {
-			why = "reverts " + c.d.EVM.Revert(r.Return)
+		if got := c.d.EVM.Revert(r.Return); !r.Reverted() || got != want[c.method] {
+			t.Errorf("%s %s: %v %s, want revert %s", in.fork, c.name, r.Err, got, want[c.method])
 		}
-		t.Logf("%s %s: %s", in.fork, c.name, why)
+		t.Logf("%s %s: reverts %s", in.fork, c.name, want[c.method])
+	}
+	if in.fork != fork.Gloas {
+		return
+	}
+	s, err := fork.Lookup(in.fork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch, err := s.Schemas("mainnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ssz.NewTree(sch.BeaconState, in.chain.State)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The verifier's paths from the state root: slot, validators[0],
+	// block_roots[0], historical_summaries[0].block_summary_root[0].
+	for name, g := range map[string]*big.Int{
+		"slot":                 gindexOf([2]uint64{2, 6}),
+		"validators[0]":        gindexOf([2]uint64{11, 6}, [2]uint64{0, 41}),
+		"block_roots[0]":       gindexOf([2]uint64{5, 6}, [2]uint64{0, 13}),
+		"historical_summaries": gindexOf([2]uint64{27, 6}, [2]uint64{0, 25}, [2]uint64{0, 1}, [2]uint64{0, 13}),
+	} {
+		pg, err := proof.GindexFromBig(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tr.Node(pg)
+		if err == nil || !strings.Contains(err.Error(), "goes below") {
+			t.Errorf("gloas: Rocket Pool's %s path (state gindex %s) is a node of the gloas state: %v", name, g, err)
+			continue
+		}
+		t.Logf("gloas: Rocket Pool's %s path (state gindex %s) cannot be proved: %v", name, g, err)
 	}
 }
 
