@@ -20,9 +20,9 @@ var eigenHarnessSol string
 //go:embed testdata/CSModuleStandIn.sol
 var csModuleStandInSol string
 
-// The compilations of the production verifiers. Rocket Pool's settings are
-// its repository's (solc 0.8.30, optimizer 15000 runs, the compiler's
-// default EVM); Lido CSM's its foundry.toml's (solc 0.8.24, 160 runs,
+// The compilations of the production verifiers. Rocket Pool's: solc 0.8.30
+// as its pragma pins, the optimizer runs of its Hardhat configuration
+// (15,000), the compiler's default EVM; Lido CSM's its foundry.toml's (solc 0.8.24, 160 runs,
 // cancun, no metadata hash); EigenLayer's library is compiled, inside the
 // harness, as its foundry.toml says (200 runs) but with solc 0.8.30 (the
 // repository pins 0.8.27; its sources take any 0.8.x from 0.8.27, the first
