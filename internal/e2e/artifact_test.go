@@ -100,7 +100,7 @@ func TestVerifierArtifactUpToDate(t *testing.T) {
 		t.Fatalf("artifact compiled by %s %s, scripts/solc pins solc %s: run scripts/solc/compile.sh", art.Compiler.Name, art.Compiler.Version, pinned)
 	}
 	e := newEVM(t)
-	code := e.cfg.State.GetCode(e.verifier)
+	code := e.State().GetCode(e.verifier)
 	deployed, err := hex.DecodeString(strings.TrimPrefix(art.DeployedBytecode, "0x"))
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func TestVerifierArtifactUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ret, _, err := e.call(input, e.cfg.Time)
+	ret, _, err := e.call(input, 1_800_000_000)
 	if err != nil || common.BytesToAddress(ret) != params.BeaconRootsAddress || params.BeaconRootsAddress != eip4788.BeaconRootsAddress {
 		t.Fatalf("BEACON_ROOTS() = %x, %v", ret, err)
 	}

@@ -32,6 +32,9 @@ type Options struct {
 	ForkVersion [4]byte
 	// GenesisTime is written to genesis_time.
 	GenesisTime uint64
+	// GenesisValidatorsRoot is written to genesis_validators_root; zero
+	// writes a made-up one.
+	GenesisValidatorsRoot [32]byte
 	// BlockRoots, when set, gives block_roots[i] (missing entries are made up).
 	BlockRoots map[uint64][32]byte
 	// RecentRoots, when non-zero, fills only the last RecentRoots entries
@@ -120,6 +123,9 @@ func State(state *ssz.Type, opts Options) ([]byte, error) {
 			return Uint64(opts.GenesisTime), true
 		case "genesis_validators_root":
 			h := Hash(opts.Seed, "gvr", 0)
+			if opts.GenesisValidatorsRoot != ([32]byte{}) {
+				h = opts.GenesisValidatorsRoot
+			}
 			return h[:], true
 		case "slot":
 			return Uint64(opts.Slot), true
