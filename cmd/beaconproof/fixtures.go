@@ -178,6 +178,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	}
 	a := s.in.Anchor
 	fmt.Fprintf(e.stdout, "wrote %d fixtures and manifest.json to %s (anchor slot %d, timestamp %d)\n", len(files)-1, r.out, a.Slot, a.Timestamp)
+	warnNotDeployed(e, format.RocketPool, "", s.in.Fork)
 	return exitOK
 }
 

@@ -291,3 +291,26 @@ func TestTimestampChecked(t *testing.T) {
 	ok := strconv.FormatUint(net.SlotTime(synth.LaterSlot+2), 10) // the child after one missed slot
 	proveAndVerify(t, "slot", "--timestamp", ok, f.later)
 }
+
+// TestWarnNotDeployed: a Rocket Pool document of a gloas state is written,
+// and verifies, but the CLI warns that Rocket Pool's deployed verifier
+// cannot check it; a fulu one passes without a word.
+func TestWarnNotDeployed(t *testing.T) {
+	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Gloas, Options: synth.Options{Validators: 16, Slot: 13_200_000, Seed: 3}, SummariesOffset: 758})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "gloas.ssz")
+	if err := os.WriteFile(file, ch.State, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"rocketpool", "calldata"} {
+		r := runCLI(t, nil, "prove", "validator", "--fork", "gloas", "--index", "3", "--format", format, file)
+		if r.code != 0 || r.stdout == "" || strings.Count(r.stderr, "\n") != 1 ||
+			!strings.Contains(r.stderr, "beaconproof: warning: rocketpool document of gloas: the deployed verifier cannot check it") {
+			t.Fatalf("%s: exit %d, stderr %q", format, r.code, r.stderr)
+		}
+	}
+	f := writeFixtures(t)
+	proveAndVerify(t, "validator", "--index", "3", "--format", "rocketpool", f.later)
+}

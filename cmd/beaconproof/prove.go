@@ -76,6 +76,7 @@ type proveRun struct {
 	blockFromNode bool
 	ts            uint64 // --timestamp N
 	tsNext        bool   // --timestamp next
+	fork          string // the proved object's fork, once known
 }
 
 func (k *kind) run(ctx context.Context, e *env, args []string) int {
@@ -94,7 +95,22 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 	if _, err := e.stdout.Write(out); err != nil {
 		return e.fail(err)
 	}
+	warnNotDeployed(e, r.name, r.protocol, r.fork)
 	return exitOK
+}
+
+// warnNotDeployed warns, on stderr, when the document is in a protocol's
+// format that the verifier the protocol deploys cannot check.
+func warnNotDeployed(e *env, name, protocol format.Name, forkName string) {
+	switch {
+	case name == format.JSON || forkName == "":
+		return
+	case name == format.Calldata:
+		name = protocol
+	}
+	if err := format.CheckDeployed(name, forkName); err != nil {
+		fmt.Fprintln(e.stderr, oneLine("beaconproof: warning: "+strings.TrimPrefix(err.Error(), "format: ")))
+	}
 }
 
 // parse parses and checks the kind's arguments; ok is false when the
@@ -218,6 +234,7 @@ func (k *kind) prove(ctx context.Context, e *env, r *proveRun) (format.Document,
 	if err := s.anchorTimestamp(ctx, f, r); err != nil {
 		return nil, err
 	}
+	r.fork = s.in.Fork
 	return format.Emit(s.in, r.name, r.protocol)
 }
 

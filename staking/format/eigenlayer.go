@@ -100,7 +100,8 @@ func eigenLayerFormat() protocolFormat {
 			}
 			return &CalldataDocument{Fmt: Calldata, Protocol: EigenLayer, Fork: d.Fork, Preset: d.Preset, Anchor: d.Anchor}
 		},
-		encode: func(doc Document, b *calldataBuilder) error { return doc.(*EigenLayerDocument).encode(b) },
+		encode:   func(doc Document, b *calldataBuilder) error { return doc.(*EigenLayerDocument).encode(b) },
+		deployed: eigenLayerDeployed,
 		decoder: func(c *CalldataDocument) (Document, func(calldataItem) error) {
 			d := &EigenLayerDocument{Fmt: EigenLayer, Fork: c.Fork, Preset: c.Preset, Anchor: c.Anchor}
 			return d, d.decodeValue
@@ -530,5 +531,22 @@ func (d *EigenLayerDocument) decodeBalance(it calldataItem) error {
 	d.BalanceProofs = append(d.BalanceProofs, EigenLayerBalanceProof{
 		ValidatorIndex: U64(i), Balance: U64(lane(p.BalanceRoot, i)), PubkeyHash: p.PubkeyHash, BalanceRoot: p.BalanceRoot, Proof: p.Proof,
 	})
+	return nil
+}
+
+// eigenLayerRelease is the EigenLayer release whose BeaconChainProofs the
+// eigenlayer format targets.
+const eigenLayerRelease = "Layr-Labs/eigenlayer-contracts@f84a515"
+
+// eigenLayerDeployed: BeaconChainProofs has proof versions DENEB (deneb's
+// state) and PECTRA (electra's, which fulu keeps).
+func eigenLayerDeployed(forkName string) error {
+	f, err := fork.Lookup(forkName)
+	if err != nil {
+		return err
+	}
+	if !f.Descends(fork.Deneb) || f.Has(fork.PayloadInEnvelope) || f.Has(fork.ProgressiveRegistry) {
+		return fmt.Errorf("%s's BeaconChainProofs has proof versions DENEB (deneb) and PECTRA (electra, fulu) only", eigenLayerRelease)
+	}
 	return nil
 }

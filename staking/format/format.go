@@ -42,6 +42,29 @@ type protocolFormat struct {
 	// document's header, and the function that adds one calldata value to
 	// it.
 	decoder func(*CalldataDocument) (Document, func(calldataItem) error)
+	// deployed reports whether the protocol's deployed verifier can check
+	// a document of the fork, and if not, why.
+	deployed func(forkName string) error
+}
+
+// ErrNotDeployed reports a document that the protocol's deployed verifier
+// cannot check: the fork is not one it has indices for.
+var ErrNotDeployed = errors.New("the deployed verifier cannot check it")
+
+// CheckDeployed reports, for a protocol's document of the named fork,
+// whether the verifier that protocol deploys (the release each protocol's
+// file names) can check it. The error wraps ErrNotDeployed and says what
+// the verifier takes. A document is still correct when it fails: it
+// verifies offline, and against a verifier built for the fork.
+func CheckDeployed(protocol Name, forkName string) error {
+	p, ok := protocolFormatOf(protocol)
+	if !ok {
+		return fmt.Errorf("format: unknown protocol %q", protocol)
+	}
+	if err := p.deployed(forkName); err != nil {
+		return fmt.Errorf("format: %s document of %s: %w: %v", protocol, forkName, ErrNotDeployed, err)
+	}
+	return nil
 }
 
 // protocolFormats returns the protocols' formats, in the order the format

@@ -695,3 +695,31 @@ func TestJSONBindsPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckDeployed says which forks each protocol's deployed verifier
+// checks: Rocket Pool's electra and fulu, EigenLayer's deneb to fulu.
+func TestCheckDeployed(t *testing.T) {
+	for _, tc := range []struct {
+		protocol format.Name
+		fork     string
+		ok       bool
+	}{
+		{format.RocketPool, "deneb", false},
+		{format.RocketPool, "electra", true},
+		{format.RocketPool, "fulu", true},
+		{format.RocketPool, "gloas", false},
+		{format.EigenLayer, "capella", false},
+		{format.EigenLayer, "deneb", true},
+		{format.EigenLayer, "electra", true},
+		{format.EigenLayer, "fulu", true},
+		{format.EigenLayer, "gloas", false},
+	} {
+		err := format.CheckDeployed(tc.protocol, tc.fork)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, format.ErrNotDeployed)) {
+			t.Errorf("%s on %s: %v, want ok %v", tc.protocol, tc.fork, err, tc.ok)
+		}
+	}
+	if err := format.CheckDeployed("nope", "fulu"); err == nil || errors.Is(err, format.ErrNotDeployed) {
+		t.Errorf("unknown protocol: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math/big"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -121,7 +122,8 @@ func rocketPoolFormat() protocolFormat {
 			}
 			return &CalldataDocument{Fmt: Calldata, Protocol: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork, Anchor: d.Anchor}
 		},
-		encode: func(doc Document, b *calldataBuilder) error { return doc.(*RocketPoolDocument).encode(b) },
+		encode:   func(doc Document, b *calldataBuilder) error { return doc.(*RocketPoolDocument).encode(b) },
+		deployed: rocketPoolDeployed,
 		decoder: func(c *CalldataDocument) (Document, func(calldataItem) error) {
 			d := &RocketPoolDocument{Fmt: RocketPool, Fork: c.Fork, Preset: c.Preset, Network: c.Network, BlockFork: c.BlockFork, Anchor: c.Anchor}
 			return d, d.decodeValue
@@ -574,5 +576,23 @@ func (d *RocketPoolDocument) decodeBalance(it calldataItem) error {
 	d.BalanceProofs = append(d.BalanceProofs, RocketPoolBalanceProof{
 		ValidatorIndex: U64(i), Balance: U64(lane(p.BalanceChunk, i)), BalanceChunk: p.BalanceChunk, Witnesses: hashes(p.Witnesses),
 	})
+	return nil
+}
+
+// rocketPoolRelease is the Rocket Pool release whose BeaconStateVerifier
+// the rocketpool format targets (Saturn megapools).
+const rocketPoolRelease = "rocket-pool/rocketpool@fef41a4 (Saturn)"
+
+// rocketPoolDeployed: the deployed BeaconStateVerifier has the fixed
+// generalized indices of the electra state and block, which fulu keeps;
+// gloas moves them (progressive registry, payload out of the block).
+func rocketPoolDeployed(forkName string) error {
+	f, err := fork.Lookup(forkName)
+	if err != nil {
+		return err
+	}
+	if !f.Descends(fork.Electra) || f.Has(fork.PayloadInEnvelope) || f.Has(fork.ProgressiveRegistry) {
+		return fmt.Errorf("%s's BeaconStateVerifier has the generalized indices of electra and fulu only", rocketPoolRelease)
+	}
 	return nil
 }
