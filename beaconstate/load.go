@@ -233,16 +233,19 @@ const (
 	compressionAllowance = 64 << 20
 )
 
-// decompressedLimit returns the largest size that compressed bytes of
-// input may decompress to: max, or less when the input is small.
-func decompressedLimit(compressed, max int64) int64 {
+// DecompressedLimit returns the largest size that compressed bytes of
+// input may decompress to before Load fails with ErrTooLarge: max, or less
+// when the input is small (64 times its size plus 64 MiB). Readers of
+// other compressed containers (era files) bound their records the same
+// way.
+func DecompressedLimit(compressed, max int64) int64 {
 	if compressed > (max-compressionAllowance)/maxCompressionRatio {
 		return max
 	}
 	return min(max, maxCompressionRatio*compressed+compressionAllowance)
 }
 
-// limitMessage names the limit that decompressedLimit(compressed, max)
+// limitMessage names the limit that DecompressedLimit(compressed, max)
 // gives, for ErrTooLarge messages.
 func limitMessage(limit, compressed, max int64) string {
 	if limit < max {
@@ -291,7 +294,7 @@ func sizeHint(r io.Reader) (size int64, rewind func() error) {
 // returns the bytes, the compression still to undo (the snappy block
 // format, which needs the whole input; CompressionAuto, unknown: raw SSZ,
 // or snappy block as a fallback; or CompressionNone) and the size of the
-// input as read, which bounds what undoing it may give (decompressedLimit).
+// input as read, which bounds what undoing it may give (DecompressedLimit).
 //
 // Raw input is read once into one buffer, of the input's size when that is
 // known; of unknown size and with opts.Mmap, into reserved memory
@@ -384,7 +387,7 @@ func readLayers(ctx context.Context, r io.Reader, outer, inner Compression, opts
 			return ctxReader{ctx, io.MultiReader(rs...)}, nil
 		}
 	}
-	limit := decompressedLimit(size, max)
+	limit := DecompressedLimit(size, max)
 	lim := func(what string) sizeLimit { return sizeLimit{what, limit, limitMessage(limit, size, max)} }
 	if outer == CompressionSnappyFramed {
 		data, err := decompress(open, newSnappyLayer(), lim("decompressed (snappy)"))
@@ -656,7 +659,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 }
 
 // decodeBlock undoes the snappy block format. It checks the decoded length
-// that the block states against max and decompressedLimit(input, max),
+// that the block states against max and DecompressedLimit(input, max),
 // input being the size of Load's input, and then that its elements decode
 // to that length (checkSnappyBlock), before it allocates the output: a
 // corrupt block costs nothing beyond its own bytes.
@@ -670,7 +673,7 @@ func decodeBlock(data []byte, input, max int64) ([]byte, error) {
 	if int64(n) > 22*int64(len(data))+64 {
 		return nil, fmt.Errorf("%w: states %d decoded bytes for %d bytes, more than any snappy block expands to", snappy.ErrCorrupt, n, len(data))
 	}
-	if limit := decompressedLimit(input, max); int64(n) > limit {
+	if limit := DecompressedLimit(input, max); int64(n) > limit {
 		return nil, fmt.Errorf("%w: decompressed (snappy) size %d bytes, %s", ErrTooLarge, n, limitMessage(limit, input, max))
 	}
 	if err := checkSnappyBlock(data); err != nil {
@@ -686,7 +689,7 @@ func decodeBlock(data []byte, input, max int64) ([]byte, error) {
 // decode turns the read bytes into an Object: undoes the snappy block
 // format when comp says so, finds the fork and validates. input is the
 // size of Load's input, which bounds the snappy block's decoded size
-// (decompressedLimit).
+// (DecompressedLimit).
 func decode(data []byte, comp Compression, input int64, opts LoadOptions) (*Object, error) {
 	if comp == CompressionSnappy {
 		b, err := decodeBlock(data, input, opts.MaxSize)

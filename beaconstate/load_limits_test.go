@@ -71,8 +71,8 @@ func TestDecompressedLimit(t *testing.T) {
 		{1000, 4 * mib, 4 * mib},                  // MaxSize below the allowance
 		{mib, 1 << 62, 128 * mib},
 	} {
-		if got := decompressedLimit(tc.compressed, tc.max); got != tc.want {
-			t.Errorf("decompressedLimit(%d, %d) = %d, want %d", tc.compressed, tc.max, got, tc.want)
+		if got := DecompressedLimit(tc.compressed, tc.max); got != tc.want {
+			t.Errorf("DecompressedLimit(%d, %d) = %d, want %d", tc.compressed, tc.max, got, tc.want)
 		}
 	}
 }
@@ -289,7 +289,7 @@ func TestLoadCompressionLimits(t *testing.T) {
 	// 64 × 70 KiB + 64 MiB.
 	member := gzipOf(t, make([]byte, 1<<20))
 	bomb := bytes.Repeat(member, 70)
-	limit := decompressedLimit(int64(len(bomb)), DefaultMaxSize)
+	limit := DecompressedLimit(int64(len(bomb)), DefaultMaxSize)
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name string
@@ -335,7 +335,7 @@ func TestLoadCompressionLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := LoadFile(ctx, path, LoadOptions{Fork: "deneb"})
-	limit = decompressedLimit(int64(len(b)), DefaultMaxSize)
+	limit = DecompressedLimit(int64(len(b)), DefaultMaxSize)
 	if want := "decompressed (snappy) size 73400320 bytes, limit " + fmtInt(limit) + " for " + fmtInt(int64(len(b))) + " compressed bytes"; !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), want) {
 		t.Errorf("snappy block in gzip: err = %v, want ErrTooLarge saying %q", err, want)
 	}

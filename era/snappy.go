@@ -12,24 +12,6 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 )
 
-// The limit on what a record may decompress to, beside Options.MaxSize:
-// maxRatio × its compressed size + allowance, as beaconstate.Load bounds
-// compressed input. Blocks and states do not compress better than a few
-// to one once they are large; the allowance takes any small record.
-const (
-	maxRatio  = 64
-	allowance = 64 << 20
-)
-
-// decompressedLimit returns the largest size a record of n compressed
-// bytes may decompress to.
-func decompressedLimit(n, max int64) int64 {
-	if n > (max-allowance)/maxRatio {
-		return max
-	}
-	return min(max, maxRatio*n+allowance)
-}
-
 // readers pools snappy readers, whose buffers (about 140 KiB) are worth
 // keeping from one record to the next.
 var readers = sync.Pool{New: func() any { return snappy.NewReader(nil) }}
@@ -62,10 +44,10 @@ func stream(ctx context.Context, r io.ReaderAt, rec Record) (io.Reader, func()) 
 // first counts the bytes without keeping them and stops past the limit,
 // the second reads them into one buffer of exactly that size. A record
 // that would decompress to more than max (or to more than its own size
-// allows: decompressedLimit) fails with an error that wraps
+// allows: beaconstate.DecompressedLimit) fails with an error that wraps
 // beaconstate.ErrTooLarge before anything of that size is allocated.
 func decompress(ctx context.Context, r io.ReaderAt, rec Record, max int64, what string) ([]byte, error) {
-	limit := decompressedLimit(rec.Length, max)
+	limit := beaconstate.DecompressedLimit(rec.Length, max)
 	zr, done := stream(ctx, r, rec)
 	n, err := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
 	done()
