@@ -50,9 +50,6 @@ import (
 // file proves, as a production verifier would. The json document carries
 // one, which the test checks against the derived one.
 
-// cliFixtureSlot is the slot of testdata's fulu state and block.
-const cliFixtureSlot = synth.FixtureSlot
-
 // cliHistoricalSlot is the slot of cliInputs.historical.
 const cliHistoricalSlot = synth.HistoricalSlot
 
