@@ -1,7 +1,6 @@
 package staking
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -170,7 +169,7 @@ func ProveBlockWithdrawal(block *beaconstate.Object, n uint64) (Claim, error) {
 
 // proveBlockPath proves path of the unsigned block b against its root,
 // with value (nil: the member's JSON).
-func proveBlockPath(b *beaconstate.Object, kind Kind, path string, value any) (Claim, error) {
+func proveBlockPath(b *beaconstate.Object, kind Kind, path string, value ClaimValue) (Claim, error) {
 	p, err := beaconstate.NewProver(b)
 	if err != nil {
 		return Claim{}, err
@@ -188,7 +187,7 @@ func proveBlockPath(b *beaconstate.Object, kind Kind, path string, value any) (C
 		if err != nil {
 			return Claim{}, errorf(b, "%s: %w", path, err)
 		}
-		value = json.RawMessage(m)
+		value = MemberValue(m)
 	}
 	slot, err := b.Uint64("slot")
 	if err != nil {

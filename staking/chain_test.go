@@ -260,9 +260,9 @@ func testChainValidator(t *testing.T, fx *chainFixture, a AnchorKind, sp *StateP
 		if want := fx.statePeerNode(t, path); c.Proof.Leaf != want {
 			t.Errorf("%s: leaf %x, go-eth2-client %x", path, c.Proof.Leaf, want)
 		}
-		v := claimValue(t, c)
+		v := valueMap(t, c)
 		if valueRoot(t, fx.s.Validator, v) != c.Proof.Leaf || v["validator_index"] != fmt.Sprint(i) {
-			t.Errorf("%s: value %s does not encode to the leaf", path, c.Value)
+			t.Errorf("%s: value %s does not encode to the leaf", path, valueJSON(t, c))
 		}
 		if len(v) != 9 {
 			t.Errorf("%s: value has %d fields, want the index and 8", path, len(v))
@@ -290,7 +290,7 @@ func testChainValidators(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proofsEqual(cs[k].Proof, one.Proof) || string(cs[k].Value) != string(one.Value) {
+		if !proofsEqual(cs[k].Proof, one.Proof) || valueJSON(t, cs[k]) != valueJSON(t, one) {
 			t.Errorf("Validators[%d] differs from Validator(%d)", k, i)
 		}
 		fx.checkClaim(t, a, cs[k], KindValidator, anchored(t, fx.fork, a, fmt.Sprintf("validators[%d]", i)))
@@ -332,8 +332,8 @@ func testChainSlot(t *testing.T, fx *chainFixture, a AnchorKind, sp *StateProver
 	if c.Proof.Leaf != uintChunk(chainSlot) || fx.statePeerNode(t, "slot") != c.Proof.Leaf {
 		t.Errorf("slot leaf %x", c.Proof.Leaf)
 	}
-	if string(c.Value) != strconv.Quote(strconv.Itoa(chainSlot)) {
-		t.Errorf("slot value %s", c.Value)
+	if valueJSON(t, c) != strconv.Quote(strconv.Itoa(chainSlot)) {
+		t.Errorf("slot value %s", valueJSON(t, c))
 	}
 }
 
@@ -348,11 +348,11 @@ func testChainBalance(t *testing.T, fx *chainFixture, a AnchorKind, sp *StatePro
 		if want := fx.statePeerNode(t, path); c.Proof.Leaf != want {
 			t.Errorf("%s: chunk %x, go-eth2-client %x", path, c.Proof.Leaf, want)
 		}
-		v := claimValue(t, c)
+		v := valueMap(t, c)
 		off, _ := strconv.Atoi(v["chunk_offset"].(string))
 		got, _ := strconv.ParseUint(v["balance"].(string), 10, 64)
 		if off != int(8*(i%4)) || binary.LittleEndian.Uint64(c.Proof.Leaf[off:]) != got || got != synth.Balance(fx.opts, int(i)) {
-			t.Errorf("%s: value %s, chunk %x, generated %d", path, c.Value, c.Proof.Leaf, synth.Balance(fx.opts, int(i)))
+			t.Errorf("%s: value %s, chunk %x, generated %d", path, valueJSON(t, c), c.Proof.Leaf, synth.Balance(fx.opts, int(i)))
 		}
 	}
 	if _, err := sp.Balance(chainValidators); err == nil {
@@ -392,9 +392,9 @@ func testChainQueue(list string, kind Kind, prove func(*StateProver, uint64) (Cl
 			if want := fx.statePeerNode(t, path); c.Proof.Leaf != want {
 				t.Errorf("%s: leaf %x, go-eth2-client %x", path, c.Proof.Leaf, want)
 			}
-			v := claimValue(t, c)
+			v := valueMap(t, c)
 			if valueRoot(t, field.Type.Elem, v) != c.Proof.Leaf || v["index"] != fmt.Sprint(i) {
-				t.Errorf("%s: value %s does not encode to the leaf", path, c.Value)
+				t.Errorf("%s: value %s does not encode to the leaf", path, valueJSON(t, c))
 			}
 		}
 		if _, err := prove(sp, n); err == nil {
@@ -430,13 +430,13 @@ func testChainParticipation(t *testing.T, fx *chainFixture, a AnchorKind, sp *St
 				TimelyTarget bool   `json:"timely_target"`
 				TimelyHead   bool   `json:"timely_head"`
 			}
-			if err := json.Unmarshal(c.Value, &v); err != nil {
+			if err := json.Unmarshal([]byte(valueJSON(t, c)), &v); err != nil {
 				t.Fatal(err)
 			}
 			flags := b[0]
 			if v.Flags != fmt.Sprint(flags) || v.ChunkOffset != fmt.Sprint(i%32) || c.Proof.Leaf[i%32] != flags ||
 				v.TimelySource != (flags&1 != 0) || v.TimelyTarget != (flags&2 != 0) || v.TimelyHead != (flags&4 != 0) {
-				t.Errorf("%s: value %s, state byte %d, chunk %x", path, c.Value, flags, c.Proof.Leaf)
+				t.Errorf("%s: value %s, state byte %d, chunk %x", path, valueJSON(t, c), flags, c.Proof.Leaf)
 			}
 		}
 	}
@@ -503,10 +503,10 @@ func testChainWithdrawal(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 				if c.Proof.Leaf != leaf {
 					t.Errorf("leaf %x, go-eth2-client %x", c.Proof.Leaf, leaf)
 				}
-				v := claimValue(t, c)
+				v := valueMap(t, c)
 				if valueRoot(t, fx.s.Withdrawal, v) != leaf || v["withdrawal_slot"] != fmt.Sprint(ws) || v["withdrawal_num"] != fmt.Sprint(n) ||
 					v["index"] != fmt.Sprint(chainWithdrawals[n].Index) {
-					t.Errorf("value %s", c.Value)
+					t.Errorf("value %s", valueJSON(t, c))
 				}
 
 				// The first hop: the state's node is go-eth2-client's root
@@ -517,7 +517,7 @@ func testChainWithdrawal(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 				if gloas {
 					vector, summary, root, era = "state_roots", "state_summary_root", pf.e2State.root, pf.EraStateRoots
 					if v["block_root"] != proof.FormatHash(pf.e2Block.root) || v["envelope_checked"] != "true" {
-						t.Errorf("gloas value %s; block root %x", c.Value, pf.e2Block.root)
+						t.Errorf("gloas value %s; block root %x", valueJSON(t, c), pf.e2Block.root)
 					}
 				}
 				idx := ws % 8192
@@ -529,7 +529,7 @@ func testChainWithdrawal(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 				}
 				k := ws/8192 - 758
 				if v["historical_summary_index"] != fmt.Sprint(k) {
-					t.Errorf("historical_summary_index in %s, want %d", c.Value, k)
+					t.Errorf("historical_summary_index in %s, want %d", valueJSON(t, c), k)
 				}
 				vt := ssz.Vector(ssz.Bytes32, 8192)
 				eraRoot, err := ssz.HashTreeRoot(vt, era)
@@ -643,8 +643,8 @@ func testChainBlockField(t *testing.T, fx *chainFixture, a AnchorKind, sp *State
 			if want := fx.statePeerNode(t, spath); fromState.Proof.Leaf != want {
 				t.Errorf("%s: leaf %x, go-eth2-client %x", spath, fromState.Proof.Leaf, want)
 			}
-			if string(fromState.Value) != string(fromBlock.Value) || fromState.Proof.Leaf != fromBlock.Proof.Leaf {
-				t.Errorf("%s: the state says %s, the block %s", field, fromState.Value, fromBlock.Value)
+			if valueJSON(t, fromState) != valueJSON(t, fromBlock) || fromState.Proof.Leaf != fromBlock.Proof.Leaf {
+				t.Errorf("%s: the state says %s, the block %s", field, valueJSON(t, fromState), valueJSON(t, fromBlock))
 			}
 			if a == AnchorBlock { // the block's own proof has the block anchor only
 				g, err := BlockFieldGindex(fx.fork, "", field)

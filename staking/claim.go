@@ -24,20 +24,19 @@ type Claim struct {
 	// holds for every Claim this package returns. A verifier must check
 	// Anchor.Root against a root it trusts (the EIP-4788 contract's).
 	Proof proof.Proof
-	// Value is the JSON of the decoded leaf, one of the value types
-	// (ValidatorValue, BalanceValue, WithdrawalValue, ...; see Decode), in
-	// the beacon API's style: integers as decimal strings, bytes as 0x-hex.
-	Value json.RawMessage
+	// Value is the decoded leaf, of its kind's value type (a
+	// ValidatorValue, BalanceValue, WithdrawalValue, ...; see ClaimValue).
+	Value ClaimValue
 }
 
 type claimJSON struct {
-	Kind   Kind            `json:"kind"`
-	Path   string          `json:"path"`
-	Anchor claimAnchor     `json:"anchor"`
-	Gindex proof.Gindex    `json:"gindex"`
-	Leaf   proof.Hash32    `json:"leaf"`
-	Branch []proof.Hash32  `json:"branch"`
-	Value  json.RawMessage `json:"value,omitempty"`
+	Kind   Kind           `json:"kind"`
+	Path   string         `json:"path"`
+	Anchor claimAnchor    `json:"anchor"`
+	Gindex proof.Gindex   `json:"gindex"`
+	Leaf   proof.Hash32   `json:"leaf"`
+	Branch []proof.Hash32 `json:"branch"`
+	Value  ClaimValue     `json:"value,omitempty"`
 }
 
 // claimAnchor is a claim's anchor in JSON: its root and slot; the
@@ -64,13 +63,21 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes; the kind says the type of
+// the value (Kind.ParseValue). A value needs a known kind.
 func (c *Claim) UnmarshalJSON(b []byte) error {
-	var j claimJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return fmt.Errorf("beaconstate: claim: %w", err)
+	var j struct {
+		claimJSON
+		Value json.RawMessage `json:"value"`
 	}
-	*c = Claim{Kind: j.Kind, Path: j.Path, Anchor: Anchor{Kind: j.Anchor.Kind, Root: j.Anchor.Root, Slot: j.Anchor.Slot}, Proof: proof.Proof{Gindex: j.Gindex, Leaf: j.Leaf}, Value: j.Value}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("staking: claim: %w", err)
+	}
+	v, err := j.Kind.ParseValue(j.Value)
+	if err != nil {
+		return fmt.Errorf("staking: claim: %w", err)
+	}
+	*c = Claim{Kind: j.Kind, Path: j.Path, Anchor: Anchor{Kind: j.Anchor.Kind, Root: j.Anchor.Root, Slot: j.Anchor.Slot}, Proof: proof.Proof{Gindex: j.Gindex, Leaf: j.Leaf}, Value: v}
 	c.Proof.Branch = make([][32]byte, len(j.Branch))
 	for i, h := range j.Branch {
 		c.Proof.Branch[i] = h

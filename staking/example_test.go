@@ -1,7 +1,6 @@
 package staking_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"log"
 
@@ -47,16 +46,9 @@ func ExampleNewStateProver() {
 	fmt.Println("gindex", c.Proof.Gindex, "branch", len(c.Proof.Branch))
 	fmt.Println("verifies:", c.Verify(blockRoot) == nil)
 
-	var v struct {
-		WithdrawalCredentials string `json:"withdrawal_credentials"`
-		EffectiveBalance      string `json:"effective_balance"`
-		ExitEpoch             string `json:"exit_epoch"`
-	}
-	if err := json.Unmarshal(c.Value, &v); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("withdrawal credentials:", v.WithdrawalCredentials)
-	fmt.Println("withdraws to the megapool:", v.WithdrawalCredentials[26:] == fmt.Sprintf("%x", testdata.Megapool))
+	v := c.Value.(staking.ValidatorValue) // a validator claim's value is the record
+	fmt.Println("withdrawal credentials:", proof.FormatHash(v.WithdrawalCredentials))
+	fmt.Println("withdraws to the megapool:", [20]byte(v.WithdrawalCredentials[12:]) == testdata.Megapool)
 	fmt.Println("effective balance:", v.EffectiveBalance, "exit epoch:", v.ExitEpoch)
 	fmt.Println("leaf:", proof.FormatHash(c.Proof.Leaf))
 	// Output:

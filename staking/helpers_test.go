@@ -280,12 +280,22 @@ func valueRoot(t *testing.T, typ *ssz.Type, value map[string]any) [32]byte {
 	return r
 }
 
-// claimValue decodes a claim's value.
-func claimValue(t *testing.T, c Claim) map[string]any {
+// valueJSON returns the JSON of a claim's value, as a document has it.
+func valueJSON(t *testing.T, c Claim) string {
+	t.Helper()
+	b, err := json.Marshal(c.Value)
+	if err != nil {
+		t.Fatalf("%s %s: value: %v", c.Kind, c.Path, err)
+	}
+	return string(b)
+}
+
+// valueMap reads the JSON of a claim's value as a map.
+func valueMap(t *testing.T, c Claim) map[string]any {
 	t.Helper()
 	var v map[string]any
-	if err := json.Unmarshal(c.Value, &v); err != nil {
-		t.Fatalf("%s %s: value %s: %v", c.Kind, c.Path, c.Value, err)
+	if err := json.Unmarshal([]byte(valueJSON(t, c)), &v); err != nil {
+		t.Fatalf("%s %s: value %s: %v", c.Kind, c.Path, valueJSON(t, c), err)
 	}
 	return v
 }

@@ -37,50 +37,87 @@ const (
 	KindBlockWithdrawal              Kind = "block_withdrawal" // block -> payload withdrawal
 )
 
-// kindSpec is what one kind of claim is: how its value decodes, and how its
-// gindex (from the fork's schemas, the path and the value) and its leaf
-// (from the value) are checked. The StateProver checks every claim it
-// returns through it, and so do the formats' Verify.
+// kindSpec is what one kind of claim is: how its value reads from JSON,
+// and how its gindex (from the fork's schemas, the path and the value) and
+// its leaf (from the value) are checked. The StateProver checks every
+// claim it returns through it, and so do the formats' Verify.
 type kindSpec struct {
-	decode func(json.RawMessage) (any, error)
-	check  func(x CheckContext, c Claim, v any) error
+	parse func(raw []byte) (ClaimValue, error)
+	check func(x CheckContext, c Claim) error
 }
 
 // kindSpecs has one entry per kind.
 var kindSpecs = map[Kind]kindSpec{
-	KindValidator:                    {decodeAs[ValidatorValue], checkValidator},
-	KindValidatorField:               {decodeAs[ValidatorFieldValue], checkValidatorField},
-	KindSlot:                         {decodeAs[SlotValue], checkStateMember},
-	KindStateField:                   {decodeRaw, checkStateMember},
-	KindPendingDeposit:               {decodeAs[PendingDepositValue], checkQueued},
-	KindPendingPartialWithdrawal:     {decodeAs[PendingPartialWithdrawalValue], checkQueued},
-	KindPendingConsolidation:         {decodeAs[PendingConsolidationValue], checkQueued},
-	KindBalance:                      {decodeAs[BalanceValue], checkBalance},
-	KindParticipation:                {decodeAs[ParticipationValue], checkParticipation},
-	KindStateRoot:                    {decodeAs[StateRootValue], checkStateRoot},
-	KindBlockField:                   {decodeRaw, checkBlockField},
-	KindBlockWithdrawal:              {decodeAs[WithdrawalValue], checkBlockWithdrawal},
-	KindWithdrawal:                   {decodeAs[WithdrawalValue], checkWithdrawal},
-	KindHistoricalWithdrawal:         {decodeAs[WithdrawalValue], checkWithdrawal},
-	KindExpectedWithdrawal:           {decodeAs[WithdrawalValue], checkWithdrawal},
-	KindHistoricalExpectedWithdrawal: {decodeAs[WithdrawalValue], checkWithdrawal},
+	KindValidator:                    specOf(checkValidator),
+	KindValidatorField:               specOf(checkValidatorField),
+	KindSlot:                         specOf(checkStateMember[SlotValue]),
+	KindStateField:                   specOf(checkStateMember[MemberValue]),
+	KindPendingDeposit:               specOf(checkQueued[PendingDepositValue]),
+	KindPendingPartialWithdrawal:     specOf(checkQueued[PendingPartialWithdrawalValue]),
+	KindPendingConsolidation:         specOf(checkQueued[PendingConsolidationValue]),
+	KindBalance:                      specOf(checkBalance),
+	KindParticipation:                specOf(checkParticipation),
+	KindStateRoot:                    specOf(checkStateRoot),
+	KindBlockField:                   specOf(checkBlockField),
+	KindBlockWithdrawal:              specOf(checkBlockWithdrawal),
+	KindWithdrawal:                   specOf(checkWithdrawal),
+	KindHistoricalWithdrawal:         specOf(checkWithdrawal),
+	KindExpectedWithdrawal:           specOf(checkWithdrawal),
+	KindHistoricalExpectedWithdrawal: specOf(checkWithdrawal),
+}
+
+// specOf returns the spec of a kind whose value is a T, checked by check.
+// check gets nil when the claim has no value of type T: it then checks
+// what it can without one (the gindex), so that a claim of another path
+// fails as a path mismatch, and the missing value is reported after.
+func specOf[T ClaimValue](check func(CheckContext, Claim, *T) error) kindSpec {
+	return kindSpec{
+		parse: func(raw []byte) (ClaimValue, error) {
+			var v T
+			if err := DecodeValue(raw, &v); err != nil {
+				return nil, err
+			}
+			return v, nil
+		},
+		check: func(x CheckContext, c Claim) error {
+			v, ok := c.Value.(T)
+			if ok {
+				return check(x, c, &v)
+			}
+			if err := check(x, c, nil); err != nil {
+				return err
+			}
+			if c.Value == nil {
+				return fmt.Errorf("%s value: %w: no value", c.Kind, proof.ErrMalformed)
+			}
+			return fmt.Errorf("%s value: %w: a %T, not a %T", c.Kind, proof.ErrMalformed, c.Value, v)
+		},
+	}
 }
 
 // Known reports whether k is one of the Kind constants.
 func (k Kind) Known() bool { _, ok := kindSpecs[k]; return ok }
 
-// decodeAs decodes a claim value as a T, naming the kind on error.
-func decodeAs[T any](raw json.RawMessage) (any, error) {
-	var v T
-	err := DecodeValue(raw, &v)
-	return v, err
-}
-
-func decodeRaw(raw json.RawMessage) (any, error) {
-	if len(raw) == 0 {
-		return nil, fmt.Errorf("%w: no value", proof.ErrMalformed)
+// ParseValue reads the JSON of the value of a claim of kind k as k's value
+// type (see ClaimValue); unknown keys are allowed. An absent value (no
+// JSON, or null) is nil. A value of an unknown kind, or of no kind (which
+// would say how to check it), is an error. Errors wrap proof.ErrMalformed.
+func (k Kind) ParseValue(raw []byte) (ClaimValue, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
 	}
-	return json.RawMessage(raw), nil
+	if k == "" {
+		return nil, fmt.Errorf("%w: a value without a kind, which says how to check it", proof.ErrMalformed)
+	}
+	spec, ok := kindSpecs[k]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown kind %q", proof.ErrMalformed, k)
+	}
+	v, err := spec.parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s value: %w", k, err)
+	}
+	return v, nil
 }
 
 // DecodeValue decodes the JSON of a claim value into v (one of the value
@@ -93,23 +130,6 @@ func DecodeValue(raw json.RawMessage, v any) error {
 		return fmt.Errorf("%w: %v", proof.ErrMalformed, err)
 	}
 	return nil
-}
-
-// Decode returns the claim's value as its kind's Go type: a
-// ValidatorValue, ValidatorFieldValue, SlotValue, BalanceValue,
-// ParticipationValue, PendingDepositValue, PendingPartialWithdrawalValue,
-// PendingConsolidationValue, StateRootValue, WithdrawalValue, or for
-// state_field and block_field the member's JSON (MemberValue).
-func (c Claim) Decode() (any, error) {
-	spec, ok := kindSpecs[c.Kind]
-	if !ok {
-		return nil, fmt.Errorf("%w: unknown kind %q", proof.ErrMalformed, c.Kind)
-	}
-	v, err := spec.decode(c.Value)
-	if err != nil {
-		return nil, fmt.Errorf("%s value: %w", c.Kind, err)
-	}
-	return v, nil
 }
 
 // CheckContext is what checking a claim needs besides the claim: the
@@ -132,8 +152,9 @@ type CheckContext struct {
 // Check checks a claim against the schemas without trusting its gindex or
 // leaf: the gindex must be the one its kind gives for its path (or, for
 // withdrawals, its value's slot and number) below the anchor, and the leaf
-// must be the one its value gives. It does not check the branch (see
-// Claim.Verify). An unknown kind is an error.
+// must be the one its value gives; the value must be of its kind's type.
+// It does not check the branch (see Claim.Verify). An unknown kind is an
+// error.
 func (c Claim) Check(x CheckContext) error {
 	spec, ok := kindSpecs[c.Kind]
 	if !ok {
@@ -142,25 +163,7 @@ func (c Claim) Check(x CheckContext) error {
 	if x.Fork == "" {
 		return fmt.Errorf("%w: a %s proof needs the document's fork to be checked", proof.ErrMalformed, c.Kind)
 	}
-	// The gindex first: a claim of another path fails as a path mismatch.
-	v, err := spec.decode(c.Value)
-	if err != nil {
-		v = nil
-	}
-	if gerr := spec.check(x, c, v); gerr != nil || err == nil {
-		return gerr
-	}
-	return fmt.Errorf("%s value: %w", c.Kind, err)
-}
-
-// check is Check with the claim's value already decoded (as the
-// StateProver has it).
-func (c Claim) check(x CheckContext, v any) error {
-	spec, ok := kindSpecs[c.Kind]
-	if !ok {
-		return fmt.Errorf("%w: unknown kind %q", proof.ErrMalformed, c.Kind)
-	}
-	return spec.check(x, c, v)
+	return spec.check(x, c)
 }
 
 // stateGindex returns the gindex of path in the fork's BeaconState below
@@ -234,7 +237,7 @@ func checkIndex(c Claim, key string, i uint64) error {
 	return nil
 }
 
-func checkValidator(x CheckContext, c Claim, v any) error {
+func checkValidator(x CheckContext, c Claim, v *ValidatorValue) error {
 	g, _, err := stateGindex(x, c.Path)
 	if err != nil {
 		return err
@@ -242,7 +245,7 @@ func checkValidator(x CheckContext, c Claim, v any) error {
 	if err := checkGindex(c, g); err != nil || v == nil {
 		return err
 	}
-	val := v.(ValidatorValue)
+	val := *v
 	if err := checkIndex(c, "validator_index", val.Index); err != nil {
 		return err
 	}
@@ -257,7 +260,7 @@ func checkValidator(x CheckContext, c Claim, v any) error {
 	return checkRoot(c, root)
 }
 
-func checkValidatorField(x CheckContext, c Claim, v any) error {
+func checkValidatorField(x CheckContext, c Claim, v *ValidatorFieldValue) error {
 	g, t, err := stateGindex(x, c.Path)
 	if err != nil {
 		return err
@@ -265,7 +268,7 @@ func checkValidatorField(x CheckContext, c Claim, v any) error {
 	if err := checkGindex(c, g); err != nil || v == nil {
 		return err
 	}
-	f := v.(ValidatorFieldValue)
+	f := *v
 	if err := checkIndex(c, "validator_index", f.ValidatorIndex); err != nil {
 		return err
 	}
@@ -275,7 +278,14 @@ func checkValidatorField(x CheckContext, c Claim, v any) error {
 	return checkMemberLeaf(t, c, f.Value)
 }
 
-func checkQueued(x CheckContext, c Claim, v any) error {
+// queuedValue is the value of a queued record (a pending deposit,
+// partial withdrawal or consolidation).
+type queuedValue interface {
+	ClaimValue
+	entry() (U64, map[string]any)
+}
+
+func checkQueued[T queuedValue](x CheckContext, c Claim, v *T) error {
 	g, t, err := stateGindex(x, c.Path)
 	if err != nil {
 		return err
@@ -283,16 +293,7 @@ func checkQueued(x CheckContext, c Claim, v any) error {
 	if err := checkGindex(c, g); err != nil || v == nil {
 		return err
 	}
-	var idx U64
-	var entry map[string]any
-	switch e := v.(type) {
-	case PendingDepositValue:
-		idx, entry = e.Index, e.entry()
-	case PendingPartialWithdrawalValue:
-		idx, entry = e.Index, e.entry()
-	case PendingConsolidationValue:
-		idx, entry = e.Index, e.entry()
-	}
+	idx, entry := (*v).entry()
 	if err := checkIndex(c, "index", uint64(idx)); err != nil {
 		return err
 	}
@@ -304,8 +305,8 @@ func checkQueued(x CheckContext, c Claim, v any) error {
 }
 
 // checkStateMember checks a claim of a state path whose value is the
-// member's JSON (state_field, slot).
-func checkStateMember(x CheckContext, c Claim, v any) error {
+// member (state_field, slot).
+func checkStateMember[T ClaimValue](x CheckContext, c Claim, v *T) error {
 	g, t, err := stateGindex(x, c.Path)
 	if err != nil {
 		return err
@@ -313,14 +314,26 @@ func checkStateMember(x CheckContext, c Claim, v any) error {
 	if err := checkGindex(c, g); err != nil || v == nil {
 		return err
 	}
-	return checkMemberLeaf(t, c, c.Value)
+	return checkMemberLeaf(t, c, *v)
 }
 
 // checkMemberLeaf checks the leaf of a member of type t proved at the
-// claim's path, whose JSON is value: the value's hash tree root, or for an
-// element of a packed list of basic values, the value in its lane of the
-// chunk.
-func checkMemberLeaf(t *ssz.Type, c Claim, value json.RawMessage) error {
+// claim's path, whose JSON is value's: the value's hash tree root, or for
+// an element of a packed list of basic values, the value in its lane of
+// the chunk.
+func checkMemberLeaf(t *ssz.Type, c Claim, v any) error {
+	var value []byte
+	switch m := v.(type) {
+	case json.RawMessage:
+		value = m
+	case MemberValue:
+		value = m
+	default:
+		var err error
+		if value, err = json.Marshal(v); err != nil {
+			return fmt.Errorf("value: %w", err)
+		}
+	}
 	enc, err := ssz.FromJSON(t, value)
 	if err != nil {
 		return fmt.Errorf("value: %w", err)
@@ -345,7 +358,7 @@ func checkMemberLeaf(t *ssz.Type, c Claim, value json.RawMessage) error {
 	return checkRoot(c, root)
 }
 
-func checkBalance(x CheckContext, c Claim, v any) error {
+func checkBalance(x CheckContext, c Claim, v *BalanceValue) error {
 	g, _, err := stateGindex(x, c.Path)
 	if err != nil {
 		return err
@@ -357,7 +370,7 @@ func checkBalance(x CheckContext, c Claim, v any) error {
 	if !ok {
 		return fmt.Errorf("%w: a balance proof's path is balances[i], not %q", proof.ErrMalformed, c.Path)
 	}
-	b := v.(BalanceValue)
+	b := *v
 	if uint64(b.ValidatorIndex) != i || uint64(b.ChunkOffset) != 8*(i%4) {
 		return fmt.Errorf("%w: the value is for validator %d at offset %d, the path for validator %d at offset %d",
 			proof.ErrMalformed, b.ValidatorIndex, b.ChunkOffset, i, 8*(i%4))
@@ -377,7 +390,7 @@ func listIndex(path, list string) (uint64, bool) {
 	return i, err == nil
 }
 
-func checkParticipation(x CheckContext, c Claim, v any) error {
+func checkParticipation(x CheckContext, c Claim, v *ParticipationValue) error {
 	g, _, err := stateGindex(x, c.Path)
 	if err != nil {
 		return err
@@ -385,7 +398,7 @@ func checkParticipation(x CheckContext, c Claim, v any) error {
 	if err := checkGindex(c, g); err != nil || v == nil {
 		return err
 	}
-	p := v.(ParticipationValue)
+	p := *v
 	if sm := firstIndex.FindStringSubmatch(c.Path); sm == nil || sm[1] != strconv.FormatUint(p.ValidatorIndex, 10) || p.ChunkOffset != p.ValidatorIndex%32 {
 		return fmt.Errorf("%w: validator %d at offset %d is not %q", proof.ErrMalformed, p.ValidatorIndex, p.ChunkOffset, c.Path)
 	}
@@ -395,7 +408,7 @@ func checkParticipation(x CheckContext, c Claim, v any) error {
 	return nil
 }
 
-func checkStateRoot(x CheckContext, c Claim, v any) error {
+func checkStateRoot(x CheckContext, c Claim, v *StateRootValue) error {
 	if x.Anchor != AnchorBlock {
 		return fmt.Errorf("%w: a state root proof needs a block anchor, not %q", proof.ErrMalformed, x.Anchor)
 	}
@@ -406,18 +419,18 @@ func checkStateRoot(x CheckContext, c Claim, v any) error {
 	if err != nil || v == nil {
 		return err
 	}
-	return checkLeaf(g, c, v.(StateRootValue).StateRoot)
+	return checkLeaf(g, c, v.StateRoot)
 }
 
 // checkBlockField checks a field of the anchor block, proved from the
 // block (a path in the BeaconBlock) or from its post-state
 // (latest_block_header, latest_execution_payload_header, ...).
-func checkBlockField(x CheckContext, c Claim, v any) error {
+func checkBlockField(x CheckContext, c Claim, v *MemberValue) error {
 	if g, t, err := stateGindex(x, c.Path); err == nil && c.Proof.Gindex.Equal(g) {
 		if v == nil {
 			return nil
 		}
-		return checkMemberLeaf(t, c, c.Value)
+		return checkMemberLeaf(t, c, *v)
 	}
 	if x.Anchor != AnchorBlock {
 		return fmt.Errorf("%w: gindex %s is not that of %q in the state", beaconstate.ErrPathMismatch, c.Proof.Gindex, c.Path)
@@ -429,7 +442,7 @@ func checkBlockField(x CheckContext, c Claim, v any) error {
 	if err := checkGindex(c, g); err != nil || v == nil {
 		return err
 	}
-	return checkMemberLeaf(t, c, c.Value)
+	return checkMemberLeaf(t, c, *v)
 }
 
 // withdrawalPathEnd checks that a withdrawal claim's path ends at the
@@ -441,7 +454,7 @@ func withdrawalPathEnd(c Claim, w WithdrawalValue) error {
 	return nil
 }
 
-func checkBlockWithdrawal(x CheckContext, c Claim, v any) error {
+func checkBlockWithdrawal(x CheckContext, c Claim, v *WithdrawalValue) error {
 	if x.Anchor != AnchorBlock {
 		return fmt.Errorf("%w: a block's withdrawal needs a block anchor, not %q", proof.ErrMalformed, x.Anchor)
 	}
@@ -449,7 +462,7 @@ func checkBlockWithdrawal(x CheckContext, c Claim, v any) error {
 	if err != nil || v == nil {
 		return err
 	}
-	w := v.(WithdrawalValue)
+	w := *v
 	if err := withdrawalPathEnd(c, w); err != nil {
 		return err
 	}
@@ -467,14 +480,14 @@ func checkBlockWithdrawal(x CheckContext, c Claim, v any) error {
 // checkWithdrawal checks a withdrawal proved from a state: the gindex
 // follows from the value's slot and number and the anchor's slot; the
 // path names the route, which ends at the withdrawal.
-func checkWithdrawal(x CheckContext, c Claim, v any) error {
+func checkWithdrawal(x CheckContext, c Claim, v *WithdrawalValue) error {
 	if x.SlotUnknown {
 		return fmt.Errorf("%w: a withdrawal proof needs the anchor's slot", proof.ErrMalformed)
 	}
 	if v == nil {
 		return nil
 	}
-	w := v.(WithdrawalValue)
+	w := *v
 	if err := withdrawalPathEnd(c, w); err != nil {
 		return err
 	}

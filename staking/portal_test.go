@@ -207,12 +207,12 @@ func TestStakingPortalBlocks(t *testing.T) {
 				if !c.Proof.Gindex.Equal(g) {
 					t.Errorf("withdrawal %d gindex %s, schema %s", i, c.Proof.Gindex, g)
 				}
-				val := claimValue(t, c)
+				val := valueMap(t, c)
 				if c.Proof.Leaf != valueRoot(t, s.Withdrawal, val) {
-					t.Errorf("withdrawal %d: leaf is not the root of the value %s", i, c.Value)
+					t.Errorf("withdrawal %d: leaf is not the root of the value %s", i, valueJSON(t, c))
 				}
 				if val["withdrawal_slot"] != fmt.Sprint(v.Slot) || val["withdrawal_num"] != fmt.Sprint(i) {
-					t.Errorf("withdrawal %d value %s", i, c.Value)
+					t.Errorf("withdrawal %d value %s", i, valueJSON(t, c))
 				}
 				composed, err := proof.Compose(eraProof, c.Proof)
 				if err != nil {

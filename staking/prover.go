@@ -151,12 +151,12 @@ func (sp *StateProver) checkContext() CheckContext {
 // finish anchors a proof of the state (outermost first in inner, the
 // first proving against the state root) and verifies it against the
 // anchor; the value is the claim's.
-func (sp *StateProver) finish(kind Kind, path string, value any, inner ...proof.Proof) (Claim, error) {
+func (sp *StateProver) finish(kind Kind, path string, value ClaimValue, inner ...proof.Proof) (Claim, error) {
 	return sp.finishWith(sp.checkContext(), kind, path, value, inner...)
 }
 
 // finishWith is finish with the context its kind's check needs.
-func (sp *StateProver) finishWith(x CheckContext, kind Kind, path string, value any, inner ...proof.Proof) (Claim, error) {
+func (sp *StateProver) finishWith(x CheckContext, kind Kind, path string, value ClaimValue, inner ...proof.Proof) (Claim, error) {
 	pr, err := sp.anchored(kind, path, inner...)
 	if err != nil {
 		return Claim{}, err
@@ -167,22 +167,11 @@ func (sp *StateProver) finishWith(x CheckContext, kind Kind, path string, value 
 	return newClaim(sp.p.Object(), x, Claim{Kind: kind, Path: path, Anchor: sp.anchor, Proof: pr}, value)
 }
 
-// newClaim sets the claim's value to the JSON of value and checks the
-// claim as its kind says (its gindex from the schemas, its leaf from its
-// value).
-func newClaim(obj *beaconstate.Object, x CheckContext, c Claim, value any) (Claim, error) {
-	var v []byte
-	var err error
-	if m, ok := value.(json.Marshaler); ok {
-		v, err = m.MarshalJSON() // the value types write valid JSON
-	} else {
-		v, err = json.Marshal(value)
-	}
-	if err != nil {
-		return Claim{}, errorf(obj, "%s %s: value: %w", c.Kind, c.Path, err)
-	}
-	c.Value = v
-	if err := c.check(x, value); err != nil {
+// newClaim sets the claim's value and checks the claim as its kind says
+// (its gindex from the schemas, its leaf from its value).
+func newClaim(obj *beaconstate.Object, x CheckContext, c Claim, value ClaimValue) (Claim, error) {
+	c.Value = value
+	if err := c.Check(x); err != nil {
 		return Claim{}, errorf(obj, "internal error: %s claim of %s: %w", c.Kind, c.Path, err)
 	}
 	return c, nil
@@ -204,7 +193,7 @@ func (sp *StateProver) anchored(kind Kind, path string, inner ...proof.Proof) (p
 
 // member proves a path of the state with the value that value returns
 // from the member's JSON.
-func (sp *StateProver) member(kind Kind, path string, value func(json.RawMessage) (any, error)) (Claim, error) {
+func (sp *StateProver) member(kind Kind, path string, value func(json.RawMessage) (ClaimValue, error)) (Claim, error) {
 	pr, err := sp.p.Prove(path)
 	if err != nil {
 		return Claim{}, err
@@ -221,7 +210,7 @@ func (sp *StateProver) member(kind Kind, path string, value func(json.RawMessage
 }
 
 // asIs is the value of a claim whose value is the member's JSON.
-func asIs(m json.RawMessage) (any, error) { return m, nil }
+func asIs(m json.RawMessage) (ClaimValue, error) { return MemberValue(m), nil }
 
 // memberJSON is the JSON of the member at path.
 func (sp *StateProver) memberJSON(path string) (json.RawMessage, error) {
@@ -303,7 +292,7 @@ func (sp *StateProver) ValidatorField(i uint64, field string) (Claim, error) {
 	if !slices.Contains(ValidatorFields(), field) {
 		return Claim{}, errorf(sp.p.Object(), "validator field %q: want one of %s", field, strings.Join(ValidatorFields(), ", "))
 	}
-	return sp.member(KindValidatorField, fmt.Sprintf("validators[%d].%s", i, field), func(m json.RawMessage) (any, error) {
+	return sp.member(KindValidatorField, fmt.Sprintf("validators[%d].%s", i, field), func(m json.RawMessage) (ClaimValue, error) {
 		return ValidatorFieldValue{ValidatorIndex: i, Field: field, Value: m}, nil
 	})
 }
@@ -346,31 +335,33 @@ func (sp *StateProver) Field(path string) (Claim, error) {
 // PendingDeposit proves pending_deposits[i] (electra on): the leaf is the
 // PendingDeposit's root, the value its fields after "index".
 func (sp *StateProver) PendingDeposit(i uint64) (Claim, error) {
-	return sp.queued(KindPendingDeposit, "pending_deposits", i, func(m json.RawMessage) (any, error) {
-		v := PendingDepositValue{Index: U64(i)}
-		return v, DecodeValue(m, &v)
-	})
+	return sp.queued(KindPendingDeposit, "pending_deposits", i, decodeInto(PendingDepositValue{Index: U64(i)}))
 }
 
 // PendingPartialWithdrawal proves pending_partial_withdrawals[i] (electra
 // on): the leaf is the record's root, the value its fields after "index".
 func (sp *StateProver) PendingPartialWithdrawal(i uint64) (Claim, error) {
-	return sp.queued(KindPendingPartialWithdrawal, "pending_partial_withdrawals", i, func(m json.RawMessage) (any, error) {
-		v := PendingPartialWithdrawalValue{Index: U64(i)}
-		return v, DecodeValue(m, &v)
-	})
+	return sp.queued(KindPendingPartialWithdrawal, "pending_partial_withdrawals", i, decodeInto(PendingPartialWithdrawalValue{Index: U64(i)}))
 }
 
 // PendingConsolidation proves pending_consolidations[i] (electra on): the
 // leaf is the record's root, the value its fields after "index".
 func (sp *StateProver) PendingConsolidation(i uint64) (Claim, error) {
-	return sp.queued(KindPendingConsolidation, "pending_consolidations", i, func(m json.RawMessage) (any, error) {
-		v := PendingConsolidationValue{Index: U64(i)}
-		return v, DecodeValue(m, &v)
-	})
+	return sp.queued(KindPendingConsolidation, "pending_consolidations", i, decodeInto(PendingConsolidationValue{Index: U64(i)}))
 }
 
-func (sp *StateProver) queued(kind Kind, list string, i uint64, value func(json.RawMessage) (any, error)) (Claim, error) {
+// decodeInto returns the value of a member whose JSON decodes into v.
+func decodeInto[T ClaimValue](v T) func(json.RawMessage) (ClaimValue, error) {
+	return func(m json.RawMessage) (ClaimValue, error) {
+		if err := DecodeValue(m, &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+}
+
+// queued proves list[i] of a list of queued records (electra on).
+func (sp *StateProver) queued(kind Kind, list string, i uint64, value func(json.RawMessage) (ClaimValue, error)) (Claim, error) {
 	obj := sp.p.Object()
 	if !obj.Type.HasPath(list) {
 		return Claim{}, errorf(obj, "%w: no %s (electra on)", beaconstate.ErrNoField, list)

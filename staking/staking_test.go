@@ -3,7 +3,9 @@ package staking
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
@@ -183,8 +185,8 @@ func TestStakingHoodiHistorical(t *testing.T) {
 	if !g.Equal(cl.Proof.Gindex) {
 		t.Errorf("gindex %s, WithdrawalGindex %s", cl.Proof.Gindex, g)
 	}
-	if v := claimValue(t, cl); v["historical_summary_index"] != fmt.Sprint(ws/8192) {
-		t.Errorf("value %s", cl.Value)
+	if v := valueMap(t, cl); v["historical_summary_index"] != fmt.Sprint(ws/8192) {
+		t.Errorf("value %s", valueJSON(t, cl))
 	}
 	src.Network = mainnet
 	_, err = sp.Withdrawal(src, 0)
@@ -353,6 +355,9 @@ func TestClaimJSON(t *testing.T) {
 	if err := back.Verify(a.Root); err != nil {
 		t.Error(err)
 	}
+	if back.Value != c.Value {
+		t.Errorf("value read back as %#v, want %#v", back.Value, c.Value)
+	}
 	if err := back.Verify(p.Root()); err == nil {
 		t.Error("a block-anchored claim verifies against the state root")
 	}
@@ -378,6 +383,7 @@ func TestValueJSON(t *testing.T) {
 			`{"withdrawal_slot":"9","withdrawal_num":"1","index":"2","validator_index":"4","address":"0xab00000000000000000000000000000000000000","amount":"5",` +
 				`"historical_summary_index":"3","block_root":"0x0100000000000000000000000000000000000000000000000000000000000000","envelope_checked":"true"}`},
 		{SlotValue(12), new(SlotValue), `"12"`},
+		{MemberValue(`{"epoch":"3","root":"0x00"}`), new(MemberValue), `{"epoch":"3","root":"0x00"}`},
 	} {
 		b, err := json.Marshal(c.v)
 		if err != nil || string(b) != c.want {
@@ -390,6 +396,45 @@ func TestValueJSON(t *testing.T) {
 		}
 		if again, _ := json.Marshal(c.back); string(again) != c.want {
 			t.Errorf("%T: round trip %s", c.v, again)
+		}
+	}
+}
+
+// TestParseValue checks that a claim's kind selects its value's type, and
+// that a value of no kind or an unknown one is an error.
+func TestParseValue(t *testing.T) {
+	for _, c := range []struct {
+		kind Kind
+		raw  string
+		want ClaimValue // nil: an error, or no value for an absent one
+		err  string
+	}{
+		{KindSlot, `"12"`, SlotValue(12), ""},
+		{KindBalance, `{"validator_index":"6","balance":"32","chunk_offset":"16"}`, BalanceValue{ValidatorIndex: 6, Balance: 32, ChunkOffset: 16}, ""},
+		{KindStateRoot, `{"state_root":"0x0100000000000000000000000000000000000000000000000000000000000000"}`, StateRootValue{StateRoot: [32]byte{1}}, ""},
+		{KindBlockWithdrawal, `{"withdrawal_slot":"9","withdrawal_num":"1","index":"2","validator_index":"4","address":"0xab00000000000000000000000000000000000000","amount":"5"}`,
+			WithdrawalValue{Slot: 9, Num: 1, Withdrawal: beaconstate.Withdrawal{Index: 2, ValidatorIndex: 4, Address: [20]byte{0xab}, Amount: 5}}, ""},
+		{KindSlot, ``, nil, ""},
+		{KindSlot, `null`, nil, ""},
+		{KindSlot, `"x"`, nil, "slot value"},
+		{"", `"12"`, nil, "a value without a kind"},
+		{"validator2", `{}`, nil, `unknown kind "validator2"`},
+	} {
+		v, err := c.kind.ParseValue([]byte(c.raw))
+		if c.err != "" {
+			if err == nil || !errors.Is(err, proof.ErrMalformed) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s %s: %v, want an error saying %q", c.kind, c.raw, err, c.err)
+			}
+			continue
+		}
+		if err != nil || v != c.want {
+			t.Errorf("%s %s: %#v, %v; want %#v", c.kind, c.raw, v, err, c.want)
+		}
+	}
+	for _, k := range []Kind{KindStateField, KindBlockField} {
+		v, err := k.ParseValue([]byte(`{"epoch":"3"}`))
+		if m, ok := v.(MemberValue); err != nil || !ok || string(m) != `{"epoch":"3"}` {
+			t.Errorf("%s: %#v, %v", k, v, err)
 		}
 	}
 }

@@ -13,11 +13,31 @@ import (
 	"github.com/beaconproof/beaconproof/ssz"
 )
 
-// The values of claims: what each kind's leaf commits to, as Go types.
-// Their JSON is the beacon API's (integers as decimal strings, bytes as
-// 0x-hex), with the index of the proved entry first; their roots are
-// computed by package ssz in the fork's schemas. Claim.Value holds the
-// JSON; Claim.Decode returns the typed value.
+// ClaimValue is the value of a Claim: what its leaf commits to, as a Go
+// type. It is one of ValidatorValue, ValidatorFieldValue, SlotValue,
+// BalanceValue, ParticipationValue, PendingDepositValue,
+// PendingPartialWithdrawalValue, PendingConsolidationValue,
+// StateRootValue, WithdrawalValue and MemberValue; the claim's kind says
+// which (Kind.ParseValue). Their JSON is the beacon API's (integers as
+// decimal strings, bytes as 0x-hex), with the index of the proved entry
+// first; their roots are computed by package ssz in the fork's schemas.
+type ClaimValue interface {
+	// claimValue marks the value types: the set is closed, since a
+	// claim's kind must say how its value is checked.
+	claimValue()
+}
+
+func (ValidatorValue) claimValue()                {}
+func (ValidatorFieldValue) claimValue()           {}
+func (SlotValue) claimValue()                     {}
+func (BalanceValue) claimValue()                  {}
+func (ParticipationValue) claimValue()            {}
+func (PendingDepositValue) claimValue()           {}
+func (PendingPartialWithdrawalValue) claimValue() {}
+func (PendingConsolidationValue) claimValue()     {}
+func (StateRootValue) claimValue()                {}
+func (WithdrawalValue) claimValue()               {}
+func (MemberValue) claimValue()                   {}
 
 // ValidatorValue is the value of a validator claim: validators[Index].
 type ValidatorValue struct {
@@ -290,11 +310,26 @@ type StateRootValue struct {
 
 // SlotValue is the value of a slot claim: state.slot, in JSON a decimal
 // string.
-type SlotValue = U64
+type SlotValue uint64
+
+// MarshalJSON writes the slot as a decimal string.
+func (v SlotValue) MarshalJSON() ([]byte, error) { return U64(v).MarshalJSON() }
+
+// UnmarshalJSON reads a decimal string or a JSON number.
+func (v *SlotValue) UnmarshalJSON(b []byte) error { return (*U64)(v).UnmarshalJSON(b) }
 
 // MemberValue is the value of a claim of any path (state_field,
 // block_field): the member's JSON as ssz.ToJSON writes it.
-type MemberValue = json.RawMessage
+type MemberValue json.RawMessage
+
+// MarshalJSON returns the member's JSON (null if there is none).
+func (v MemberValue) MarshalJSON() ([]byte, error) { return json.RawMessage(v).MarshalJSON() }
+
+// UnmarshalJSON sets the value to a copy of b.
+func (v *MemberValue) UnmarshalJSON(b []byte) error {
+	*v = append((*v)[:0], b...)
+	return nil
+}
 
 // ValidatorFieldValue is the value of a validator_field claim: field
 // Field of validators[ValidatorIndex], Value its JSON.
@@ -364,8 +399,9 @@ type PendingDepositValue struct {
 	Slot                  U64          `json:"slot"`
 }
 
-func (v PendingDepositValue) entry() map[string]any {
-	return map[string]any{
+// entry returns the index and the record as package ssz encodes it.
+func (v PendingDepositValue) entry() (U64, map[string]any) {
+	return v.Index, map[string]any{
 		"pubkey": []byte(v.Pubkey), "withdrawal_credentials": v.WithdrawalCredentials[:],
 		"amount": uint64(v.Amount), "signature": []byte(v.Signature), "slot": uint64(v.Slot),
 	}
@@ -381,8 +417,9 @@ type PendingPartialWithdrawalValue struct {
 	WithdrawableEpoch U64 `json:"withdrawable_epoch"`
 }
 
-func (v PendingPartialWithdrawalValue) entry() map[string]any {
-	return map[string]any{
+// entry returns the index and the record as package ssz encodes it.
+func (v PendingPartialWithdrawalValue) entry() (U64, map[string]any) {
+	return v.Index, map[string]any{
 		"validator_index": uint64(v.ValidatorIndex), "amount": uint64(v.Amount), "withdrawable_epoch": uint64(v.WithdrawableEpoch),
 	}
 }
@@ -395,6 +432,7 @@ type PendingConsolidationValue struct {
 	TargetIndex U64 `json:"target_index"`
 }
 
-func (v PendingConsolidationValue) entry() map[string]any {
-	return map[string]any{"source_index": uint64(v.SourceIndex), "target_index": uint64(v.TargetIndex)}
+// entry returns the index and the record as package ssz encodes it.
+func (v PendingConsolidationValue) entry() (U64, map[string]any) {
+	return v.Index, map[string]any{"source_index": uint64(v.SourceIndex), "target_index": uint64(v.TargetIndex)}
 }

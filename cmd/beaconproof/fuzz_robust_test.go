@@ -714,7 +714,7 @@ func TestVerifyBindsPathsAndValues(t *testing.T) {
 		}
 		return b
 	}
-	otherValue := json.RawMessage(other.Value)
+	otherValue := other.Value
 	const mismatch = "path does not match the gindex"
 	for _, c := range []struct {
 		name string

@@ -58,14 +58,17 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		// The value is {"validator_index": "7", "<field>": "<epoch>"}.
-		var v map[string]string
-		if err := json.Unmarshal(c.Value, &v); err != nil {
+		// The value is the validator's index and the field's JSON, here
+		// an epoch as a decimal string.
+		v, ok := c.Value.(staking.ValidatorFieldValue)
+		if !ok {
+			return fmt.Errorf("%s: value %T", c.Path, c.Value)
+		}
+		var epoch staking.U64
+		if err := json.Unmarshal(v.Value, &epoch); err != nil {
 			return err
 		}
-		if epochs[field], err = strconv.ParseUint(v[field], 10, 64); err != nil {
-			return err
-		}
+		epochs[field] = uint64(epoch)
 		claims = append(claims, c)
 		fmt.Fprintf(w, "%-32s = %-7d gindex %s, %d hashes\n", c.Path, epochs[field], c.Proof.Gindex, len(c.Proof.Branch))
 	}
@@ -101,7 +104,8 @@ func run(w io.Writer) error {
 	// Claim an exit one epoch later: the value no longer matches the leaf.
 	bad := *back.(*format.JSONDocument)
 	bad.Proofs = append([]staking.Claim(nil), bad.Proofs...)
-	bad.Proofs[1].Value = json.RawMessage(fmt.Sprintf(`{"validator_index": "%d", "exit_epoch": "%d"}`, validator, epochs["exit_epoch"]+1))
+	later := json.RawMessage(strconv.Quote(strconv.FormatUint(epochs["exit_epoch"]+1, 10)))
+	bad.Proofs[1].Value = staking.ValidatorFieldValue{ValidatorIndex: validator, Field: "exit_epoch", Value: later}
 	err = bad.Verify()
 	if !errors.Is(err, proof.ErrRootMismatch) {
 		return fmt.Errorf("a tampered document: %v", err)

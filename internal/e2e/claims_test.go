@@ -111,24 +111,51 @@ var (
 	withdrawalFields = []string{"index", "validator_index", "address", "amount"}
 )
 
+// valueOfClaim reads a claim's value from its JSON, as a document has it,
+// independently of the value types.
+func valueOfClaim(c staking.Claim) (claimValue, error) {
+	raw, err := json.Marshal(c.Value)
+	if err != nil {
+		return nil, fmt.Errorf("%s: value: %w", c.Kind, err)
+	}
+	var v claimValue
+	if len(raw) > 0 && raw[0] != '{' {
+		// A scalar member (state.slot): name it after its field.
+		return claimValue{c.Path[strings.LastIndexByte(c.Path, '.')+1:]: raw}, nil
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("%s: value: %w", c.Kind, err)
+	}
+	return v, nil
+}
+
+// validatorFieldKind is the verifier entry point of a validator field.
+func validatorFieldKind(field string) string {
+	switch field {
+	case "pubkey":
+		return kindPubkey
+	case "withdrawal_credentials":
+		return kindWithdrawalCreds
+	case "slashed":
+		return kindSlashed
+	}
+	return kindEffectiveBalance // any uint64 field: verifyUint64
+}
+
 // callOfClaim turns a claim into verifier calls: its generic entry point
 // and, for a block-anchored slot, validator or withdrawal, the Rocket
 // Pool-format one. stateProof is the state root's proof in the block, for
 // state-anchored claims.
 func callOfClaim(c staking.Claim, timestamp uint64, stateProof [][32]byte) ([]call, error) {
-	var v claimValue
-	if len(c.Value) > 0 && c.Value[0] != '{' {
-		// A scalar member (state.slot): name it after its field.
-		v = claimValue{c.Path[strings.LastIndexByte(c.Path, '.')+1:]: c.Value}
-	} else if err := json.Unmarshal(c.Value, &v); err != nil {
-		return nil, fmt.Errorf("%s: value: %w", c.Kind, err)
+	v, err := valueOfClaim(c)
+	if err != nil {
+		return nil, err
 	}
 	base := call{timestamp: timestamp, branch: c.Proof.Branch, gindex: c.Proof.Gindex.Big().Bytes(), leaf: c.Proof.Leaf}
 	if c.Anchor.Kind == staking.AnchorState {
 		base.stateProof = stateProof
 	}
 	block := c.Anchor.Kind == staking.AnchorBlock
-	var err error
 	var out []call
 	add := func(kind string, value []byte) {
 		cc := base
@@ -162,16 +189,7 @@ func callOfClaim(c staking.Claim, timestamp uint64, stateProof [][32]byte) ([]ca
 		}
 		var b []byte
 		if b, err = v.encode(field); err == nil {
-			switch field {
-			case "pubkey":
-				add(kindPubkey, b)
-			case "withdrawal_credentials":
-				add(kindWithdrawalCreds, b)
-			case "slashed":
-				add(kindSlashed, b)
-			default:
-				add(kindEffectiveBalance, b) // any uint64 field: verifyUint64
-			}
+			add(validatorFieldKind(field), b)
 		}
 	case staking.KindBalance:
 		var b []byte

@@ -1,7 +1,6 @@
 package format
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -70,7 +69,9 @@ func orMainnet(preset string) string {
 
 // UnmarshalJSON reads the document with beaconstate.ProofSet's checks
 // ("root" and "proofs" required, each proof well formed) and then the
-// anchor and the kinds and values.
+// anchor and the kinds and values, each value as its kind's type
+// (staking.Kind.ParseValue: a value of no kind or of an unknown kind is an
+// error).
 func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 	var set beaconstate.ProofSet
 	if err := set.UnmarshalJSON(b); err != nil {
@@ -97,13 +98,16 @@ func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 	for i, pp := range set.Proofs {
 		d.Proofs[i] = staking.Claim{Path: pp.Path, Proof: pp.Proof}
 		if i < len(extra.Proofs) {
-			d.Proofs[i].Kind = extra.Proofs[i].Kind
-			if a := extra.Proofs[i].Anchor; a != nil {
-				d.Proofs[i].Anchor = *a
+			e := extra.Proofs[i]
+			d.Proofs[i].Kind = e.Kind
+			if e.Anchor != nil {
+				d.Proofs[i].Anchor = *e.Anchor
 			}
-			if v := extra.Proofs[i].Value; len(v) > 0 && !bytes.Equal(v, []byte("null")) {
-				d.Proofs[i].Value = v
+			v, err := e.Kind.ParseValue(e.Value)
+			if err != nil {
+				return &beaconstate.ProofError{Index: i, Path: pp.Path, Err: err}
 			}
+			d.Proofs[i].Value = v
 		}
 	}
 	return nil
@@ -164,7 +168,7 @@ func (d *JSONDocument) Verify() error {
 // checkPlain checks a proof without a kind: a path and a gindex, as in
 // beaconstate.ProofSet, and no value.
 func (d *JSONDocument) checkPlain(c staking.Claim) error {
-	if len(c.Value) > 0 {
+	if c.Value != nil {
 		return fmt.Errorf("%w: a value without a kind, which says how to check it", proof.ErrMalformed)
 	}
 	if d.Fork == "" || c.Path == "" {

@@ -166,7 +166,7 @@ func (d *RocketPoolDocument) add(c staking.Claim) error {
 		if d.SlotProof != nil {
 			return fmt.Errorf("%w: a second slot proof", proof.ErrMalformed)
 		}
-		d.SlotProof = &RocketPoolSlotProof{Slot: slot, Witnesses: w, Gindex: g}
+		d.SlotProof = &RocketPoolSlotProof{Slot: U64(slot), Witnesses: w, Gindex: g}
 	case staking.KindValidator:
 		v, err := claimValue[staking.ValidatorValue](c)
 		if err != nil {

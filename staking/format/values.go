@@ -94,16 +94,15 @@ func lane(chunk [32]byte, i uint64) uint64 {
 	return binary.LittleEndian.Uint64(chunk[8*(i%4):])
 }
 
-// claimValue decodes a claim's value as its kind's type T.
-func claimValue[T any](c staking.Claim) (T, error) {
-	var zero T
-	v, err := c.Decode()
-	if err != nil {
-		return zero, err
-	}
-	t, ok := v.(T)
+// claimValue returns a claim's value, which must be a T (its kind's
+// type).
+func claimValue[T staking.ClaimValue](c staking.Claim) (T, error) {
+	t, ok := c.Value.(T)
 	if !ok {
-		return zero, fmt.Errorf("%w: a %s claim's value is a %T, not a %T", proof.ErrMalformed, c.Kind, v, zero)
+		if c.Value == nil {
+			return t, fmt.Errorf("%s value: %w: no value", c.Kind, proof.ErrMalformed)
+		}
+		return t, fmt.Errorf("%w: a %s claim's value is a %T, not a %T", proof.ErrMalformed, c.Kind, c.Value, t)
 	}
 	return t, nil
 }
