@@ -25,7 +25,7 @@ func ParseAnchorKind(s string) (AnchorKind, error) {
 	case AnchorState, AnchorBlock:
 		return AnchorKind(s), nil
 	}
-	return "", fmt.Errorf("beaconstate: unknown anchor %q (want %q or %q)", s, AnchorState, AnchorBlock)
+	return "", fmt.Errorf("staking: unknown anchor %q (want %q or %q)", s, AnchorState, AnchorBlock)
 }
 
 // Anchor is the root that a Claim's proof verifies against: a state root,

@@ -90,10 +90,10 @@ func (c *Claim) UnmarshalJSON(b []byte) error {
 // anchor.
 func (c Claim) Verify(root [32]byte) error {
 	if c.Anchor.Root != root {
-		return fmt.Errorf("beaconstate: %s claim is anchored to %s, not to %s", c.Kind, proof.FormatHash(c.Anchor.Root), proof.FormatHash(root))
+		return fmt.Errorf("staking: %s claim is anchored to %s, not to %s", c.Kind, proof.FormatHash(c.Anchor.Root), proof.FormatHash(root))
 	}
 	if err := c.Proof.Verify(root); err != nil {
-		return fmt.Errorf("beaconstate: %s claim %s: %w", c.Kind, c.Path, err)
+		return fmt.Errorf("staking: %s claim %s: %w", c.Kind, c.Path, err)
 	}
 	return nil
 }

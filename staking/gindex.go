@@ -49,7 +49,7 @@ func AnchoredGindex(forkName, preset string, anchor AnchorKind, path string) (pr
 	}
 	g, _, err := s.BeaconState.Gindex(path)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s BeaconState: path %q: %w", forkName, path, err)
+		return proof.Gindex{}, fmt.Errorf("staking: %s BeaconState: path %q: %w", forkName, path, err)
 	}
 	return a.Concat(g), nil
 }
@@ -105,7 +105,7 @@ func WithdrawalGindex(loc WithdrawalLocation) (proof.Gindex, error) {
 	sphr := s.Preset.SlotsPerHistoricalRoot
 	r, err := routeTo(loc.StateSlot, loc.WithdrawalSlot, sphr, vector, loc.Network)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)
+		return proof.Gindex{}, fmt.Errorf("staking: %w", err)
 	}
 	a, err := anchorGindex(s, loc.Anchor)
 	if err != nil {
@@ -113,19 +113,19 @@ func WithdrawalGindex(loc WithdrawalLocation) (proof.Gindex, error) {
 	}
 	g, _, err := s.BeaconState.Gindex(r.statePath)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s BeaconState: path %q: %w", loc.StateFork, r.statePath, err)
+		return proof.Gindex{}, fmt.Errorf("staking: %s BeaconState: path %q: %w", loc.StateFork, r.statePath, err)
 	}
 	parts := []proof.Gindex{a, g}
 	if !r.recent {
 		eg, _, err := ssz.Vector(ssz.Bytes32, sphr).Gindex(fmt.Sprintf("[%d]", r.index))
 		if err != nil {
-			return proof.Gindex{}, fmt.Errorf("beaconstate: %w", err)
+			return proof.Gindex{}, fmt.Errorf("staking: %w", err)
 		}
 		parts = append(parts, eg)
 	}
 	ig, _, err := inner.Gindex(innerPath)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s %s: path %q: %w", loc.BlockFork, inner.Name, innerPath, err)
+		return proof.Gindex{}, fmt.Errorf("staking: %s %s: path %q: %w", loc.BlockFork, inner.Name, innerPath, err)
 	}
 	return proof.Concat(append(parts, ig)...), nil
 }
@@ -138,17 +138,17 @@ func WithdrawalGindex(loc WithdrawalLocation) (proof.Gindex, error) {
 func withdrawalRoute(loc WithdrawalLocation, bs *fork.Schemas) (vector string, inner *ssz.Type, innerPath string, err error) {
 	sf, err := fork.Lookup(loc.StateFork)
 	if err != nil {
-		return "", nil, "", fmt.Errorf("beaconstate: %w", err)
+		return "", nil, "", fmt.Errorf("staking: %w", err)
 	}
 	bf, err := fork.Lookup(loc.BlockFork)
 	if err != nil {
-		return "", nil, "", fmt.Errorf("beaconstate: %w", err)
+		return "", nil, "", fmt.Errorf("staking: %w", err)
 	}
 	if !sf.Descends(loc.BlockFork) {
-		return "", nil, "", fmt.Errorf("beaconstate: a %s state cannot hold a %s block in its history", loc.StateFork, loc.BlockFork)
+		return "", nil, "", fmt.Errorf("staking: a %s state cannot hold a %s block in its history", loc.StateFork, loc.BlockFork)
 	}
 	if !bf.Has(fork.Withdrawals) {
-		return "", nil, "", fmt.Errorf("beaconstate: %w: %s blocks have no withdrawals (capella on)", beaconstate.ErrNoField, loc.BlockFork)
+		return "", nil, "", fmt.Errorf("staking: %w: %s blocks have no withdrawals (capella on)", beaconstate.ErrNoField, loc.BlockFork)
 	}
 	if bf.Has(fork.PayloadInEnvelope) {
 		return "state_roots", bs.BeaconState, fmt.Sprintf("payload_expected_withdrawals[%d]", loc.N), nil
@@ -167,11 +167,11 @@ func BlockFieldGindex(forkName, preset, field string) (proof.Gindex, error) {
 	}
 	path, err := blockFieldPath(forkName, field)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s BeaconBlock: %w", forkName, err)
+		return proof.Gindex{}, fmt.Errorf("staking: %s BeaconBlock: %w", forkName, err)
 	}
 	g, _, err := s.BeaconBlock.Gindex(path)
 	if err != nil {
-		return proof.Gindex{}, fmt.Errorf("beaconstate: %s BeaconBlock: path %q: %w", forkName, path, err)
+		return proof.Gindex{}, fmt.Errorf("staking: %s BeaconBlock: path %q: %w", forkName, path, err)
 	}
 	return g, nil
 }

@@ -170,7 +170,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // fail prints err as one line, with a hint at the flag that gets past it,
 // and returns exitFail.
 func (e *env) fail(err error) int {
-	msg := strings.TrimPrefix(err.Error(), "beaconstate: ")
+	msg := err.Error()
+	for _, pkg := range []string{"beaconstate: ", "staking: "} {
+		msg = strings.TrimPrefix(msg, pkg)
+	}
 	fmt.Fprintln(e.stderr, oneLine("beaconproof: "+msg+flagHint(err)))
 	return exitFail
 }
