@@ -45,12 +45,12 @@ type chain struct {
 	srv    *httptest.Server
 	noSSE  bool
 	mu     sync.Mutex
-	blocks map[uint64]*block   // canonical, by slot
-	states map[string][]byte   // by state root id
-	head   uint64              // slot
-	final  uint64              // slot
+	blocks map[uint64]*block    // canonical, by slot
+	states map[string][]byte    // by state root id
+	head   uint64               // slot
+	final  uint64               // slot
 	subs   map[chan string]bool // event streams
-	calls  map[string]int      // requests by kind
+	calls  map[string]int       // requests by kind
 }
 
 func newChain(t *testing.T) *chain {
@@ -146,7 +146,7 @@ func (c *chain) checkpoint(slot uint64, final bool, edit func(vals []byte)) *blo
 	c.t.Helper()
 	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Options: synth.Options{
 		Validators: nValidators, Slot: slot, Seed: 9, WithdrawalAddresses: [][20]byte{addrA, addrB},
-		ForkVersion: c.forkVersion(), GenesisTime: c.net.GenesisTime, BlockRoots: c.blockRoots(slot), RecentRoots: 64,
+		ForkVersion: c.forkVersion(), GenesisTime: c.net.GenesisTime, BlockRoots: c.blockRoots(slot),
 	}, Edit: func(s *fork.Schemas, st []byte) error {
 		if edit == nil {
 			return nil

@@ -53,6 +53,9 @@ func (s *step) stateProver(ctx context.Context) (*staking.StateProver, error) {
 		s.anch.Timestamp = a.Timestamp
 	}
 	s.state, s.sp = st, sp
+	if err := s.scanRegistry(); err != nil {
+		return nil, err
+	}
 	return sp, nil
 }
 

@@ -97,6 +97,13 @@ func (s *step) run(ctx context.Context) error {
 		return err
 	}
 	c := Cursor{Slot: s.target.Slot, Root: s.target.Root}
+	if w.cfg.Head {
+		fin, err := w.cfg.Node.Header(ctx, "finalized")
+		if err != nil {
+			return fmt.Errorf("watch: finalized checkpoint: %w", err)
+		}
+		c.Finalized = min(fin.Slot, c.Slot)
+	}
 	if err := w.cfg.Store.commit(c, s.found, s.candUpdate); err != nil {
 		return fmt.Errorf("watch: store: %w", err)
 	}
@@ -123,8 +130,16 @@ func (s *step) pointsAt(cred [32]byte) ([20]byte, bool) {
 // watched address in the checkpoint's state (which its credentials
 // events need anyway).
 func (s *step) discover(ctx context.Context) error {
-	if _, err := s.stateProver(ctx); err != nil {
-		return err
+	_, err := s.stateProver(ctx)
+	return err
+}
+
+// scanRegistry finds, in a downloaded state, the validators pointing at
+// a watched address: on the first run all of them; later, any that the
+// blocks did not reveal (their events follow at the next checkpoint).
+func (s *step) scanRegistry() error {
+	if len(s.w.cfg.Addresses) == 0 {
+		return nil
 	}
 	n, err := s.state.ValidatorCount()
 	if err != nil {

@@ -23,6 +23,9 @@ var (
 type Cursor struct {
 	Slot uint64   `json:"slot,string"`
 	Root [32]byte `json:"root"`
+	// Finalized is the node's finalized slot when the cursor was set, in
+	// head mode: where a reorg rewinds to.
+	Finalized uint64 `json:"finalized,string"`
 }
 
 // emittedRecord is what the store keeps of an event written: the anchor

@@ -171,7 +171,7 @@ func lag(net *fork.Network, slot uint64) float64 {
 
 // checkReorg checks, in head mode, that the cursor's block is still on
 // the node's canonical chain. When it is not, it rewinds the cursor to
-// the node's finalized block and forgets the events anchored after it, to
+// the finalized slot it recorded with it and forgets the events anchored after it, to
 // prove them again on the new chain.
 func (w *Watcher) checkReorg(ctx context.Context, cur Cursor) (Cursor, error) {
 	h, err := w.cfg.Node.Header(ctx, beaconapi.SlotID(cur.Slot))
@@ -181,11 +181,7 @@ func (w *Watcher) checkReorg(ctx context.Context, cur Cursor) (Cursor, error) {
 	if err != nil && !errors.Is(err, beaconapi.ErrNotFound) {
 		return cur, fmt.Errorf("watch: checking the cursor's block: %w", err)
 	}
-	fin, err := w.cfg.Node.Header(ctx, "finalized")
-	if err != nil {
-		return cur, fmt.Errorf("watch: reorg: finalized checkpoint: %w", err)
-	}
-	back := Cursor{Slot: min(fin.Slot, cur.Slot), Root: fin.Root}
+	back := Cursor{Slot: cur.Finalized, Finalized: cur.Finalized}
 	n, err := w.cfg.Store.rewind(back)
 	if err != nil {
 		return cur, fmt.Errorf("watch: reorg: %w", err)
