@@ -55,6 +55,13 @@ type chain struct {
 
 func newChain(t *testing.T) *chain {
 	t.Helper()
+	c := newChainNoCleanup(t)
+	t.Cleanup(c.srv.Close)
+	return c
+}
+
+// newChainNoCleanup returns a chain whose server the caller closes.
+func newChainNoCleanup(t *testing.T) *chain {
 	net, err := fork.NetworkByName("hoodi")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +76,6 @@ func newChain(t *testing.T) *chain {
 	}
 	c := &chain{t: t, net: net, s: s, blocks: map[uint64]*block{}, states: map[string][]byte{}, subs: map[chan string]bool{}, calls: map[string]int{}}
 	c.srv = httptest.NewServer(c.mux())
-	t.Cleanup(c.srv.Close)
 	return c
 }
 
