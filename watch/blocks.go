@@ -59,7 +59,12 @@ func (s *step) readBlock(slot uint64, signed *beaconstate.Object) ([]string, err
 		}
 	}()
 	ws, err := block.Withdrawals()
-	if err != nil && !errors.Is(err, beaconstate.ErrNoField) {
+	if errors.Is(err, beaconstate.ErrNoField) && !s.warnedNoPayload {
+		// before capella, or from gloas on (the payload is in the
+		// execution payload envelope, which the watcher does not read)
+		s.w.log.Warn("blocks without payload withdrawals: withdrawals are not watched", "slot", slot, "fork", block.Fork)
+		s.warnedNoPayload = true
+	} else if err != nil && !errors.Is(err, beaconstate.ErrNoField) {
 		return nil, fmt.Errorf("watch: block at slot %d: %w", slot, err)
 	}
 	root, err := block.Root()

@@ -35,6 +35,8 @@ type step struct {
 	paid   []payment                          // withdrawals to them since the cursor
 	blocks map[[32]byte]*beaconstate.Object   // the paying blocks, by root
 
+	warnedNoPayload bool // a block without payload withdrawals was logged
+
 	state *beaconstate.Object  // the checkpoint's state, once downloaded
 	sp    *staking.StateProver // its prover
 	anch  staking.Anchor       // its anchor with the 4788 timestamp

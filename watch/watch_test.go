@@ -249,3 +249,35 @@ func TestExactlyOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestFormats runs the story in the other formats: every document
+// parses and verifies; json carries no calldata.
+func TestFormats(t *testing.T) {
+	for _, name := range []format.Name{format.EigenLayer, format.JSON} {
+		c := newChain(t)
+		rec := &recorder{}
+		w, st := newWatcher(t, c, t.TempDir(), rec, func(cfg *watch.Config) { cfg.Format = name })
+		for stage := 1; stage <= 3; stage++ {
+			story(c, stage)
+			if err := w.CatchUp(context.Background()); err != nil {
+				t.Fatalf("%s: stage %d: %v", name, stage, err)
+			}
+		}
+		st.Close()
+		if got := idPrefixes(rec.ids()); !slices.Equal(got, wantIDs) {
+			t.Errorf("%s: events %q", name, got)
+		}
+		for _, e := range rec.events {
+			doc, err := format.Parse(e.Document)
+			if err != nil || doc.Format() != name {
+				t.Fatalf("%s: %s: %v", name, e.ID, err)
+			}
+			if err := doc.Verify(); err != nil {
+				t.Errorf("%s: %s: %v", name, e.ID, err)
+			}
+			if (len(e.Calldata) > 0) != (name != format.JSON) {
+				t.Errorf("%s: %s: calldata %d bytes", name, e.ID, len(e.Calldata))
+			}
+		}
+	}
+}
