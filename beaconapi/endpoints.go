@@ -364,21 +364,7 @@ func (c *Client) Validator(ctx context.Context, stateID string, index uint64) (V
 	cl := call{path: fmt.Sprintf("/eth/v1/beacon/states/%s/validators/%d", stateID, index),
 		what: fmt.Sprintf("validator %d of %s", index, describe("state", stateID))}
 	var body struct {
-		Data *struct {
-			Index     quint  `json:"index"`
-			Balance   quint  `json:"balance"`
-			Status    string `json:"status"`
-			Validator *struct {
-				Pubkey                     hexBytes `json:"pubkey"`
-				WithdrawalCredentials      hexBytes `json:"withdrawal_credentials"`
-				EffectiveBalance           quint    `json:"effective_balance"`
-				Slashed                    bool     `json:"slashed"`
-				ActivationEligibilityEpoch quint    `json:"activation_eligibility_epoch"`
-				ActivationEpoch            quint    `json:"activation_epoch"`
-				ExitEpoch                  quint    `json:"exit_epoch"`
-				WithdrawableEpoch          quint    `json:"withdrawable_epoch"`
-			} `json:"validator"`
-		} `json:"data"`
+		Data *validatorJSON `json:"data"`
 	}
 	if err := c.getJSON(ctx, cl, &body); err != nil {
 		if isStatus(err, 404) {
@@ -390,20 +376,8 @@ func (c *Client) Validator(ctx context.Context, stateID string, index uint64) (V
 	if body.Data == nil || body.Data.Validator == nil {
 		return ValidatorInfo{}, c.badResponse(cl, errors.New("no data.validator"))
 	}
-	d, v := body.Data, body.Data.Validator
-	info := ValidatorInfo{Index: uint64(d.Index), Balance: uint64(d.Balance), Status: d.Status}
-	info.Validator = beaconstate.Validator{
-		EffectiveBalance:           uint64(v.EffectiveBalance),
-		Slashed:                    v.Slashed,
-		ActivationEligibilityEpoch: uint64(v.ActivationEligibilityEpoch),
-		ActivationEpoch:            uint64(v.ActivationEpoch),
-		ExitEpoch:                  uint64(v.ExitEpoch),
-		WithdrawableEpoch:          uint64(v.WithdrawableEpoch),
-	}
-	if err := v.Pubkey.fixed(info.Validator.Pubkey[:], "pubkey"); err != nil {
-		return ValidatorInfo{}, c.badResponse(cl, err)
-	}
-	if err := v.WithdrawalCredentials.fixed(info.Validator.WithdrawalCredentials[:], "withdrawal_credentials"); err != nil {
+	info, err := body.Data.info()
+	if err != nil {
 		return ValidatorInfo{}, c.badResponse(cl, err)
 	}
 	if info.Index != index {

@@ -31,11 +31,12 @@ const (
 
 // call is one GET request of the beacon API.
 type call struct {
-	path     string // relative to the base URL, from "/eth/..."
-	what     string // what is asked, for messages: "state head"
-	ssz      bool   // the endpoint may answer in SSZ
-	progress bool   // draw a progress bar of the body
-	once     bool   // no retries
+	path     string     // relative to the base URL, from "/eth/..."
+	what     string     // what is asked, for messages: "state head"
+	ssz      bool       // the endpoint may answer in SSZ
+	progress bool       // draw a progress bar of the body
+	once     bool       // no retries
+	query    url.Values // query parameters, added to the base URL's
 }
 
 // response is a successful answer, its body read in full.
@@ -132,7 +133,7 @@ func (c *Client) attempt(ctx context.Context, cl call, accept string, buf *[]byt
 	timer := time.AfterFunc(c.timeout, func() { cancel(errStalled) })
 	defer timer.Stop()
 
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, c.urlFor(cl.path), nil)
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, c.urlFor(cl.path, cl.query), nil)
 	if err != nil {
 		return attemptResult{fatal: newErr(fmt.Sprintf("%s: %v", c.where(cl), err))}
 	}
@@ -331,10 +332,19 @@ func (c *Client) badResponse(cl call, err error) error {
 }
 
 // urlFor returns the URL of an API path under the base URL, with the
-// base URL's query.
-func (c *Client) urlFor(path string) string {
+// base URL's query and query added to it.
+func (c *Client) urlFor(path string, query url.Values) string {
 	u := *c.base
 	u.Path = c.base.Path + path
+	if len(query) > 0 {
+		q := u.Query()
+		for k, vs := range query {
+			for _, v := range vs {
+				q.Add(k, v)
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
 }
 

@@ -34,6 +34,7 @@ Commands:
   prove    print Merkle proofs of paths in an SSZ object, as JSON
   verify   check every proof of a JSON proof file against its root
   fixtures write a Foundry-ready fixture set of proofs from a node or files
+  watch    follow a beacon node and write each proof duty of validators once
 
 FILE may be .ssz, .ssz_snappy (snappy block format), framed snappy, .gz,
 or - for standard input. The type defaults to BeaconState and the preset
@@ -120,6 +121,7 @@ Example:
 			run: cmdVerify,
 		},
 		fixturesCommand,
+		watchCommand,
 		benchCommand,
 	}
 }

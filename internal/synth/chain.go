@@ -36,6 +36,9 @@ type ChainOptions struct {
 	// of those queues (electra on); Options.PendingDeposits gives the
 	// pending deposits.
 	PendingPartialWithdrawals, PendingConsolidations int
+	// Edit, when set, changes the state's bytes in place (validator
+	// records, balances) before the state becomes its block's post-state.
+	Edit func(s *fork.Schemas, state []byte) error
 }
 
 // Chain is a state, the block it is the post-state of, and past blocks
@@ -178,6 +181,11 @@ func NewChain(o ChainOptions) (*Chain, error) {
 	}
 	if state, err = pendingQueues(s, state, o); err != nil {
 		return nil, err
+	}
+	if o.Edit != nil {
+		if err := o.Edit(s, state); err != nil {
+			return nil, err
+		}
 	}
 
 	withdrawals := o.Withdrawals

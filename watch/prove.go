@@ -1,0 +1,214 @@
+package watch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/beaconproof/beaconproof/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/eip4788"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
+)
+
+// stateProver downloads the checkpoint's state, once, hashes it (from the
+// previous state's tree when it can) and returns its prover, anchored to
+// the checkpoint's block, with the anchor's EIP-4788 timestamp.
+func (s *step) stateProver(ctx context.Context) (*staking.StateProver, error) {
+	if s.sp != nil {
+		return s.sp, nil
+	}
+	w := s.w
+	st, err := w.cfg.Node.State(ctx, s.stateID())
+	if err != nil {
+		return nil, fmt.Errorf("watch: the checkpoint's state: %w", err)
+	}
+	w.cfg.Metrics.state()
+	p, err := w.hash(st)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
+	if err != nil {
+		return nil, err
+	}
+	if sp.Anchor().Root != proof.Hash32(s.target.Root) {
+		return nil, fmt.Errorf("watch: the state %s is not the post-state of the checkpoint's block %s", s.stateID(), beaconapi.RootID(s.target.Root))
+	}
+	s.anch = sp.Anchor()
+	a, err := eip4788.AnchorOf(ctx, s.net, w.cfg.Node, s.target.Slot)
+	switch {
+	case errors.Is(err, eip4788.ErrNoChild):
+		// head mode: the block is not stored in the contract yet
+	case err != nil:
+		return nil, fmt.Errorf("watch: the anchor's 4788 timestamp: %w", err)
+	case a.Root != s.anch.Root:
+		return nil, fmt.Errorf("watch: the node's block at slot %d is %s, the checkpoint's %s (the chain moved): %w",
+			a.Slot, proof.FormatHash(a.Root), proof.FormatHash(s.anch.Root), eip4788.ErrRootMismatch)
+	default:
+		s.anch.Timestamp = a.Timestamp
+	}
+	s.state, s.sp = st, sp
+	if err := s.scanRegistry(); err != nil {
+		return nil, err
+	}
+	return sp, nil
+}
+
+// hash returns the Prover of a new state: Prover.Next of the last one when
+// it has the same type (rehashing what changed), a cold hash otherwise.
+func (w *Watcher) hash(st *beaconstate.Object) (*beaconstate.Prover, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var p *beaconstate.Prover
+	var err error
+	if w.prover != nil && w.prover.Object().Type == st.Type {
+		p, err = w.prover.Next(st)
+	}
+	if p == nil || err != nil {
+		if p, err = beaconstate.NewProver(st); err != nil {
+			return nil, err
+		}
+	}
+	w.prover = p
+	return p, nil
+}
+
+// prove builds the fact's event: its claims against the checkpoint's
+// state, in the configured format, verified.
+func (s *step) prove(ctx context.Context, f fact) (Event, error) {
+	sp, err := s.stateProver(ctx)
+	if err != nil {
+		return Event{}, err
+	}
+	claims, blockFork, err := s.claims(ctx, sp, f)
+	if err != nil {
+		return Event{}, err
+	}
+	in := format.Input{Fork: s.state.Fork, Preset: s.state.Preset, Anchor: s.anch, Claims: claims,
+		Validators: map[uint64]beaconstate.Validator{}}
+	if _, err := fork.NetworkByName(s.net.Name); err == nil {
+		in.Network = s.net.Name
+	}
+	if blockFork != s.state.Fork {
+		in.BlockFork = blockFork
+	}
+	if v, err := s.state.Validator(f.validator); err == nil {
+		in.Validators[f.validator] = v
+	}
+	name := s.w.cfg.Format
+	doc, err := format.Emit(in, name, "")
+	if err != nil {
+		return Event{}, err
+	}
+	if err := doc.Verify(); err != nil {
+		return Event{}, fmt.Errorf("the document does not verify: %w", err)
+	}
+	e := Event{ID: f.id, Kind: f.kind, Validator: f.validator, Slot: f.slot, Anchor: s.anch, Format: string(name)}
+	if e.Anchor.Timestamp != 0 {
+		if e.Deadline, err = eip4788.Expiry(s.net, e.Anchor.Timestamp); err != nil {
+			return Event{}, err
+		}
+	}
+	if e.Document, err = json.Marshal(doc); err != nil {
+		return Event{}, err
+	}
+	if name != format.JSON && s.anch.Timestamp != 0 {
+		cd, err := format.NewCalldata(in, name)
+		if err != nil {
+			return Event{}, err
+		}
+		if e.Calldata, err = json.Marshal(cd); err != nil {
+			return Event{}, err
+		}
+	}
+	return e, nil
+}
+
+// claims returns the claims of a fact: the slot, and the validator's
+// record (credentials, exit, slashed), its withdrawal (with, for a full
+// withdrawal, its record and final balance). EigenLayer's structs carry
+// no withdrawal: its withdrawal events prove the record and the balance.
+func (s *step) claims(ctx context.Context, sp *staking.StateProver, f fact) ([]staking.Claim, string, error) {
+	slot, err := sp.SlotProof()
+	if err != nil {
+		return nil, "", err
+	}
+	out := []staking.Claim{slot}
+	blockFork := s.state.Fork
+	withdrawal := f.kind == KindWithdrawal || f.kind == KindFullWithdrawal
+	if withdrawal && s.w.cfg.Format != format.EigenLayer {
+		c, bf, err := s.withdrawalClaim(ctx, sp, f)
+		if err != nil {
+			return nil, "", err
+		}
+		out, blockFork = append(out, c), bf
+	}
+	if !withdrawal || f.kind == KindFullWithdrawal || s.w.cfg.Format == format.EigenLayer {
+		c, err := sp.Validator(f.validator)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	if withdrawal && (f.kind == KindFullWithdrawal || s.w.cfg.Format == format.EigenLayer) {
+		c, err := sp.Balance(f.validator)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	return out, blockFork, nil
+}
+
+// withdrawalClaim proves a withdrawal from the checkpoint's state: through
+// block_roots, or through historical_summaries with the era's block roots
+// rebuilt from the node's headers.
+func (s *step) withdrawalClaim(ctx context.Context, sp *staking.StateProver, f fact) (staking.Claim, string, error) {
+	block := s.blocks[f.block]
+	if block == nil {
+		return staking.Claim{}, "", fmt.Errorf("the block at slot %d is gone", f.slot)
+	}
+	src := staking.WithdrawalSource{Block: block, Network: s.net}
+	sphr := s.state.Schemas.Preset.SlotsPerHistoricalRoot
+	recent, err := staking.WithdrawalIsRecent(sp.Slot(), f.slot, sphr)
+	if err != nil {
+		return staking.Claim{}, "", err
+	}
+	if !recent {
+		if src.EraBlockRoots, err = s.eraBlockRoots(ctx, f.slot/sphr); err != nil {
+			return staking.Claim{}, "", err
+		}
+	}
+	c, err := sp.Withdrawal(src, f.num)
+	return c, block.Fork, err
+}
+
+// eraBlockRoots rebuilds the block_roots of an era from the node's
+// headers, checked against the state's historical summary of the era.
+func (s *step) eraBlockRoots(ctx context.Context, era uint64) ([]byte, error) {
+	off, err := s.net.HistoricalSummariesOffset()
+	if err != nil {
+		return nil, err
+	}
+	if era < off {
+		return nil, fmt.Errorf("era %d is before historical_summaries (offset %d)", era, off)
+	}
+	b, _, err := s.state.Field(fmt.Sprintf("historical_summaries[%d].block_summary_root", era-off))
+	if err != nil {
+		return nil, err
+	}
+	roots, err := s.w.cfg.Node.PeriodBlockRoots(ctx, era, [32]byte(b), 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, 32*len(roots))
+	for _, r := range roots {
+		out = append(out, r[:]...)
+	}
+	return out, nil
+}
