@@ -59,13 +59,16 @@ func ReadStateHeader(b []byte) (StateHeader, error) {
 
 // DetectFromStateBytes returns the fork of an encoded BeaconState from its
 // fork.current_version (bytes 52 to 56), looked up in the fork schedules
-// of the given networks, or of the built-in networks (mainnet, sepolia,
-// hoodi, holesky) when none is given. Only networks of the named preset
-// are searched; a preset that is not registered is an error.
+// of the given networks, or, when none is given, of the built-in networks
+// (mainnet, sepolia, hoodi, holesky) and of the consensus specs' configs
+// (SpecConfigs: the minimal config's 0x0N000001 versions, which local
+// minimal-preset devnets keep). Only networks of the named preset are
+// searched; a preset that is not registered is an error.
 //
 // The error is a *DetectError. For a version no network schedules it
-// wraps ErrUnknownForkVersion and names the version: the caller then has
-// to say which fork the state is (random test states carry random
+// wraps ErrUnknownForkVersion and names the version, and the preset whose
+// networks do schedule it, if any: the caller then has to say which fork
+// (or preset, or network) the state is (random test states carry random
 // versions).
 func DetectFromStateBytes(b []byte, preset string, networks ...*Network) (*Fork, error) {
 	if _, err := presetRef(preset); err != nil {
@@ -76,7 +79,7 @@ func DetectFromStateBytes(b []byte, preset string, networks ...*Network) (*Fork,
 		return nil, &DetectError{err}
 	}
 	if len(networks) == 0 {
-		networks = Networks()
+		networks = knownNetworks()
 	}
 	searched := 0
 	for _, n := range networks {
@@ -84,16 +87,65 @@ func DetectFromStateBytes(b []byte, preset string, networks ...*Network) (*Fork,
 			continue
 		}
 		searched++
-		name, ok := n.ForkByVersion(h.CurrentVersion)
-		if !ok {
-			continue
+		if f, ok, err := forkOfVersion(n, h.CurrentVersion); ok {
+			return f, err
 		}
-		f, err := Lookup(name)
-		if err != nil {
-			return nil, &DetectError{fmt.Errorf("version %#x is %s on %s: %w", h.CurrentVersion[:], name, n.Name, err)}
-		}
-		return f, nil
 	}
-	return nil, &DetectError{fmt.Errorf("%w %#x (searched %d %s networks)",
-		ErrUnknownForkVersion, h.CurrentVersion[:], searched, preset)}
+	hint := ""
+	for _, n := range knownNetworks() {
+		if name, ok := n.ForkByVersion(h.CurrentVersion); ok && n.PresetName() != preset {
+			hint = fmt.Sprintf(" (it is %s on the %s-preset network %s: is the state of the %s preset?)", name, n.PresetName(), n.Name, n.PresetName())
+			break
+		}
+	}
+	return nil, &DetectError{fmt.Errorf("%w %#x (searched %d %s networks)%s",
+		ErrUnknownForkVersion, h.CurrentVersion[:], searched, preset, hint)}
+}
+
+// forkOfVersion returns the fork the network schedules with the version.
+func forkOfVersion(n *Network, version [4]byte) (*Fork, bool, error) {
+	name, ok := n.ForkByVersion(version)
+	if !ok {
+		return nil, false, nil
+	}
+	f, err := Lookup(name)
+	if err != nil {
+		return nil, true, &DetectError{fmt.Errorf("version %#x is %s on %s: %w", version[:], name, n.Name, err)}
+	}
+	return f, true, nil
+}
+
+// knownNetworks are the networks a fork version is looked up in when the
+// caller names none: the built-in networks, then the specs' configs.
+func knownNetworks() []*Network {
+	return append(Networks(), SpecConfigs()...)
+}
+
+// SpecConfigs returns the fork versions of the consensus specs' configs
+// that no built-in network already covers: configs/minimal.yaml's
+// (GENESIS_FORK_VERSION 0x00000001, ALTAIR 0x01000001, ... GLOAS
+// 0x07000001; 0x0N000001 for fork N), which minimal-preset devnets such
+// as a Lodestar or Kurtosis dev chain keep. Only the versions are real:
+// the config schedules no fork, so every fork but phase0 is at
+// FarFutureEpoch here, and GenesisTime is unset. The configs are for fork
+// detection; they are not networks to prove against (Networks and
+// NetworkByName do not list them), since a devnet's schedule and genesis
+// are its own.
+func SpecConfigs() []*Network {
+	minimal := &Network{
+		Name:           "minimal (consensus specs config)",
+		PresetBase:     PresetMinimal,
+		MinGenesisTime: 1578009600,
+		GenesisDelay:   300,
+		SecondsPerSlot: 6,
+		SlotsPerEpoch:  8,
+	}
+	for i, name := range []string{Phase0, Altair, Bellatrix, Capella, Deneb, Electra, Fulu, Gloas} {
+		epoch := farFuture
+		if i == 0 {
+			epoch = 0
+		}
+		minimal.Forks = append(minimal.Forks, ForkSchedule{Name: name, Version: [4]byte{byte(i), 0, 0, 1}, Epoch: epoch})
+	}
+	return []*Network{minimal}
 }

@@ -42,6 +42,12 @@ func TestDetectFromStateBytes(t *testing.T) {
 		{"unknown version", stateHead(1, [4]byte{0xde, 0xad, 0xbe, 0xef}), PresetMainnet, nil, "", ErrUnknownForkVersion},
 		{"minimal preset, no minimal network", stateHead(1, [4]byte{4, 0, 0, 0}), PresetMinimal, nil, "", ErrUnknownForkVersion},
 		{"minimal network given", stateHead(1, [4]byte{3, 0, 0, 1}), PresetMinimal, []*Network{testnet}, Capella, nil},
+		// A minimal-preset devnet (Lodestar's dev chain) keeps the specs'
+		// minimal config versions: 0x04000001 is deneb (issue 13, bug 1).
+		{"minimal devnet deneb", stateHead(1, [4]byte{4, 0, 0, 1}), PresetMinimal, nil, Deneb, nil},
+		{"minimal devnet phase0", stateHead(1, [4]byte{0, 0, 0, 1}), PresetMinimal, nil, Phase0, nil},
+		{"minimal devnet gloas", stateHead(1, [4]byte{7, 0, 0, 1}), PresetMinimal, nil, Gloas, nil},
+		{"minimal version, mainnet preset", stateHead(1, [4]byte{4, 0, 0, 1}), PresetMainnet, nil, "", ErrUnknownForkVersion},
 		{"unknown preset", stateHead(1, [4]byte{4, 0, 0, 0}), "tiny", nil, "", ErrUnknownPreset},
 		{"too short", make([]byte, 60), PresetMainnet, nil, "", nil},
 	}
@@ -70,6 +76,38 @@ func TestDetectFromStateBytes(t *testing.T) {
 		return err.Error()
 	}(), "0xdeadbeef") {
 		t.Error("unknown version error does not spell the version in hex")
+	}
+}
+
+// TestDetectWrongPresetHint: a version known on the other preset's
+// networks says so.
+func TestDetectWrongPresetHint(t *testing.T) {
+	tests := []struct {
+		version [4]byte
+		preset  string
+		want    string
+	}{
+		{[4]byte{4, 0, 0, 1}, PresetMainnet, "is deneb on the minimal-preset network"},
+		{[4]byte{4, 0, 0, 0}, PresetMinimal, "is deneb on the mainnet-preset network mainnet"},
+	}
+	for _, tc := range tests {
+		_, err := DetectFromStateBytes(stateHead(1, tc.version), tc.preset)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("version %#x, preset %s: err %v, want one that says %q", tc.version[:], tc.preset, err, tc.want)
+		}
+	}
+}
+
+func TestSpecConfigsAreNotNetworks(t *testing.T) {
+	for _, c := range SpecConfigs() {
+		if _, err := NetworkByName(c.Name); err == nil {
+			t.Errorf("NetworkByName(%q) finds a spec config", c.Name)
+		}
+		for _, f := range c.Forks {
+			if _, err := Lookup(f.Name); err != nil {
+				t.Errorf("%s: fork %s: %v", c.Name, f.Name, err)
+			}
+		}
 	}
 }
 
