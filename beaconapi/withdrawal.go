@@ -232,101 +232,139 @@ func (s *sweeper) search(ctx context.Context) (*WithdrawalBlock, error) {
 	if i := first.pays(s.v); i >= 0 {
 		return s.found(first, i)
 	}
-	// Positions along the pass that starts after first's last withdrawal.
-	p0 := first.last()
-	key := func(x uint64) uint64 {
-		if x >= p0 {
-			return x
-		}
-		return x + wrapped
-	}
-	nGuess := 0.0 // the registry size estimated from the sweep's speed across the wrap
-	pos := func(k uint64) float64 {
-		if k < wrapped {
-			return float64(k)
-		}
-		n := max(float64(max(s.maxSeen, s.v, p0)+1), nGuess) // the largest index seen bounds it from below
-		return float64(k-wrapped) + n
-	}
-	target := key(s.v)
-	rate := s.initialRate(first) // validators per slot
-	lo, top := first, s.limit
-	var hi *sweepObs
-	bisect := false
-	lastStep := 0.5
-	for lo.slot < top {
-		var probe uint64
-		if hi == nil {
-			d := pos(target) - pos(key(lo.last()))
-			step := 0.9 * d / rate
-			if target >= wrapped && key(lo.last()) < wrapped {
-				// The wrap is ahead and the registry size only bounded
-				// from below: gallop, doubling the step, until a block
-				// past the wrap shows the size.
-				step = max(step, 2*lastStep)
-			}
-			lastStep = step
-			switch {
-			case step < 1:
-				probe = lo.slot + 1
-			case step >= float64(top-lo.slot):
-				probe = top
-			default:
-				probe = lo.slot + uint64(step)
-			}
-		} else {
-			span := hi.slot - lo.slot
-			probe = lo.slot + span/2
-			if !bisect {
-				lk, hk := pos(key(lo.last())), pos(key(hi.last()))
-				if hk > lk {
-					f := (pos(target) - lk) / (hk - lk)
-					probe = lo.slot + uint64(f*float64(span))
-				}
-			}
-			bisect = !bisect
-			probe = min(max(probe, lo.slot+1), top)
-		}
-		o, err := s.next(ctx, probe, top)
+	h := newHunt(s, first)
+	for h.lo.slot < h.top {
+		probe := h.probe()
+		o, err := s.next(ctx, probe, h.top)
 		if err != nil {
 			return nil, err
 		}
 		if o == nil {
-			top = probe - 1 // nothing with withdrawals in [probe, top]
+			h.top = probe - 1 // nothing with withdrawals in [probe, top]
 			continue
 		}
 		if i := o.pays(s.v); i >= 0 {
 			return s.found(o, i)
 		}
-		k := key(o.last())
-		if k >= wrapped && key(lo.last()) < wrapped {
-			// The sweep wrapped between lo and o: at the speed seen so
-			// far it went lo.last + rate×slots - o.last validators past
-			// the end of the registry.
-			if g := float64(lo.last()) + rate*float64(o.slot-lo.slot) - float64(o.last()); g > nGuess {
-				nGuess = g
-			}
-		}
-		if k >= target || k < key(lo.last()) { // past the validator (or a whole pass later)
-			hi, top = o, o.slot-1
-			continue
-		}
-		if o.slot > first.slot {
-			if r := (pos(k) - pos(key(first.last()))) / float64(o.slot-first.slot); r > 0 {
-				rate = r
-			}
-		}
-		lo = o
+		h.observe(o)
 	}
-	if hi == nil {
-		if s.limit == s.head {
-			return nil, newErr(fmt.Sprintf("%s: %v: the withdrawal sweep has not reached the validator by the node's head (slot %d; at slot %d it had paid up to validator %d); try again later",
-				s.what, ErrWithdrawalNotFound, s.head, lo.slot, lo.last()), ErrWithdrawalNotFound)
+	return nil, h.notFound()
+}
+
+// hunt is the state of a search for the block that pays validator v: lo
+// is the last block seen before the validator's place in the sweep, hi
+// (once seen) the first after it, top the last slot still to look at.
+type hunt struct {
+	s        *sweeper
+	first    *sweepObs
+	p0       uint64  // the position the pass starts at: first's last withdrawal
+	nGuess   float64 // the registry size estimated from the sweep's speed across the wrap
+	target   uint64  // key(v)
+	rate     float64 // validators per slot
+	lo, hi   *sweepObs
+	top      uint64
+	bisect   bool
+	lastStep float64
+}
+
+func newHunt(s *sweeper, first *sweepObs) *hunt {
+	h := &hunt{s: s, first: first, p0: first.last(), lo: first, top: s.limit, lastStep: 0.5}
+	h.target = h.key(s.v)
+	h.rate = s.initialRate(first)
+	return h
+}
+
+// key is a validator index's position along the pass that starts after
+// the first block's last withdrawal (indices before it come after the
+// wrap).
+func (h *hunt) key(x uint64) uint64 {
+	if x >= h.p0 {
+		return x
+	}
+	return x + wrapped
+}
+
+// pos is a key as a distance along the pass, with the registry size, once
+// wrapped, bounded from below by the largest index seen.
+func (h *hunt) pos(k uint64) float64 {
+	if k < wrapped {
+		return float64(k)
+	}
+	n := max(float64(max(h.s.maxSeen, h.s.v, h.p0)+1), h.nGuess)
+	return float64(k-wrapped) + n
+}
+
+// probe returns the next slot to look at: a step at the sweep's speed
+// before the validator's block is passed, then interpolation alternating
+// with bisection between lo and hi.
+func (h *hunt) probe() uint64 {
+	lo, top := h.lo, h.top
+	if h.hi == nil {
+		step := 0.9 * (h.pos(h.target) - h.pos(h.key(lo.last()))) / h.rate
+		if h.target >= wrapped && h.key(lo.last()) < wrapped {
+			// The wrap is ahead and the registry size only bounded from
+			// below: gallop, doubling the step, until a block past the
+			// wrap shows the size.
+			step = max(step, 2*h.lastStep)
 		}
-		return nil, newErr(fmt.Sprintf("%s: %v: the withdrawal sweep did not reach the validator in slots %d to %d (at slot %d it had paid up to validator %d); raise MaxSlots",
+		h.lastStep = step
+		switch {
+		case step < 1:
+			return lo.slot + 1
+		case step >= float64(top-lo.slot):
+			return top
+		}
+		return lo.slot + uint64(step)
+	}
+	span := h.hi.slot - lo.slot
+	probe := lo.slot + span/2
+	if !h.bisect {
+		lk, hk := h.pos(h.key(lo.last())), h.pos(h.key(h.hi.last()))
+		if hk > lk {
+			f := (h.pos(h.target) - lk) / (hk - lk)
+			probe = lo.slot + uint64(f*float64(span))
+		}
+	}
+	h.bisect = !h.bisect
+	return min(max(probe, lo.slot+1), top)
+}
+
+// observe takes a block with withdrawals that does not pay the validator:
+// it is past the validator (hi), or before it (lo, and the sweep's speed).
+func (h *hunt) observe(o *sweepObs) {
+	k, lk := h.key(o.last()), h.key(h.lo.last())
+	if k >= wrapped && lk < wrapped {
+		// The sweep wrapped between lo and o: at the speed seen so far it
+		// went lo.last + rate×slots - o.last validators past the end of
+		// the registry.
+		if g := float64(h.lo.last()) + h.rate*float64(o.slot-h.lo.slot) - float64(o.last()); g > h.nGuess {
+			h.nGuess = g
+		}
+	}
+	if k >= h.target || k < lk { // past the validator (or a whole pass later)
+		h.hi, h.top = o, o.slot-1
+		return
+	}
+	if o.slot > h.first.slot {
+		if r := (h.pos(k) - h.pos(h.key(h.first.last()))) / float64(o.slot-h.first.slot); r > 0 {
+			h.rate = r
+		}
+	}
+	h.lo = o
+}
+
+// notFound says why the hunt ended without the validator's withdrawal.
+func (h *hunt) notFound() error {
+	s, lo, hi := h.s, h.lo, h.hi
+	switch {
+	case hi == nil && s.limit == s.head:
+		return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep has not reached the validator by the node's head (slot %d; at slot %d it had paid up to validator %d); try again later",
+			s.what, ErrWithdrawalNotFound, s.head, lo.slot, lo.last()), ErrWithdrawalNotFound)
+	case hi == nil:
+		return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep did not reach the validator in slots %d to %d (at slot %d it had paid up to validator %d); raise MaxSlots",
 			s.what, ErrWithdrawalNotFound, s.from, s.limit, lo.slot, lo.last()), ErrWithdrawalNotFound)
 	}
-	return nil, newErr(fmt.Sprintf("%s: %v: the withdrawal sweep passed the validator between slots %d and %d without paying it (the block at slot %d paid up to validator %d): at slot %d the validator was not withdrawable or had no balance left to withdraw",
+	return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep passed the validator between slots %d and %d without paying it (the block at slot %d paid up to validator %d): at slot %d the validator was not withdrawable or had no balance left to withdraw",
 		s.what, ErrWithdrawalNotFound, lo.slot, hi.slot, hi.slot, hi.last(), hi.slot), ErrWithdrawalNotFound)
 }
 
