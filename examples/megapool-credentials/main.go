@@ -58,58 +58,21 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	anchor := sp.Anchor()
-	mainnet, err := fork.NetworkByName("mainnet")
+	megapool, compounding, err := megapoolValidators(state, testdata.Megapool)
 	if err != nil {
 		return err
 	}
-	// The root is stored under the time of the child block; offline we
-	// assume the next slot has one (with a beacon node, eip4788.AnchorOf
-	// finds the child and CheckAnchor reads the contract).
-	if anchor.Timestamp, err = eip4788.SlotTimestamp(mainnet, anchor.Slot+1); err != nil {
+	doc, err := prove(sp, megapool)
+	if err != nil {
 		return err
 	}
-
 	n, err := state.ValidatorCount()
 	if err != nil {
 		return err
 	}
-	var megapool []uint64
-	compounding := 0
-	for i := uint64(0); i < n; i++ {
-		v, err := state.Validator(i)
-		if err != nil {
-			return err
-		}
-		if withdrawsTo(v.WithdrawalCredentials, testdata.Megapool) {
-			megapool = append(megapool, i)
-			if v.WithdrawalCredentials[0] == 0x02 {
-				compounding++
-			}
-		}
-	}
-
-	// The slot proof binds the slot the contract is told; then one proof
-	// per validator.
-	slot, err := sp.SlotProof()
-	if err != nil {
-		return err
-	}
-	validators, err := sp.Validators(megapool)
-	if err != nil {
-		return err
-	}
-	doc, err := format.NewRocketPool(format.Input{
-		Fork: state.Fork, Preset: state.Preset, Anchor: anchor,
-		Claims: append([]staking.Claim{slot}, validators...),
-	})
-	if err != nil {
-		return err
-	}
-
 	fmt.Fprintf(w, "state:   %s at slot %d\n", state, sp.Slot())
-	fmt.Fprintf(w, "anchor:  block %s at slot %d\n", anchor.Root, anchor.Slot)
-	fmt.Fprintf(w, "EIP-4788 timestamp: %d (the next slot's, if it has a block)\n", anchor.Timestamp)
+	fmt.Fprintf(w, "anchor:  block %s at slot %d\n", doc.Anchor.Root, doc.Anchor.Slot)
+	fmt.Fprintf(w, "EIP-4788 timestamp: %d (the next slot's, if it has a block)\n", doc.Anchor.Timestamp)
 	fmt.Fprintf(w, "megapool %#x: %d of %d validators withdraw to it (%d with 0x02 compounding credentials)\n",
 		testdata.Megapool, len(megapool), n, compounding)
 	for _, vp := range doc.ValidatorProofs[:3] {
@@ -118,9 +81,64 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  ... and %d more\n", len(doc.ValidatorProofs)-3)
 	fmt.Fprintf(w, "slot proof: slot %d, %d witnesses\n", doc.SlotProof.Slot, len(doc.SlotProof.Witnesses))
+	return verifyOffline(w, doc)
+}
 
-	// Verify as a contract would, from the JSON alone: write it, read it
-	// back, check every witness list against the anchor.
+// megapoolValidators returns the indices of the validators that withdraw
+// to addr, and how many of them have 0x02 compounding credentials.
+func megapoolValidators(state *beaconstate.Object, addr [20]byte) (indices []uint64, compounding int, err error) {
+	n, err := state.ValidatorCount()
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := uint64(0); i < n; i++ {
+		v, err := state.Validator(i)
+		if err != nil {
+			return nil, 0, err
+		}
+		if withdrawsTo(v.WithdrawalCredentials, addr) {
+			indices = append(indices, i)
+			if v.WithdrawalCredentials[0] == 0x02 {
+				compounding++
+			}
+		}
+	}
+	return indices, compounding, nil
+}
+
+// prove proves the state's slot (it binds the slot the contract is told)
+// and the validators, as Rocket Pool's BeaconStateVerifier takes them.
+func prove(sp *staking.StateProver, indices []uint64) (*format.RocketPoolDocument, error) {
+	anchor := sp.Anchor()
+	mainnet, err := fork.NetworkByName("mainnet")
+	if err != nil {
+		return nil, err
+	}
+	// The root is stored under the time of the child block; offline we
+	// assume the next slot has one (with a beacon node, eip4788.AnchorOf
+	// finds the child and CheckAnchor reads the contract).
+	if anchor.Timestamp, err = eip4788.SlotTimestamp(mainnet, anchor.Slot+1); err != nil {
+		return nil, err
+	}
+	slot, err := sp.SlotProof()
+	if err != nil {
+		return nil, err
+	}
+	validators, err := sp.Validators(indices)
+	if err != nil {
+		return nil, err
+	}
+	state := sp.Prover().Object()
+	return format.NewRocketPool(format.Input{
+		Fork: state.Fork, Preset: state.Preset, Anchor: anchor,
+		Claims: append([]staking.Claim{slot}, validators...),
+	})
+}
+
+// verifyOffline verifies the document as a contract would, from the JSON
+// alone: it writes it, reads it back, checks every witness list against
+// the anchor, and shows that a tampered copy fails.
+func verifyOffline(w io.Writer, doc *format.RocketPoolDocument) error {
 	b, err := format.Marshal(doc)
 	if err != nil {
 		return err
