@@ -74,3 +74,17 @@ func TestDevnetStateRoot(t *testing.T) {
 	// The mainnet preset (the default) says which preset the version is of.
 	runCLI(t, nil, "root", file).failsWithOneLine(t, "minimal preset")
 }
+
+// A devnet's own config.yaml names its forks: detection through it finds
+// deneb from 0x04000001 on the minimal preset.
+func TestDevnetConfigDetects(t *testing.T) {
+	net, err := fork.LoadNetworkConfig(strings.NewReader(devnetConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := devnetChain(t, 100, [4]byte{4, 0, 0, 1})
+	f, err := fork.DetectFromStateBytes(c.State, fork.PresetMinimal, net)
+	if err != nil || f.Name != fork.Deneb {
+		t.Fatalf("detected %v, %v; want deneb", f, err)
+	}
+}
