@@ -263,17 +263,24 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	return s.withSlot([]staking.Claim{c}, nil)
 }
 
-// eraBlockRoots fetches the block_roots of era from the node's state at
-// slot (era+1)·SLOTS_PER_HISTORICAL_ROOT: processing the era's last slot
-// writes its last entry and then summarises the vector, so the state of
-// the next era's first slot (also when that slot is missed) holds exactly
-// the vector that historical_summaries commits to; the state at the era's
-// last slot still lacks the last entry.
+// eraBlockRoots returns the block_roots of era (the withdrawal slot's
+// divided by SLOTS_PER_HISTORICAL_ROOT): rebuilt from the node's block
+// headers and checked against the anchor state's historical summary, which
+// any node that keeps blocks serves; or else from the node's state at the
+// next era's first slot, which only an archive node keeps.
 func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]byte, error) {
+	summary, err := s.summaryRoot(era)
+	if err != nil {
+		return nil, err
+	}
+	roots, herr := s.node.PeriodBlockRoots(ctx, era, summary, 0)
+	if herr == nil {
+		return flattenRoots(roots), nil
+	}
 	slot := (era + 1) * sphr
 	st, err := s.node.State(ctx, beaconapi.SlotID(slot))
 	if err != nil {
-		return nil, fmt.Errorf("the era's block_roots (state at slot %d): %w", slot, err)
+		return nil, fmt.Errorf("the era's block_roots: from block headers: %v; from the state at slot %d: %w", herr, slot, err)
 	}
 	defer st.Close()
 	b, _, err := st.Field("block_roots")
@@ -281,6 +288,30 @@ func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]b
 		return nil, err
 	}
 	return append([]byte(nil), b...), nil
+}
+
+// summaryRoot returns the block_summary_root of the era in the anchor
+// state's historical_summaries.
+func (s *proveSession) summaryRoot(era uint64) ([32]byte, error) {
+	net := s.net
+	if net == nil {
+		var err error
+		if net, err = fork.NetworkByName("mainnet"); err != nil {
+			return [32]byte{}, err
+		}
+	}
+	offset, err := net.HistoricalSummariesOffset()
+	if err != nil {
+		return [32]byte{}, err
+	}
+	if era < offset {
+		return [32]byte{}, fmt.Errorf("era %d is before %s's historical_summaries (from era %d)", era, net.Name, offset)
+	}
+	b, _, err := s.obj.Field(fmt.Sprintf("historical_summaries[%d].block_summary_root", era-offset))
+	if err != nil {
+		return [32]byte{}, err
+	}
+	return [32]byte(b), nil
 }
 
 // isFile reports whether --state names an existing file rather than a

@@ -200,6 +200,7 @@ func parseFixtures(e *env, args []string) (r *fixtureRun, code int, ok bool) {
 	fs.StringVar(&f.blockFork, "block-fork", "", "the block's fork (detected when omitted)")
 	fs.Var(&f.withdrawalNums, "withdrawal-num", "from files: position of the withdrawal in the block's payload")
 	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "from files: the era's block_roots for a historical withdrawal")
+	fs.StringVar(&f.eraFiles, "era", "", "from files: era files (a .era file or a folder) holding a historical withdrawal's era")
 	fs.Var(&r.deposits, "pending-deposit", "pending_deposits index to prove; repeat for more")
 	fs.StringVar(&r.out, "out", "", "directory to write the fixtures into (created if needed)")
 	fs.BoolVar(&r.allowExpired, "allow-expired", false, "write fixtures whose anchor has left the EIP-4788 window")

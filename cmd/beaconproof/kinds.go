@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/era"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
@@ -166,14 +167,18 @@ Example:
 	},
 	{
 		name:     "withdrawal",
-		synopsis: "--block BLOCK --withdrawal-num N [--era-block-roots FILE]",
+		synopsis: "--block BLOCK --withdrawal-num N [--era FILE|DIR | --era-block-roots FILE]",
 		help: `Proves withdrawal N of the execution payload of BLOCK (a BeaconBlock or
 SignedBeaconBlock at the withdrawal slot, before the state's slot) and the
 state's slot. A block at most SLOTS_PER_HISTORICAL_ROOT slots older than the
 state is proved through the state's block_roots; an older one through
-historical_summaries and the era's block_roots, which --era-block-roots
-gives (the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or the state at the next
-era's first slot: the state at the era's last slot lacks its last entry). --network gives the historical_summaries offset (default mainnet).
+historical_summaries and the era's block_roots: from --era (era files, as
+history endpoints publish them: a file or a folder), or --era-block-roots
+(the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or the state at the next era's
+first slot: the state at the era's last slot lacks its last entry); with
+--beacon-url, from the node's block headers (no archive node needed), or
+else its state at the next era's first slot. --network gives the
+historical_summaries offset (default mainnet).
 
 Example:
   beaconproof prove withdrawal --block block.ssz --withdrawal-num 0 --format rocketpool later-state.ssz`,
@@ -298,6 +303,7 @@ func withdrawalFlags(fs *flag.FlagSet, f *kindFlags) {
 	blockForkFlag(fs, f)
 	fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
 	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
+	fs.StringVar(&f.eraFiles, "era", "", "era files (a .era file or a folder of them) that hold the withdrawal's era, for a historical withdrawal: its block_roots come from them")
 	f.node.registerWithdrawal(fs)
 }
 
@@ -364,6 +370,7 @@ type kindFlags struct {
 	blockFork      string
 	withdrawalNums uintList
 	eraBlockRoots  string
+	eraFiles       string // --era: an era file or a folder of them
 
 	node nodeFlags // proving from a beacon node (beacon.go)
 }
@@ -443,7 +450,12 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 			return nil, err
 		}
 	}
-	if f.eraBlockRoots != "" {
+	switch {
+	case f.eraFiles != "":
+		if src.EraBlockRoots, err = readEraFiles(ctx, f, src.Network, block); err != nil {
+			return nil, err
+		}
+	case f.eraBlockRoots != "":
 		if src.EraBlockRoots, err = readEraBlockRoots(ctx, f, s.obj); err != nil {
 			return nil, err
 		}
@@ -460,6 +472,40 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		out = append(out, c)
 	}
 	return s.withSlot(out, nil)
+}
+
+// readEraFiles reads the block_roots of the era that holds the block from
+// --era's era files.
+func readEraFiles(ctx context.Context, f *kindFlags, net *fork.Network, block *beaconstate.Object) ([]byte, error) {
+	ws, err := block.Slot()
+	if err != nil {
+		return nil, err
+	}
+	if net == nil {
+		if net, err = fork.NetworkByName("mainnet"); err != nil {
+			return nil, err
+		}
+	}
+	a, err := era.Open(f.eraFiles, era.Options{Preset: block.Preset, Network: net, MaxSize: f.maxSize})
+	if err != nil {
+		return nil, fmt.Errorf("--era: %w", err)
+	}
+	defer a.Close()
+	roots, err := a.BlockRoots(ctx, era.EraOfSlot(ws, a.SlotsPerHistoricalRoot()))
+	if err != nil {
+		return nil, fmt.Errorf("--era: %w", err)
+	}
+	return flattenRoots(roots), nil
+}
+
+// flattenRoots returns roots as one byte string, as a Vector[Root, n]
+// encodes.
+func flattenRoots(roots [][32]byte) []byte {
+	out := make([]byte, 0, 32*len(roots))
+	for _, r := range roots {
+		out = append(out, r[:]...)
+	}
+	return out
 }
 
 // readEraBlockRoots reads --era-block-roots: the raw vector, or a state

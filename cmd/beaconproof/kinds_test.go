@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/era"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/ssz"
+	"github.com/beaconproof/beaconproof/testdata"
 )
 
 // fixtureSlot is the slot of the embedded fulu state and block.
@@ -313,4 +318,88 @@ func TestWarnNotDeployed(t *testing.T) {
 	}
 	f := writeFixtures(t)
 	proveAndVerify(t, "validator", "--index", "3", "--format", "rocketpool", f.later)
+}
+
+// TestProveHistoricalFromEraFile proves a historical withdrawal with the
+// era's block_roots read from an era file (and from a folder of them), as
+// with --era-block-roots, byte for byte.
+func TestProveHistoricalFromEraFile(t *testing.T) {
+	f := writeFixtures(t)
+	n := uint64(fixtureSlot / 8192)
+	eraState, err := synth.Advance(fuluSchemas(t), testdata.FuluState(), (n+1)*8192, func(roots []byte) { copy(roots, mustRead(t, f.eraRoots)) }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := era.NewWriter(&buf, "mainnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddBlock(signedBlock(mustRead(t, f.block))); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddState(eraState); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(f.dir, "era")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, fmt.Sprintf("mainnet-%05d-00000000.era", n+1))
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts := strconv.FormatUint(mainnet(t).SlotTime(synth.HistoricalSlot+1), 10)
+	args := []string{"withdrawal", "--block", f.block, "--withdrawal-num", "1", "--timestamp", ts, "--format", "rocketpool"}
+	want := proveAndVerify(t, append(args, "--era-block-roots", f.eraRoots, f.historical)...)
+	for _, src := range []string{file, dir} {
+		if got := proveAndVerify(t, append(args, "--era", src, f.historical)...); got != want {
+			t.Fatalf("--era %s: the document differs from --era-block-roots'", src)
+		}
+	}
+	// An era file of another era does not hold the block's roots.
+	runCLI(t, nil, append([]string{"prove"}, append(args, "--era", filepath.Join(f.dir, "missing.era"), f.historical)...)...).
+		failsWithOneLine(t, "--era")
+}
+
+// TestProveHistoricalFromHeaders proves a historical withdrawal from a
+// node that keeps blocks but no old states: the era's block_roots are
+// rebuilt from its block headers and checked against the anchor state's
+// historical summary; no state at the era's end is asked for.
+func TestProveHistoricalFromHeaders(t *testing.T) {
+	f := writeFixtures(t)
+	blk := blockHeader(t, mustRead(t, f.block))
+	start := uint64(fixtureSlot/8192) * 8192
+	roots := make([]byte, 32*8192)
+	var headers []header
+	prev := blk.parent // the slots before the block are missed: they repeat its parent
+	for slot := start; slot < start+8192; slot++ {
+		if slot > fixtureSlot {
+			headers = append(headers, header{slot: slot, proposer: 3, parent: prev,
+				stateRoot: synth.Hash(5, "state", slot), bodyRoot: synth.Hash(5, "body", slot)})
+		} else if slot == fixtureSlot {
+			headers = append(headers, blk)
+		}
+		if slot >= fixtureSlot {
+			prev = headers[len(headers)-1].root(t)
+		}
+		copy(roots[32*(slot-start):], prev[:])
+	}
+	summary, err := ssz.HashTreeRoot(ssz.Vector(ssz.Bytes32, 8192), roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := synth.Advance(fuluSchemas(t), testdata.FuluState(), synth.HistoricalSlot, nil, append(summary[:], make([]byte, 32)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := newChainNode(t, f, hist, 0)
+	for _, h := range headers {
+		n.addHeader(h, false)
+	}
+	d := parseDoc(t, proveAndVerify(t, "withdrawal", "--beacon-url", n.srv.URL, "--validator", "13",
+		"--withdrawal-slot", strconv.FormatUint(fixtureSlot, 10)))
+	if got := kindList(d); got != "slot,historical_withdrawal" {
+		t.Fatalf("kinds %s", got)
+	}
 }
