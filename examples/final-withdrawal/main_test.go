@@ -12,7 +12,7 @@ func TestFinalWithdrawal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"withdrawal block: slot 13165000, root 0x758527ba065b5d82bcda82e4e1909517837a5aac19a9d50e7fbf96239077f790\n",
+		"withdrawal block: slot 13165000, root 0x57d8e80d2a820cb488d356e8d5db44397d6bad74aafb78e7ae4da8fa216c7765\n",
 		"withdrawal 0: index 90000001, validator 7, 32001234567 Gwei to 0x4d656761706f6f6c000000000000000000000788\n",
 		" at slot 13165032 (the later state's block)\n",
 		"route: block_roots[456] -> body.execution_payload.withdrawals[0] (recent: true), gindex 761342797248, 39 witnesses\n",

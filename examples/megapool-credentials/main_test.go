@@ -13,7 +13,7 @@ func TestMegapoolCredentials(t *testing.T) {
 	}
 	for _, want := range []string{
 		"state:   fulu BeaconState (mainnet, ",
-		"anchor:  block 0x758527ba065b5d82bcda82e4e1909517837a5aac19a9d50e7fbf96239077f790 at slot 13165000\n",
+		"anchor:  block 0x57d8e80d2a820cb488d356e8d5db44397d6bad74aafb78e7ae4da8fa216c7765 at slot 13165000\n",
 		"EIP-4788 timestamp: 1764804035 ",
 		"megapool 0x4d656761706f6f6c000000000000000000000788: 32 of 64 validators withdraw to it (6 with 0x02 compounding credentials)\n",
 		"  validator 1: credentials 0x0100000000000000000000004d656761706f6f6c000000000000000000000788, exit epoch FAR_FUTURE, 50 witnesses\n",

@@ -13,7 +13,7 @@ func TestProveExit(t *testing.T) {
 	}
 	want := `validators[7].exit_epoch         = 205703  gindex 12578413021757502, 53 hashes
 validators[7].withdrawable_epoch = 205959  gindex 12578413021757503, 53 hashes
-state slot 13165000: epoch 411406; anchor block 0x758527ba065b5d82bcda82e4e1909517837a5aac19a9d50e7fbf96239077f790
+state slot 13165000: epoch 411406; anchor block 0x57d8e80d2a820cb488d356e8d5db44397d6bad74aafb78e7ae4da8fa216c7765
 validator 7 exited at epoch 205703 and is withdrawable since epoch 205959
 verified 3 proofs (`
 	if !strings.HasPrefix(out.String(), want) {

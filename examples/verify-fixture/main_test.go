@@ -18,8 +18,8 @@ func TestVerifyFixture(t *testing.T) {
 	}
 	for _, want := range []string{
 		"wrote 4 fixtures of validator 13\n",
-		"validator-13.json: 3 json proofs under the block root 0x758527ba065b5d82bcda82e4e1909517837a5aac19a9d50e7fbf96239077f790 at slot 13165000, ok\n",
-		"validator-13.rocketpool.json: 3 Rocket Pool proofs under the block root 0x758527ba065b5d82bcda82e4e1909517837a5aac19a9d50e7fbf96239077f790 at slot 13165000, ok\n",
+		"validator-13.json: 3 json proofs under the block root 0x57d8e80d2a820cb488d356e8d5db44397d6bad74aafb78e7ae4da8fa216c7765 at slot 13165000, ok\n",
+		"validator-13.rocketpool.json: 3 Rocket Pool proofs under the block root 0x57d8e80d2a820cb488d356e8d5db44397d6bad74aafb78e7ae4da8fa216c7765 at slot 13165000, ok\n",
 		"validator-13.eigenlayer.json: EigenLayer: 1 validators, 1 balances, state root 0x",
 		"validator-13.calldata.json: rocketpool calldata: 4 values, 2 calls, ok\n",
 		"tampered.json (effective balance 2048 ETH): rejected at validatorProofs[0] (validator 13): merkle root mismatch\n",
