@@ -34,7 +34,10 @@ const (
 	KindHistoricalExpectedWithdrawal Kind = "historical_expected_withdrawal" // gloas: state -> historical_summaries -> era state_roots -> state at ws -> payload_expected_withdrawals
 	KindStateRoot                    Kind = "state_root"                     // the state root under the block root
 	KindBlockField                   Kind = "block_field"
-	KindBlockWithdrawal              Kind = "block_withdrawal" // block -> payload withdrawal
+	KindBlockWithdrawal              Kind = "block_withdrawal"        // block -> payload withdrawal
+	KindPostStateWithdrawal          Kind = "post_state_withdrawal"   // the block's post-state -> latest_execution_payload_header.withdrawals_root -> payload withdrawal
+	KindBlockHeader                  Kind = "block_header"            // the anchor block's header: its root is the anchor
+	KindHistoricalBlockHeader        Kind = "historical_block_header" // state -> historical_summaries -> era block_roots -> an old block's header
 )
 
 // kindSpec is what one kind of claim is: how its value decodes, and how its
@@ -64,6 +67,9 @@ var kindSpecs = map[Kind]kindSpec{
 	KindHistoricalWithdrawal:         {decodeAs[WithdrawalValue], checkWithdrawal},
 	KindExpectedWithdrawal:           {decodeAs[WithdrawalValue], checkWithdrawal},
 	KindHistoricalExpectedWithdrawal: {decodeAs[WithdrawalValue], checkWithdrawal},
+	KindPostStateWithdrawal:          {decodeAs[WithdrawalValue], checkPostStateWithdrawal},
+	KindBlockHeader:                  {decodeAs[BlockHeaderValue], checkBlockHeader},
+	KindHistoricalBlockHeader:        {decodeAs[BlockHeaderValue], checkHistoricalBlockHeader},
 }
 
 // Known reports whether k is one of the Kind constants.
@@ -98,7 +104,8 @@ func DecodeValue(raw json.RawMessage, v any) error {
 // Decode returns the claim's value as its kind's Go type: a
 // ValidatorValue, ValidatorFieldValue, SlotValue, BalanceValue,
 // ParticipationValue, PendingDepositValue, PendingPartialWithdrawalValue,
-// PendingConsolidationValue, StateRootValue, WithdrawalValue, or for
+// PendingConsolidationValue, StateRootValue, WithdrawalValue,
+// BlockHeaderValue, or for
 // state_field and block_field the member's JSON (MemberValue).
 func (c Claim) Decode() (any, error) {
 	spec, ok := kindSpecs[c.Kind]
