@@ -662,11 +662,11 @@ func LidoGIndicesOf(forkName, preset string) (LidoGIndices, error) {
 		return LidoGIndices{}, fmt.Errorf("format: %w", err)
 	}
 	var g LidoGIndices
-	wr, err := staking.AnchoredGindex(forkName, preset, staking.AnchorState, "latest_execution_payload_header.withdrawals_root")
-	if err != nil {
+	if _, err := staking.PostStateWithdrawalGindex(forkName, preset, staking.AnchorState, 0); err != nil {
 		return LidoGIndices{}, fmt.Errorf("format: lido gindices of %s: %w", forkName, err)
 	}
-	if _, err := staking.PostStateWithdrawalGindex(forkName, preset, staking.AnchorState, 0); err != nil {
+	wr, err := staking.AnchoredGindex(forkName, preset, staking.AnchorState, "latest_execution_payload_header.withdrawals_root")
+	if err != nil {
 		return LidoGIndices{}, fmt.Errorf("format: lido gindices of %s: %w", forkName, err)
 	}
 	_, wl, err := s.BeaconBlock.Gindex("body.execution_payload.withdrawals")
