@@ -148,36 +148,14 @@ func (m *lidoModel) historical(args []any) bool {
 // accepted and the module told the amount; every changed copy rejected
 // exactly when the model says.
 func testLidoCLI(t *testing.T, forkName string, seed uint64) {
-	verifier, module := CompileLido(t)
 	net, err := fork.NetworkByName("mainnet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ver, _ := net.Fork(forkName)
-	offset, err := net.HistoricalSummariesOffset()
-	if err != nil {
-		t.Fatal(err)
-	}
-	slot := ver.Epoch*net.SlotsPerEpoch + 30_000 + seed
-	ws := slot - 3*8192 - 77
-	opts := synth.Options{Validators: 64, Slot: slot, Seed: seed, ExitedEvery: 8, ForkVersion: ver.Version, GenesisTime: net.GenesisTime}
-	ch, err := synth.NewChain(synth.ChainOptions{Fork: forkName, Options: opts, SummariesOffset: offset, Past: []uint64{ws}, PastStates: true,
-		Withdrawals: []synth.Withdrawal{{Index: 76_999, ValidatorIndex: 3, Address: [20]byte{1}, Amount: 5},
-			{Index: 77_000, ValidatorIndex: 7, Address: synth.DefaultAddress, Amount: 32_000_000_000}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	past := ch.Past[ws]
-	state, block := write("state.ssz", ch.State), write("block.ssz", ch.Block)
-	oldState, oldBlock, era := write("old-state.ssz", past.State), write("old-block.ssz", past.Block), write("era.ssz", past.EraBlockRoots)
+	verifier, module := CompileLido(t)
+	ch, opts, f := lidoChainFiles(t, net, forkName, seed)
+	slot := ch.Slot
+	state, block, oldState, oldBlock, era := f[0], f[1], f[2], f[3], f[4]
 	ts := net.SlotTime(slot + 1)
 
 	e, err := NewEVM()
@@ -233,6 +211,40 @@ func testLidoCLI(t *testing.T, forkName string, seed uint64) {
 			lidoSubmitted(t, mod, ts, k+1)
 		})
 	}
+}
+
+// lidoChainFiles generates a chain of the fork whose anchor block pays
+// validator 7 (exited and withdrawable) a full withdrawal to its
+// credentials' address as withdrawal 1, as does a block three eras and 77
+// slots back, with its post-state; it writes the state, the block, the old
+// state, the old block and the old era's block roots, in that order.
+func lidoChainFiles(t *testing.T, net *fork.Network, forkName string, seed uint64) (*synth.Chain, synth.Options, []string) {
+	t.Helper()
+	ver, _ := net.Fork(forkName)
+	offset, err := net.HistoricalSummariesOffset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot := ver.Epoch*net.SlotsPerEpoch + 30_000 + seed
+	ws := slot - 3*8192 - 77
+	opts := synth.Options{Validators: 64, Slot: slot, Seed: seed, ExitedEvery: 8, ForkVersion: ver.Version, GenesisTime: net.GenesisTime}
+	ch, err := synth.NewChain(synth.ChainOptions{Fork: forkName, Options: opts, SummariesOffset: offset, Past: []uint64{ws}, PastStates: true,
+		Withdrawals: []synth.Withdrawal{{Index: 76_999, ValidatorIndex: 3, Address: [20]byte{1}, Amount: 5},
+			{Index: 77_000, ValidatorIndex: 7, Address: synth.DefaultAddress, Amount: 32_000_000_000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	past := ch.Past[ws]
+	var files []string
+	for i, b := range [][]byte{ch.State, ch.Block, past.State, past.Block, past.EraBlockRoots} {
+		p := filepath.Join(dir, fmt.Sprintf("input-%d.ssz", i))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	return ch, opts, files
 }
 
 // cliGIndices runs `beaconproof gindex --lido --fork F` and returns its
