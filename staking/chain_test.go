@@ -245,6 +245,7 @@ var chainKinds = []chainKind{
 	{"withdrawal", testChainWithdrawal},
 	{"block_field", testChainBlockField},
 	{"state_root", testChainStateRoot},
+	{"post_state", testChainPostState},
 }
 
 var chainValidatorIndices = []uint64{0, 4, 7, 63, 64, 84, 85, 99}

@@ -34,7 +34,10 @@ const (
 	KindHistoricalExpectedWithdrawal Kind = "historical_expected_withdrawal" // gloas: state -> historical_summaries -> era state_roots -> state at ws -> payload_expected_withdrawals
 	KindStateRoot                    Kind = "state_root"                     // the state root under the block root
 	KindBlockField                   Kind = "block_field"
-	KindBlockWithdrawal              Kind = "block_withdrawal" // block -> payload withdrawal
+	KindBlockWithdrawal              Kind = "block_withdrawal"        // block -> payload withdrawal
+	KindPostStateWithdrawal          Kind = "post_state_withdrawal"   // the block's post-state -> latest_execution_payload_header.withdrawals_root -> payload withdrawal
+	KindBlockHeader                  Kind = "block_header"            // the anchor block's header: its root is the anchor
+	KindHistoricalBlockHeader        Kind = "historical_block_header" // state -> historical_summaries -> era block_roots -> an old block's header
 )
 
 // kindSpec is what one kind of claim is: how its value reads from JSON,
@@ -64,6 +67,9 @@ var kindSpecs = map[Kind]kindSpec{
 	KindHistoricalWithdrawal:         specOf(checkWithdrawal),
 	KindExpectedWithdrawal:           specOf(checkWithdrawal),
 	KindHistoricalExpectedWithdrawal: specOf(checkWithdrawal),
+	KindPostStateWithdrawal:          specOf(checkPostStateWithdrawal),
+	KindBlockHeader:                  specOf(checkBlockHeader),
+	KindHistoricalBlockHeader:        specOf(checkHistoricalBlockHeader),
 }
 
 // specOf returns the spec of a kind whose value is a T, checked by check.

@@ -55,6 +55,21 @@ func routeTo(s, ws, sphr uint64, vector string, net *fork.Network) (historyRoute
 		r.statePath = fmt.Sprintf("%s[%d]", vector, r.index)
 		return r, nil
 	}
+	return summaryRoute(s, ws, sphr, vector, net)
+}
+
+// summaryRoute is the route from a state at slot s to the entry for slot
+// ws of vector through historical_summaries, which must hold ws's era:
+// its summary is appended when the era's last slot is processed, so it is
+// in every state from slot (ws/n + 1)·n on. net gives the
+// historical_summaries offset (nil: mainnet).
+func summaryRoute(s, ws, sphr uint64, vector string, net *fork.Network) (historyRoute, error) {
+	r := historyRoute{index: ws % sphr, era: ws / sphr}
+	if ws >= s || (r.era+1)*sphr > s {
+		return historyRoute{}, fmt.Errorf("%w: slot %d's era %d is not in historical_summaries of a state at slot %d (from slot %d on)",
+			ErrWithdrawalSlot, ws, r.era, s, (r.era+1)*sphr)
+	}
+	var err error
 	if net == nil {
 		if net, err = fork.NetworkByName("mainnet"); err != nil {
 			return historyRoute{}, err
@@ -64,7 +79,6 @@ func routeTo(s, ws, sphr uint64, vector string, net *fork.Network) (historyRoute
 	if err != nil {
 		return historyRoute{}, err
 	}
-	r.era = ws / sphr
 	if r.era < offset {
 		return historyRoute{}, fmt.Errorf("%w: slot %d is in era %d, before Capella's era %d on %s: historical_summaries does not cover it",
 			ErrWithdrawalSlot, ws, r.era, offset, net.Name)
@@ -81,54 +95,65 @@ func routeTo(s, ws, sphr uint64, vector string, net *fork.Network) (historyRoute
 // slot 5"); eraVector is the era's vector for a historical route, named
 // eraName in errors.
 func (sp *StateProver) proveHistory(ws uint64, vector string, leaf [32]byte, what string, eraVector []byte, eraName string, net *fork.Network) ([]proof.Proof, string, historyRoute, error) {
+	r, err := routeTo(sp.slot, ws, sp.schemas.Preset.SlotsPerHistoricalRoot, vector, net)
+	if err != nil {
+		return nil, "", r, errorf(sp.p.Object(), "%w", err)
+	}
+	proofs, path, err := sp.proveRoute(r, ws, vector, leaf, what, eraVector, eraName)
+	return proofs, path, r, err
+}
+
+// proveRoute proves, along the route r to slot ws's entry of vector, that
+// the state's history holds leaf (see proveHistory).
+func (sp *StateProver) proveRoute(r historyRoute, ws uint64, vector string, leaf [32]byte, what string, eraVector []byte, eraName string) ([]proof.Proof, string, error) {
 	obj := sp.p.Object()
 	sphr := sp.schemas.Preset.SlotsPerHistoricalRoot
-	r, err := routeTo(sp.slot, ws, sphr, vector, net)
-	if err != nil {
-		return nil, "", r, errorf(obj, "%w", err)
-	}
 	sproof, err := sp.p.Prove(r.statePath)
 	if err != nil {
-		return nil, "", r, err
+		return nil, "", err
 	}
 	if r.recent {
 		if sproof.Leaf != leaf {
-			return nil, "", r, errorf(obj, "%s is %s but %s has root %s: it is not in this state's history",
+			return nil, "", errorf(obj, "%s is %s but %s has root %s: it is not in this state's history",
 				r.statePath, proof.FormatHash(sproof.Leaf), what, proof.FormatHash(leaf))
 		}
-		return []proof.Proof{sproof}, r.statePath, r, nil
+		return []proof.Proof{sproof}, r.statePath, nil
 	}
 	if eraVector == nil {
-		return nil, "", r, errorf(obj, "%s is %d slots before the state, in era %d (historical_summaries[%d]): the era's %s are needed (%s)",
+		return nil, "", errorf(obj, "%s is %d slots before the state, in era %d (historical_summaries[%d]): the era's %s are needed (%s)",
 			what, sp.slot-ws, r.era, r.k, vector, eraName)
 	}
 	vt := ssz.Vector(ssz.Bytes32, sphr)
 	et, err := ssz.NewTree(vt, eraVector)
 	if err != nil {
-		return nil, "", r, errorf(obj, "era %d %s: %w", r.era, vector, err)
+		return nil, "", errorf(obj, "era %d %s: %w", r.era, vector, err)
 	}
 	eraRoot, err := et.Root()
 	if err != nil {
-		return nil, "", r, errorf(obj, "era %d %s: %w", r.era, vector, err)
+		return nil, "", errorf(obj, "era %d %s: %w", r.era, vector, err)
 	}
 	if eraRoot != sproof.Leaf {
-		return nil, "", r, errorf(obj, "the %s given for era %d hash to %s but %s is %s",
+		return nil, "", errorf(obj, "the %s given for era %d hash to %s but %s is %s",
 			vector, r.era, proof.FormatHash(eraRoot), r.statePath, proof.FormatHash(sproof.Leaf))
 	}
 	g, _, err := vt.Gindex(fmt.Sprintf("[%d]", r.index))
 	if err != nil {
-		return nil, "", r, errorf(obj, "%w", err)
+		return nil, "", errorf(obj, "%w", err)
 	}
 	eproof, err := et.Prove(g)
 	if err != nil {
-		return nil, "", r, errorf(obj, "era %d %s[%d]: %w", r.era, vector, r.index, err)
+		return nil, "", errorf(obj, "era %d %s[%d]: %w", r.era, vector, r.index, err)
 	}
 	if eproof.Leaf != leaf {
-		return nil, "", r, errorf(obj, "era %d %s[%d] is %s but %s has root %s",
+		return nil, "", errorf(obj, "era %d %s[%d] is %s but %s has root %s",
 			r.era, vector, r.index, proof.FormatHash(eproof.Leaf), what, proof.FormatHash(leaf))
 	}
-	return []proof.Proof{sproof, eproof}, fmt.Sprintf("%s -> [%d]", r.statePath, r.index), r, nil
+	return []proof.Proof{sproof, eproof}, historyPath(r), nil
 }
+
+// historyPath is the path of a historical route's entry:
+// "historical_summaries[k].block_summary_root -> [i]".
+func historyPath(r historyRoute) string { return fmt.Sprintf("%s -> [%d]", r.statePath, r.index) }
 
 // WithdrawalSource is what a withdrawal proof needs besides the state.
 type WithdrawalSource struct {

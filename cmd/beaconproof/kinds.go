@@ -35,7 +35,7 @@ Staking proofs: 'beaconproof prove KIND [flags] FILE', FILE the state:
   field            --path PATH                    any path of the state
   block-field      --block BLOCK --field NAME     a field of a block (no state)
 They take --anchor block|state (default block), --format json|rocketpool|
-eigenlayer|calldata, --timestamp N|next; validator, validator-field, exit,
+eigenlayer|lido|calldata, --timestamp N|next; validator, validator-field, exit,
 balance and withdrawal proofs come with the slot proof. Run
 'beaconproof prove KIND --help' for a kind's flags.
 ` + nodeHelp
@@ -180,9 +180,16 @@ first slot: the state at the era's last slot lacks its last entry); with
 else its state at the next era's first slot. --network gives the
 historical_summaries offset (default mainnet).
 
+With --format lido (or --format calldata --protocol lido), one withdrawal as
+Lido CSM's CSVerifier takes it: FILE is the post-state of BLOCK
+(processWithdrawalProof), or of a later block, with BLOCK's post-state in
+--block-state and --era-block-roots (processHistoricalWithdrawalProof,
+through historical_summaries); --node-operator-id and --key-index give the
+calls' arguments. No slot proof comes with it.
+
 Example:
   beaconproof prove withdrawal --block block.ssz --withdrawal-num 0 --format rocketpool later-state.ssz`,
-		protocols: []format.Name{format.RocketPool},
+		protocols: []format.Name{format.RocketPool, format.Lido},
 		flags:     withdrawalFlags,
 		check: func(f *kindFlags) string {
 			if f.block == "" && f.node.url != "" {
@@ -305,6 +312,7 @@ func withdrawalFlags(fs *flag.FlagSet, f *kindFlags) {
 	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
 	fs.StringVar(&f.eraFiles, "era", "", "era files (a .era file or a folder of them) that hold the withdrawal's era, for a historical withdrawal: its block_roots come from them")
 	f.node.registerWithdrawal(fs)
+	registerLido(fs, f)
 }
 
 // orList joins names as "a, b or c".
@@ -373,6 +381,7 @@ type kindFlags struct {
 	eraFiles       string // --era: an era file or a folder of them
 
 	node nodeFlags // proving from a beacon node (beacon.go)
+	lido lidoFlags // the withdrawal kind with --format lido (lido.go)
 }
 
 func (k *kind) command() *command {
@@ -436,6 +445,9 @@ func loadBlock(ctx context.Context, e *env, f *kindFlags) (*beaconstate.Object, 
 }
 
 func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession) ([]staking.Claim, error) {
+	if s.lido {
+		return proveLidoWithdrawal(ctx, e, f, s)
+	}
 	if f.block == "" && s.node != nil {
 		return s.nodeWithdrawals(ctx, f)
 	}

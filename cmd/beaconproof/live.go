@@ -31,6 +31,8 @@ func docAnchor(doc format.Document) (staking.Anchor, bool) {
 		return d.Anchor, true
 	case *format.EigenLayerDocument:
 		return d.Anchor, true
+	case *format.LidoDocument:
+		return d.Anchor, true
 	case *format.CalldataDocument:
 		return d.Anchor, true
 	}

@@ -29,6 +29,7 @@ type proveSession struct {
 	in         format.Input
 	validators map[uint64]beaconstate.Validator
 	whole      bool      // the format takes whole validators only
+	lido       bool      // the output is Lido's structs (lido, or calldata of them)
 	progress   io.Writer // where a beacon node's state downloads draw a progress bar; nil for none
 }
 
@@ -209,7 +210,8 @@ func (k *kind) resolveInputs(r *proveRun, pos []string) string {
 // prove proves the kind's claims and returns their document.
 func (k *kind) prove(ctx context.Context, e *env, r *proveRun) (format.Document, error) {
 	f := &r.f
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: r.name != format.JSON, progress: progressTo(e.stderr)}
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: r.name != format.JSON, progress: progressTo(e.stderr),
+		lido: r.name == format.Lido || r.name == format.Calldata && r.protocol == format.Lido}
 	if r.blockFromNode {
 		if err := s.connect(ctx, f); err != nil {
 			return nil, err

@@ -74,12 +74,20 @@ Example:
 		},
 		{
 			name:  "gindex",
-			usage: "beaconproof gindex --fork F [--preset P] [--type T] PATH",
+			usage: "beaconproof gindex --fork F [--preset P] [--type T] PATH | --lido --fork F [--preset P]",
 			help: `Prints the generalized index of PATH in the type, in decimal. PATH is
 spelled as in the consensus specs, with [i] for list and vector indices.
 
+With --lido, prints as JSON the generalized indices that the constructor of
+Lido CSM's CSVerifier takes for states of the fork (the first withdrawal of
+latest_execution_payload_header, the first validator, the first historical
+summary, the first block root of a summary; each its gindex, pow and the
+packed bytes32), and the constructor's GIndices struct for a verifier of
+that fork alone (each as Prev and Curr).
+
 Example:
-  beaconproof gindex --fork deneb 'validators[5].withdrawal_credentials'`,
+  beaconproof gindex --fork deneb 'validators[5].withdrawal_credentials'
+  beaconproof gindex --lido --fork electra`,
 			run: cmdGindex,
 		},
 		{
@@ -100,7 +108,7 @@ Example:
 			name:  "verify",
 			usage: "beaconproof verify [--el-rpc URL [--beacon-url URL]] FILE.json",
 			help: `Checks every proof of a JSON proof file against its root: as printed by
-prove in any --format (json, rocketpool, eigenlayer, calldata), an oracle
+prove in any --format (json, rocketpool, eigenlayer, lido, calldata), an oracle
 vector.json, or a file of protocol vectors. Leaves are recomputed from the
 values the file states and gindices from its fork and indices; the path of
 a proof without a kind (prove --path) must name its gindex in the file's
@@ -310,12 +318,19 @@ func cmdGindex(_ context.Context, e *env, args []string) int {
 	fs := c.flagSet()
 	var of objectFlags
 	of.register(fs, false)
+	lido := fs.Bool("lido", false, "print the generalized indices of Lido CSM's CSVerifier constructor for the fork, instead of PATH's")
 	pos, done, code := c.parse(e, fs, args)
 	if done {
 		return code
 	}
 	if of.fork == "" {
 		return c.usageError(e, fs, "--fork is required")
+	}
+	if *lido {
+		if len(pos) != 0 {
+			return c.usageError(e, fs, "--lido takes no PATH")
+		}
+		return printLidoGindices(e, of.fork, of.preset)
 	}
 	if len(pos) != 1 {
 		return c.usageError(e, fs, "want one PATH, got %d arguments", len(pos))

@@ -32,6 +32,11 @@ type ChainOptions struct {
 	// gloas: of every post-state's payload_expected_withdrawals and
 	// envelope's payload).
 	Withdrawals []Withdrawal
+	// PastStates gives every past slot its block's post-state before
+	// gloas too (from gloas they always have one): the state at the slot,
+	// whose latest_block_header and latest_execution_payload_header are
+	// the block's, its root the block's state_root.
+	PastStates bool
 	// PendingPartialWithdrawals and PendingConsolidations are the lengths
 	// of those queues (electra on); Options.PendingDeposits gives the
 	// pending deposits.
@@ -62,8 +67,9 @@ type PastSlot struct {
 	Slot      uint64
 	Block     []byte
 	BlockRoot [32]byte
-	// State is the block's post-state (gloas on; nil before, where
-	// StateRoot is made up) and StateRoot its root.
+	// State is the block's post-state (gloas on, or with
+	// ChainOptions.PastStates; nil otherwise, where StateRoot is made up)
+	// and StateRoot its root.
 	State     []byte
 	StateRoot [32]byte
 	// Envelope is the block's ExecutionPayloadEnvelope (gloas on).
@@ -221,7 +227,7 @@ func pastSlot(s *fork.Schemas, gloas bool, o ChainOptions, ws uint64) (*PastSlot
 		Timestamp:     o.GenesisTime + 12*ws,
 		BlockNumber:   ws + 7_000_000,
 	}
-	if !gloas {
+	if !gloas && !o.PastStates {
 		b, err := Block(s.BeaconBlock, bopts)
 		if err != nil {
 			return nil, err
@@ -235,15 +241,20 @@ func pastSlot(s *fork.Schemas, gloas bool, o ChainOptions, ws uint64) (*PastSlot
 	opts.Slot = ws
 	opts.BlockRoots = nil
 	opts.HistoricalSummaries = 0
-	opts.ExpectedWithdrawals = o.Withdrawals
+	if gloas {
+		opts.ExpectedWithdrawals = o.Withdrawals
+		bopts.Withdrawals = nil
+	}
 	state, err := State(s.BeaconState, opts)
 	if err != nil {
 		return nil, err
 	}
-	bopts.Withdrawals = nil
 	bopts.StateRoot = [32]byte{}
 	if ps.State, ps.Block, ps.StateRoot, ps.BlockRoot, err = PostState(s, state, bopts); err != nil {
 		return nil, err
+	}
+	if !gloas {
+		return ps, nil
 	}
 	eopts := bopts
 	eopts.Withdrawals = o.Withdrawals

@@ -105,7 +105,8 @@ func (g *gasTable) gasMarkdown() string {
 		"read of the EIP-4788 root); `verifyWithdrawalCredentials` (the state root and 2 validators) and " +
 		"`verifyCheckpointProofs` (the balances container and 2 balances) are EigenPod's entry points with the calldata " +
 		"the CLI prints, the pod's bookkeeping left out. Lido's row is a full withdrawal proved with the library's proofs " +
-		"composed as CSVerifier takes them (there is no `lido` format yet), including the stand-in module's calls. " +
+		"composed as CSVerifier takes them (on gloas too, which the lido format does not take), including the stand-in module's " +
+		"calls; the CLI's lido output, recent and historical, passes CSVerifier in the same test on electra and fulu. " +
 		"Regenerate with `BEACONPROOF_UPDATE_GAS=1 go test -run TestProductionVerifiers ./internal/verifiers/`; the test " +
 		"fails when this section is stale.\n")
 	for _, p := range gasProtocols {

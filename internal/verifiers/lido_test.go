@@ -197,9 +197,10 @@ func (r *lidoRun) process(t *testing.T, b lidoProvableHeader, w lidoWithdrawalWi
 
 // testLido runs a full withdrawal through CSVerifier's
 // processWithdrawalProof: accepted, and the module told the key and the
-// amount in wei. Changed proofs revert with CSVerifier's errors. The CLI has
-// no lido format yet: the proofs come from the library's trees, composed as
-// CSVerifier takes them.
+// amount in wei. Changed proofs revert with CSVerifier's errors. The proofs
+// come from the library's trees, composed as CSVerifier takes them, on
+// every fork but deneb (gloas too, which the lido format does not take);
+// testLidoCLI runs the CLI's lido format.
 func testLido(t *testing.T, forkName string, seed uint64, g *gasTable) {
 	r := newLidoRun(t, forkName, seed)
 	res, input := r.process(t, r.block, r.witness)

@@ -10,8 +10,8 @@ import (
 	"github.com/beaconproof/beaconproof/staking"
 )
 
-// CalldataDocument is the "calldata" format: the Rocket Pool or EigenLayer
-// structs ABI-encoded (abi.encode of the struct, as go-ethereum's abi
+// CalldataDocument is the "calldata" format: the Rocket Pool, EigenLayer or
+// Lido structs ABI-encoded (abi.encode of the struct, as go-ethereum's abi
 // package packs it), each with its Solidity declaration and tuple type, and
 // the complete calldata (selector and arguments) of the verifier functions
 // that take them, ready to send or to sign offline:
@@ -22,23 +22,31 @@ import (
 //   - eigenlayer: EigenPod.verifyWithdrawalCredentials(uint64
 //     beaconTimestamp, StateRootProof, uint40[] validatorIndices, bytes[]
 //     validatorFieldsProofs, bytes32[][] validatorFields) and
-//     EigenPod.verifyCheckpointProofs(BalanceContainerProof, BalanceProof[]).
+//     EigenPod.verifyCheckpointProofs(BalanceContainerProof, BalanceProof[]);
+//   - lido: CSVerifier.processWithdrawalProof(ProvableBeaconBlockHeader,
+//     WithdrawalWitness, uint256 nodeOperatorId, uint256 keyIndex) or
+//     processHistoricalWithdrawalProof(ProvableBeaconBlockHeader,
+//     HistoricalHeaderWitness, WithdrawalWitness, nodeOperatorId, keyIndex).
 //
-// Calls that need the EIP-4788 timestamp are left out when it is unknown.
+// Calls that need the EIP-4788 timestamp (lido: the node operator and key
+// index) are left out when it is unknown.
 // Rocket Pool values also include ValidatorProofBundleV1{validatorProof,
 // slotProof}, the payload of the newer verifyValidator(_slotTimestamp,
 // _proofVersion, _proofData).
 type CalldataDocument struct {
-	Fmt       Name            `json:"format"`
-	Protocol  Name            `json:"protocol"`
-	Fork      string          `json:"fork"`
-	Preset    string          `json:"preset"`
-	Network   string          `json:"network,omitempty"`
-	BlockFork string          `json:"blockFork,omitempty"`
-	Anchor    staking.Anchor  `json:"anchor"`
-	Values    []CalldataValue `json:"values"`
-	Calls     []CalldataCall  `json:"calls"`
-	Note      string          `json:"note,omitempty"`
+	Fmt       Name           `json:"format"`
+	Protocol  Name           `json:"protocol"`
+	Fork      string         `json:"fork"`
+	Preset    string         `json:"preset"`
+	Network   string         `json:"network,omitempty"`
+	BlockFork string         `json:"blockFork,omitempty"`
+	Anchor    staking.Anchor `json:"anchor"`
+	// Key is, for lido, the validator's key that CSVerifier reads from its
+	// module, and the node operator and key index its functions take.
+	Key    *LidoKey        `json:"key,omitempty"`
+	Values []CalldataValue `json:"values"`
+	Calls  []CalldataCall  `json:"calls"`
+	Note   string          `json:"note,omitempty"`
 }
 
 // CalldataValue is one ABI-encoded struct.
@@ -73,7 +81,7 @@ type CalldataCall struct {
 func (d *CalldataDocument) Format() Name { return Calldata }
 
 // NewCalldata returns the calldata of the input's claims as the protocol's
-// structs (rocketpool or eigenlayer; "" means rocketpool), verified.
+// structs (rocketpool, eigenlayer or lido; "" means rocketpool), verified.
 func NewCalldata(in Input, protocol Name) (*CalldataDocument, error) {
 	if protocol == "" {
 		protocol = RocketPool
@@ -90,8 +98,8 @@ func NewCalldata(in Input, protocol Name) (*CalldataDocument, error) {
 	return CalldataOf(doc)
 }
 
-// CalldataOf returns the calldata of a Rocket Pool or EigenLayer document,
-// verified.
+// CalldataOf returns the calldata of a Rocket Pool, EigenLayer or Lido
+// document, verified.
 func CalldataOf(doc Document) (*CalldataDocument, error) {
 	var d *CalldataDocument
 	for _, p := range protocolFormats() {

@@ -26,8 +26,18 @@
 //     block root) and
 //     BalanceProof{pubkeyHash, balanceRoot, proof} (balance chunk to the
 //     balances root); proofs are the branch hashes concatenated bottom-up.
-//   - Calldata ("calldata"): the ABI encoding (abi.encode) of the Rocket Pool
-//     or EigenLayer structs, each with its Solidity tuple type, and, when the
+//   - Lido ("lido"): one withdrawal as Lido CSM's CSVerifier takes it:
+//     ProvableBeaconBlockHeader{header, rootsTimestamp} (the whole header
+//     of the anchor block), for a historical withdrawal
+//     HistoricalHeaderWitness{header, proof} (the paying block's header
+//     under the anchor state's historical_summaries), and
+//     WithdrawalWitness{withdrawalOffset, ..., withdrawalProof,
+//     validatorProof} (the withdrawal in the paying block's post-state and
+//     its validator, against that block's state root), with the
+//     validator's key, node operator and key index; LidoGIndicesOf gives
+//     the gindices its constructor takes.
+//   - Calldata ("calldata"): the ABI encoding (abi.encode) of the Rocket Pool,
+//     EigenLayer or Lido structs, each with its Solidity tuple type, and, when the
 //     EIP-4788 timestamp is known, the complete calldata of the verifier's
 //     functions, ready to send or to sign offline.
 //

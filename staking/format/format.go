@@ -20,6 +20,7 @@ const (
 	JSON       Name = "json"
 	RocketPool Name = "rocketpool"
 	EigenLayer Name = "eigenlayer"
+	Lido       Name = "lido"
 	Calldata   Name = "calldata"
 )
 
@@ -70,7 +71,7 @@ func CheckDeployed(protocol Name, forkName string) error {
 // protocolFormats returns the protocols' formats, in the order the format
 // names list them.
 func protocolFormats() []protocolFormat {
-	return []protocolFormat{rocketPoolFormat(), eigenLayerFormat()}
+	return []protocolFormat{rocketPoolFormat(), eigenLayerFormat(), lidoFormat()}
 }
 
 // protocolFormatOf returns the format of the protocol of that name.
@@ -84,7 +85,7 @@ func protocolFormatOf(n Name) (protocolFormat, bool) {
 }
 
 // Names returns the formats, the default first: json, the protocols
-// (rocketpool, eigenlayer), calldata.
+// (rocketpool, eigenlayer, lido), calldata.
 func Names() []Name {
 	names := []Name{JSON}
 	for _, p := range protocolFormats() {
@@ -94,7 +95,7 @@ func Names() []Name {
 }
 
 // Protocols returns the protocols whose structs calldata encodes:
-// rocketpool, eigenlayer.
+// rocketpool, eigenlayer, lido.
 func Protocols() []Name {
 	var names []Name
 	for _, p := range protocolFormats() {
@@ -114,7 +115,7 @@ func ParseName(s string) (Name, error) {
 }
 
 // ParseProtocol parses the protocol whose structs calldata encodes:
-// rocketpool or eigenlayer.
+// rocketpool, eigenlayer or lido.
 func ParseProtocol(s string) (Name, error) {
 	if _, ok := protocolFormatOf(Name(s)); ok {
 		return Name(s), nil
@@ -158,6 +159,10 @@ type Input struct {
 	// Validators holds validator records by index for what a claim does
 	// not carry: EigenLayer's BalanceProof needs the validator's pubkey.
 	Validators map[uint64]beaconstate.Validator
+	// LidoOperator names the proved validator's key in Lido CSM, which
+	// CSVerifier's functions take; without it the lido calldata has no
+	// calls.
+	LidoOperator *LidoOperator
 }
 
 // Document is a parsed or emitted document of one of the formats.
@@ -171,7 +176,7 @@ type Document interface {
 }
 
 // Emit builds the document of the named format; protocol chooses the
-// structs that calldata encodes (rocketpool or eigenlayer; "" means
+// structs that calldata encodes (rocketpool, eigenlayer or lido; "" means
 // rocketpool) and is ignored by the other formats.
 func Emit(in Input, name Name, protocol Name) (Document, error) {
 	switch name {
