@@ -247,9 +247,14 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	if err != nil {
 		return nil, err
 	}
-	if !recent {
-		src.EraBlockRoots, err = s.eraBlockRoots(ctx, ws/sphr, sphr)
-		if err != nil {
+	switch {
+	case recent:
+	case f.eraFiles != "":
+		if src.EraBlockRoots, err = readEraFiles(ctx, f, s.net, block); err != nil {
+			return nil, err
+		}
+	default:
+		if src.EraBlockRoots, err = s.eraBlockRoots(ctx, ws/sphr, sphr); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -138,7 +139,14 @@ func (c *checker) segments(ctx context.Context, d doc, h devnet.Header, cl claim
 				return nil, err
 			}
 			used := len(big.NewInt(int64(c.sphr)).Text(2)) - 1
-			segs = append(segs, state, segment{object: "state", id: strconv.FormatUint((ws/c.sphr+1)*c.sphr, 10), g: eg, used: used})
+			eraEnd := (ws/c.sphr + 1) * c.sphr
+			era := segment{object: "state", id: strconv.FormatUint(eraEnd, 10), g: eg, used: used}
+			if _, err := c.node.Get(ctx, "/eth/v2/debug/beacon/states/"+era.id, "application/octet-stream"); err != nil {
+				// A pruning node keeps no such state: the branch in the
+				// era's block_roots is rebuilt here from its headers.
+				era.object, era.id = "roots", strconv.FormatUint(ws, 10)
+			}
+			segs = append(segs, state, era)
 		}
 		wh, err := c.node.Header(ctx, strconv.FormatUint(ws, 10))
 		if err != nil {
@@ -181,6 +189,14 @@ func (c *checker) compare(ctx context.Context, cl claim, segs []segment) error {
 	var branch []string
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
+		if s.object == "roots" {
+			br, err := c.rootsBranch(ctx, s.id)
+			if err != nil {
+				return err
+			}
+			branch = append(branch, br...)
+			continue
+		}
 		var m *devnet.Multiproof
 		var err error
 		if s.object == "block" {
@@ -287,3 +303,46 @@ func checkRun(t *testing.T, key string, hs []string, branches []string) {
 }
 
 func hex32(b [32]byte) string { return fmt.Sprintf("0x%x", b) }
+
+// rootsBranch returns the branch of block_roots[ws % SLOTS_PER_HISTORICAL_ROOT]
+// in its era's block_roots vector, which it rebuilds from the node's
+// headers: a missed slot repeats the root before it, and the slots before
+// the era's first block take that block's parent_root.
+func (c *checker) rootsBranch(ctx context.Context, wsID string) ([]string, error) {
+	ws, err := strconv.ParseUint(wsID, 10, 64)
+	if err != nil {
+		return nil, err
+	}
+	start := ws / c.sphr * c.sphr
+	roots := make([][32]byte, c.sphr)
+	var firstMissed []int
+	var prev *[32]byte
+	for i := range roots {
+		h, err := c.node.Header(ctx, strconv.FormatUint(start+uint64(i), 10))
+		switch {
+		case err == nil:
+			if prev == nil {
+				for _, j := range firstMissed {
+					roots[j] = h.ParentRoot
+				}
+			}
+			r := h.Root
+			prev = &r
+		case prev == nil:
+			firstMissed = append(firstMissed, i)
+			continue
+		}
+		roots[i] = *prev
+	}
+	var out []string
+	level, idx := roots, int(ws%c.sphr)
+	for len(level) > 1 {
+		out = append(out, hex32(level[idx^1]))
+		next := make([][32]byte, len(level)/2)
+		for j := range next {
+			next[j] = sha256.Sum256(append(level[2*j][:], level[2*j+1][:]...))
+		}
+		level, idx = next, idx/2
+	}
+	return out, nil
+}

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beaconproof/beaconproof/era"
 	"github.com/beaconproof/beaconproof/internal/devnet"
 )
 
@@ -50,7 +52,7 @@ func TestDevnet(t *testing.T) {
 	t.Run("full withdrawal and fixtures", func(t *testing.T) { s.testFullWithdrawal(ctx, t) })
 	t.Run("historical withdrawal", func(t *testing.T) { s.testHistoricalWithdrawal(ctx, t) })
 	t.Run("partial withdrawal", func(t *testing.T) { s.testPartialWithdrawal(ctx, t) })
-	t.Run("historical withdrawal from a pruning node", func(t *testing.T) { s.testPruned(ctx, t) })
+	t.Run("historical withdrawal from a pruning node, through block headers", func(t *testing.T) { s.testPruned(ctx, t) })
 }
 
 // setup builds Lodestar (once per machine) and the CLI, starts the two
@@ -440,6 +442,46 @@ func (s *suite) testHistoricalWithdrawal(ctx context.Context, t *testing.T) {
 	v := strconv.Itoa(exitIndex)
 	d := s.proveAll(ctx, t, s.arc, s.arcCheck, state, rpFormats, "withdrawal", "--validator", v, "--withdrawal-slot", strconv.FormatUint(w.slot, 10))
 	checkWithdrawal(t, d, "historical_withdrawal", w)
+	// The same proof with the era's block_roots from an era file written
+	// from the node's blocks and its state at the era's end.
+	file := writeEraFile(ctx, t, s.arc, s.cli.work, w.slot/s.sphr*s.sphr, eraEnd)
+	e := s.proveAll(ctx, t, s.arc, s.arcCheck, state, nil, "withdrawal", "--validator", v,
+		"--withdrawal-slot", strconv.FormatUint(w.slot, 10), "--era", file)
+	if e.Proofs[1].Leaf != d.Proofs[1].Leaf || strings.Join(e.Proofs[1].Branch, ",") != strings.Join(d.Proofs[1].Branch, ",") {
+		t.Errorf("--era: the proof differs from the one through the node's state")
+	}
+}
+
+// writeEraFile writes the era file of the era that ends at eraEnd (its
+// blocks from start on, and the state at eraEnd) from the node into dir.
+func writeEraFile(ctx context.Context, t *testing.T, n *devnet.Node, dir string, start, eraEnd uint64) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := era.NewWriter(&buf, "minimal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for slot := start; slot < eraEnd; slot++ {
+		b, err := n.Get(ctx, fmt.Sprintf("/eth/v2/beacon/blocks/%d", slot), "application/octet-stream")
+		if err != nil {
+			continue // a missed slot
+		}
+		if err := w.AddBlock(b); err != nil {
+			t.Fatalf("block at slot %d: %v", slot, err)
+		}
+	}
+	st, err := n.Get(ctx, fmt.Sprintf("/eth/v2/debug/beacon/states/%d", eraEnd), "application/octet-stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddState(st); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, fmt.Sprintf("devnet-%05d-00000000.era", eraEnd/(eraEnd-start)))
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
 
 // testPartialWithdrawal proves a recent partial withdrawal of a validator
@@ -502,10 +544,13 @@ func (s *suite) testPruned(ctx context.Context, t *testing.T) {
 		}
 		time.Sleep(2 * time.Second)
 	}
-	head := strconv.FormatUint(headSlot(ctx, t, s.reg, p.slot+s.sphr+1), 10)
-	r := s.cli.run(ctx, "prove", "withdrawal", "--beacon-url", s.reg.URL, "--state", head,
-		"--validator", strconv.FormatUint(p.validator, 10), "--withdrawal-slot", strconv.FormatUint(p.slot, 10))
-	if r.code != 1 || !strings.Contains(r.stderr, "archive") || !strings.Contains(r.stderr, "--era-block-roots") || strings.Contains(r.stderr, "try again later") {
-		t.Errorf("historical withdrawal from a pruning node: %v; want an error that says the node keeps no such state, and to use an archive node or --era-block-roots", r)
+	// The node keeps no state at the era's end: an archive node's question.
+	if _, err := s.reg.Get(ctx, fmt.Sprintf("/eth/v2/debug/beacon/states/%d", eraEnd), "application/octet-stream"); err == nil {
+		t.Fatalf("the pruning node serves the state at the era's end (slot %d)", eraEnd)
 	}
+	// The era's block_roots come from the node's block headers instead.
+	head := strconv.FormatUint(headSlot(ctx, t, s.reg, p.slot+s.sphr+1), 10)
+	d := s.proveAll(ctx, t, s.reg, s.regCheck, head, rpFormats, "withdrawal",
+		"--validator", strconv.FormatUint(p.validator, 10), "--withdrawal-slot", strconv.FormatUint(p.slot, 10))
+	checkWithdrawal(t, d, "historical_withdrawal", p)
 }
