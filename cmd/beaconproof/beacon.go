@@ -98,17 +98,14 @@ func (n *nodeFlags) registerWithdrawal(fs *flag.FlagSet) {
 	fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch)")
 }
 
-// newClient returns a client of the node at url; network, when not "",
-// is the network the node must be on. State downloads draw a progress bar
-// on progress, unless it is nil.
-func newClient(url, network string, progress io.Writer) (*beaconapi.Client, error) {
+// newClient returns a client of the node at url. want, when it states a
+// genesis (a built-in network; a config.yaml does not), is the network the
+// node must be on; otherwise the client reads the node's network from the
+// node. State downloads draw a progress bar on progress, unless it is nil.
+func newClient(url string, want *fork.Network, progress io.Writer) (*beaconapi.Client, error) {
 	opts := []beaconapi.Option{beaconapi.WithProgress(progress), beaconapi.WithBackoff(50*time.Millisecond, 2*time.Second)}
-	if network != "" {
-		n, err := fork.NetworkByName(network)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, beaconapi.WithNetwork(n))
+	if want != nil && (want.GenesisTime != 0 || want.GenesisValidatorsRoot != [32]byte{}) {
+		opts = append(opts, beaconapi.WithNetwork(want))
 	}
 	return beaconapi.New(url, opts...)
 }
@@ -122,10 +119,12 @@ func progressTo(w io.Writer) io.Writer {
 	return nil
 }
 
-// connect connects to the node of f and reads its network. It sets s.node
-// and s.net, and f.network when empty.
+// connect connects to the node of f and reads its network: the node's
+// own (/eth/v1/config/spec and /eth/v1/beacon/genesis), never looked up
+// by its CONFIG_NAME among the built-in networks, which a devnet is not.
+// It sets s.node and s.net, and f.net and f.network to the node's network.
 func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
-	c, err := newClient(f.node.url, f.network, s.progress)
+	c, err := newClient(f.node.url, f.net, s.progress)
 	if err != nil {
 		return err
 	}
@@ -134,9 +133,7 @@ func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
 		return err
 	}
 	s.node, s.net = c, net
-	if f.network == "" {
-		f.network = net.Name
-	}
+	f.net, f.network = net, net.Name
 	return nil
 }
 
@@ -293,12 +290,9 @@ func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]b
 // summaryRoot returns the block_summary_root of the era in the anchor
 // state's historical_summaries.
 func (s *proveSession) summaryRoot(era uint64) ([32]byte, error) {
-	net := s.net
-	if net == nil {
-		var err error
-		if net, err = fork.NetworkByName("mainnet"); err != nil {
-			return [32]byte{}, err
-		}
+	net, err := orMainnet(s.net)
+	if err != nil {
+		return [32]byte{}, err
 	}
 	offset, err := net.HistoricalSummariesOffset()
 	if err != nil {
