@@ -39,8 +39,10 @@ From a beacon node: --beacon-url URL (or $BEACON_URL) instead of FILE;
 default finalized), and the anchor's EIP-4788 timestamp comes from the
 node. withdrawal then takes --validator N [--withdrawal-slot S]: without
 --withdrawal-slot the paying block is searched from the validator's
-withdrawable epoch (or --search-from); a historical withdrawal's era
-block_roots come from the state at the next era's first slot.
+withdrawable epoch (or --search-from, which finds a partial withdrawal;
+--search-slots and --search-requests bound the search); a historical
+withdrawal's era block_roots are rebuilt from the node's block headers,
+or else taken from its state at the next era's first slot.
 block-field takes --block ID, a block id, and needs no state.
 
 Example:
@@ -55,6 +57,8 @@ type nodeFlags struct {
 	hasValidator   bool
 	withdrawalSlot uint64
 	searchFrom     uint64
+	searchSlots    uint64
+	searchRequests uint64
 }
 
 // uintFlag is a uint64 flag that remembers whether it was set.
@@ -95,7 +99,11 @@ func (n *nodeFlags) register(fs *flag.FlagSet) {
 func (n *nodeFlags) registerWithdrawal(fs *flag.FlagSet) {
 	fs.Var(uintFlag{&n.validator, &n.hasValidator}, "validator", "with --beacon-url: the validator whose withdrawal to prove")
 	fs.Var(uintFlag{&n.withdrawalSlot, nil}, "withdrawal-slot", "with --beacon-url: the slot of the block that paid the withdrawal (searched when omitted)")
-	fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch)")
+	fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch; give it to find a partial withdrawal)")
+	n.searchSlots = beaconapi.DefaultSearchSlots
+	fs.Var(uintFlag{&n.searchSlots, nil}, "search-slots", "with --beacon-url: how many slots the withdrawal search covers at most")
+	n.searchRequests = beaconapi.DefaultSearchRequests
+	fs.Var(uintFlag{&n.searchRequests, nil}, "search-requests", "with --beacon-url: how many blocks the withdrawal search fetches at most")
 }
 
 // newClient returns a client of the node at url. want, when it states a
@@ -222,7 +230,9 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 		if id == "" {
 			id = defaultStateID
 		}
-		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{FromSlot: f.node.searchFrom, StateID: id})
+		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{
+			FromSlot: f.node.searchFrom, StateID: id, MaxSlots: f.node.searchSlots, MaxRequests: int(min(f.node.searchRequests, 1<<20)),
+		})
 		if err != nil {
 			return nil, err
 		}

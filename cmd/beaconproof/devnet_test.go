@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/proof"
@@ -226,4 +228,38 @@ func TestNetworkConfigYAML(t *testing.T) {
 	}
 	runCLI(t, nil, "root", "--type", "BeaconBlock", "--preset", "minimal", "--network", "nosuch", block).failsWithOneLine(t, "nor the path of a config.yaml")
 	runCLI(t, nil, "root", "--type", "BeaconBlock", "--preset", "minimal", "--network", filepath.Join(dir, "missing.yaml"), block).failsWithOneLine(t, "missing.yaml")
+}
+
+// Bug 4: the withdrawal search's advice names the CLI's flags, never the
+// library's fields (the error said "set FromSlot" where the flag is
+// --search-from); every bound the advice names is a flag.
+func TestSearchAdviceNamesFlags(t *testing.T) {
+	f := writeFixtures(t)
+	n := newChainNode(t, f, mustRead(t, f.later), 0)
+	from := strconv.FormatUint(fixtureSlot-3, 10) // slots without blocks before the fixture's
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"--search-requests", "2"}, "allow more block requests (--search-requests)"},
+		{[]string{"--search-slots", "2"}, "search more slots (--search-slots)"},
+	} {
+		args := append([]string{"prove", "withdrawal", "--beacon-url", n.srv.URL, "--validator", "13", "--search-from", from}, c.flags...)
+		r := runCLI(t, nil, args...)
+		r.failsWithOneLine(t, c.want)
+		for _, field := range []string{"FromSlot", "MaxSlots", "MaxRequests"} {
+			if strings.Contains(r.stderr, field) {
+				t.Errorf("%v: the error names %s: %s", c.flags, field, r.stderr)
+			}
+		}
+	}
+	for err, want := range map[error]string{
+		beaconapi.ErrSearchStart:    "--search-from",
+		beaconapi.ErrSearchSlots:    "--search-slots",
+		beaconapi.ErrSearchRequests: "--search-requests",
+	} {
+		if got := flagHint(fmt.Errorf("search: %w", err)); !strings.Contains(got, want) {
+			t.Errorf("the hint of %v is %q, want one naming %s", err, got, want)
+		}
+	}
 }

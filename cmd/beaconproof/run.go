@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
@@ -189,13 +190,21 @@ func (e *env) fail(err error) int {
 }
 
 // flagHint returns the flags that get past err, as the end of its line:
-// the library's errors say what is wrong, the CLI says what to pass.
+// the library's errors say what is wrong, the CLI says what to pass. The
+// withdrawal search's errors end with their advice, which the flag's name
+// completes.
 func flagHint(err error) string {
 	switch {
 	case errors.Is(err, beaconstate.ErrNoNetwork):
 		return "; pass the fork (--fork) or the network (--network)"
 	case errors.Is(err, beaconstate.ErrNoFork):
 		return "; pass the fork (--fork)"
+	case errors.Is(err, beaconapi.ErrSearchStart):
+		return " (--search-from)"
+	case errors.Is(err, beaconapi.ErrSearchSlots):
+		return " (--search-slots)"
+	case errors.Is(err, beaconapi.ErrSearchRequests):
+		return " (--search-requests)"
 	}
 	return ""
 }
