@@ -160,7 +160,8 @@ func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstat
 
 // nodeBlock fetches the block with the id (head, finalized, justified, a
 // slot or a block root) from the node and returns its BeaconBlock; close
-// releases it.
+// releases it. The block's root must be the node's block root at its slot
+// (checkNodeRoot).
 func (s *proveSession) nodeBlock(ctx context.Context, id string) (block *beaconstate.Object, close func(), err error) {
 	signed, err := s.node.Block(ctx, id)
 	if err != nil {
@@ -170,19 +171,54 @@ func (s *proveSession) nodeBlock(ctx context.Context, id string) (block *beacons
 		signed.Close()
 		return nil, nil, err
 	}
-	return block, func() { block.Close(); signed.Close() }, nil
+	close = func() { block.Close(); signed.Close() }
+	if err := s.checkNodeRoot(ctx, block); err != nil {
+		close()
+		return nil, nil, fmt.Errorf("block %s: %w", id, err)
+	}
+	return block, close, nil
+}
+
+// checkNodeRoot checks that the root computed from a block the node
+// served is the root of the node's header at the block's slot: a block
+// read as another fork or preset than its own would hash to another root,
+// and proofs against that root would prove nothing.
+func (s *proveSession) checkNodeRoot(ctx context.Context, block *beaconstate.Object) error {
+	slot, err := block.Slot()
+	if err != nil {
+		return err
+	}
+	root, err := block.Root()
+	if err != nil {
+		return err
+	}
+	h, err := s.node.Header(ctx, beaconapi.SlotID(slot))
+	if err != nil {
+		return err
+	}
+	if h.Root != root {
+		return fmt.Errorf("read as a %s %s block, it hashes to %s, but the node's block root at slot %d is %s: %w",
+			block.Fork, block.Preset, proof.FormatHash(root), slot, proof.FormatHash(h.Root), eip4788.ErrRootMismatch)
+	}
+	return nil
 }
 
 // nodeTimestamp returns the EIP-4788 timestamp of the anchor from the
 // node: the time of its block's child. A block without a child yet has
 // none (0). For a block anchor, the node's block at the anchor's slot must
-// be the anchor's block.
+// be the anchor's block, child or not.
 func (s *proveSession) nodeTimestamp(ctx context.Context, anchor staking.Anchor) (uint64, error) {
 	a, err := eip4788.AnchorOf(ctx, s.net, s.node, anchor.Slot)
 	if errors.Is(err, eip4788.ErrNoChild) {
-		return 0, nil
-	}
-	if err != nil {
+		if anchor.Kind != staking.AnchorBlock {
+			return 0, nil
+		}
+		h, err := s.node.Header(ctx, beaconapi.SlotID(anchor.Slot))
+		if err != nil {
+			return 0, err
+		}
+		a = staking.Anchor{Kind: staking.AnchorBlock, Slot: anchor.Slot, Root: h.Root}
+	} else if err != nil {
 		return 0, err
 	}
 	if anchor.Kind == staking.AnchorBlock && a.Root != [32]byte(anchor.Root) {

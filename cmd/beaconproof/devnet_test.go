@@ -263,3 +263,28 @@ func TestSearchAdviceNamesFlags(t *testing.T) {
 		}
 	}
 }
+
+// Bug 3: a block the node serves whose root is not the node's block root
+// at its slot fails, also without a child block (the head).
+func TestBlockFieldRootChecked(t *testing.T) {
+	f := writeFixtures(t)
+	n := newFakeNode(t, mainnet(t))
+	block := mustRead(t, f.block)
+	h := blockHeader(t, block)
+	other := h
+	other.proposer++
+	n.addHeader(other, true)
+	n.blocks["head"] = signedBlock(block)
+	r := runCLI(t, nil, "prove", "block-field", "--beacon-url", n.srv.URL, "--block", "head", "--field", "slot")
+	r.failsWithOneLine(t, "node's block root at slot")
+	root := other.root(t)
+	if !strings.Contains(r.stderr, proof.FormatHash(root)) {
+		t.Errorf("error %q does not name the node's root", r.stderr)
+	}
+	// The node's own header: the same run succeeds, anchored to its root.
+	n.addHeader(h, true)
+	d := parseDoc(t, proveAndVerify(t, "block-field", "--beacon-url", n.srv.URL, "--block", "head", "--field", "slot"))
+	if root := h.root(t); d.Anchor.Root != proof.FormatHash(root) {
+		t.Errorf("anchor root %s, want the node's %s", d.Anchor.Root, proof.FormatHash(root))
+	}
+}
