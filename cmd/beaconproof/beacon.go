@@ -230,52 +230,14 @@ func (s *proveSession) nodeTimestamp(ctx context.Context, anchor staking.Anchor)
 
 // nodeWithdrawals proves the withdrawal of --validator: the block at
 // --withdrawal-slot, or the one FindWithdrawal finds, and for a historical
-// one the era's block_roots from the state at the next era's first slot
-// (eraBlockRoots).
+// one the era's block_roots (historyRoots).
 func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]staking.Claim, error) {
 	if !f.node.hasValidator {
 		return nil, errors.New("withdrawal from a beacon node: --validator is required")
 	}
-	v := f.node.validator
-	var block *beaconstate.Object
-	var num uint64
-	if f.node.withdrawalSlot != 0 {
-		signed, err := s.node.Block(ctx, beaconapi.SlotID(f.node.withdrawalSlot))
-		if err != nil {
-			return nil, err
-		}
-		if block, err = beaconapi.BlockMessage(signed); err != nil {
-			return nil, err
-		}
-		ws, err := block.Withdrawals()
-		if err != nil {
-			return nil, err
-		}
-		found := false
-		for i, w := range ws {
-			if w.ValidatorIndex == v {
-				num, found = uint64(i), true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
-		}
-	} else {
-		id := f.state
-		if id == "" {
-			id = defaultStateID
-		}
-		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{
-			FromSlot: f.node.searchFrom, StateID: id, MaxSlots: f.node.searchSlots, MaxRequests: int(min(f.node.searchRequests, 1<<20)),
-		})
-		if err != nil {
-			return nil, err
-		}
-		if block, err = beaconapi.BlockMessage(wb.Block); err != nil {
-			return nil, err
-		}
-		num = uint64(wb.Position)
+	block, num, err := s.nodeWithdrawalBlock(ctx, f)
+	if err != nil {
+		return nil, err
 	}
 	if len(f.withdrawalNums) > 0 {
 		num = f.withdrawalNums[0]
@@ -291,8 +253,7 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 		return nil, err
 	}
 	if !recent {
-		src.EraBlockRoots, err = s.eraBlockRoots(ctx, ws/sphr, sphr)
-		if err != nil {
+		if src.EraBlockRoots, err = s.historyRoots(ctx, f, block, ws/sphr, sphr); err != nil {
 			return nil, err
 		}
 	}
@@ -306,11 +267,64 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	return s.withSlot([]staking.Claim{c}, nil)
 }
 
+// nodeWithdrawalBlock returns the BeaconBlock that paid --validator's
+// withdrawal and the withdrawal's position in it: the block at
+// --withdrawal-slot, or the one the node's withdrawal search finds.
+func (s *proveSession) nodeWithdrawalBlock(ctx context.Context, f *kindFlags) (*beaconstate.Object, uint64, error) {
+	v := f.node.validator
+	if f.node.withdrawalSlot == 0 {
+		id := f.state
+		if id == "" {
+			id = defaultStateID
+		}
+		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{
+			FromSlot: f.node.searchFrom, StateID: id, MaxSlots: f.node.searchSlots, MaxRequests: int(min(f.node.searchRequests, 1<<20)),
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		block, err := beaconapi.BlockMessage(wb.Block)
+		return block, uint64(wb.Position), err
+	}
+	signed, err := s.node.Block(ctx, beaconapi.SlotID(f.node.withdrawalSlot))
+	if err != nil {
+		return nil, 0, err
+	}
+	block, err := beaconapi.BlockMessage(signed)
+	if err != nil {
+		return nil, 0, err
+	}
+	ws, err := block.Withdrawals()
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, w := range ws {
+		if w.ValidatorIndex == v {
+			return block, uint64(i), nil
+		}
+	}
+	return nil, 0, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
+}
+
+// historyRoots returns the block_roots of a historical withdrawal's era:
+// from --era's era files or --era-block-roots when given, else from the
+// node (eraBlockRoots).
+func (s *proveSession) historyRoots(ctx context.Context, f *kindFlags, block *beaconstate.Object, era, sphr uint64) ([]byte, error) {
+	switch {
+	case f.eraFiles != "":
+		return readEraFiles(ctx, f, s.net, block)
+	case f.eraBlockRoots != "":
+		return readEraBlockRoots(ctx, f, s.obj)
+	}
+	return s.eraBlockRoots(ctx, era, sphr)
+}
+
 // eraBlockRoots returns the block_roots of era (the withdrawal slot's
 // divided by SLOTS_PER_HISTORICAL_ROOT): rebuilt from the node's block
 // headers and checked against the anchor state's historical summary, which
 // any node that keeps blocks serves; or else from the node's state at the
-// next era's first slot, which only an archive node keeps.
+// next era's first slot, which only an archive node keeps. When the node
+// keeps neither, the error says so and what to do.
 func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]byte, error) {
 	summary, err := s.summaryRoot(era)
 	if err != nil {
@@ -322,6 +336,11 @@ func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]b
 	}
 	slot := (era + 1) * sphr
 	st, err := s.node.State(ctx, beaconapi.SlotID(slot))
+	if errors.Is(err, beaconapi.ErrPruned) && errors.Is(herr, beaconapi.ErrNotFound) {
+		return nil, fmt.Errorf("the withdrawal is historical, and this node keeps neither the blocks of its era %d (%v) nor the state at slot %d that holds the era's block_roots (%w): "+
+			"give era files that hold its slots %d to %d with --era FILE|DIR, or the era's block_roots with --era-block-roots FILE, or use an archive node",
+			era, herr, slot, err, era*sphr, slot-1)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the era's block_roots: from block headers: %v; from the state at slot %d: %w", herr, slot, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -286,5 +287,39 @@ func TestBlockFieldRootChecked(t *testing.T) {
 	d := parseDoc(t, proveAndVerify(t, "block-field", "--beacon-url", n.srv.URL, "--block", "head", "--field", "slot"))
 	if root := h.root(t); d.Anchor.Root != proof.FormatHash(root) {
 		t.Errorf("anchor root %s, want the node's %s", d.Anchor.Root, proof.FormatHash(root))
+	}
+}
+
+// Bug 6: a node that keeps neither the blocks of a historical
+// withdrawal's era nor old states, and answers a server error for the
+// state at the era's end (Lodestar: 500 while regenerating it), gets an
+// error that says the node keeps neither and what to do, not the node's
+// answer alone; with era files or the era's block_roots given, that node
+// is enough.
+func TestHistoricalFromPruningNode(t *testing.T) {
+	f := writeFixtures(t)
+	n := newChainNode(t, f, mustRead(t, f.historical), 0)
+	eraEnd := strconv.FormatUint((fixtureSlot/8192+1)*8192, 10)
+	n.headers["finalized"] = stateHeader(t, mustRead(t, f.historical))
+	lodestar := newFakeNode(t, mainnet(t))
+	lodestar.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/eth/v2/debug/beacon/states/"+eraEnd {
+			writeError(w, 500, "Block parent root 0xfa61ab0faf7a4a131c9dbd9fdef0f6a65ebd6dfebd65c2bc8a23783b63c612bd does not match state latest block, block slot=3")
+			return
+		}
+		n.srv.Config.Handler.ServeHTTP(w, r)
+	})
+	args := []string{"withdrawal", "--beacon-url", lodestar.srv.URL, "--validator", "13", "--withdrawal-slot", strconv.FormatUint(fixtureSlot, 10)}
+	r := runCLI(t, nil, append([]string{"prove"}, args...)...)
+	r.failsWithOneLine(t, "keeps neither the blocks of its era")
+	for _, want := range []string{"--era FILE|DIR", "--era-block-roots", "archive node", eraEnd, "finalized slot", "does not match state latest block"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("error %q lacks %q", r.stderr, want)
+		}
+	}
+	file, _ := writeEraFile(t, f)
+	want := proveAndVerify(t, append(args, "--era-block-roots", f.eraRoots)...)
+	if got := proveAndVerify(t, append(args, "--era", file)...); got != want {
+		t.Error("the document from --era differs from --era-block-roots'")
 	}
 }

@@ -177,9 +177,9 @@ historical_summaries and the era's block_roots: from --era (era files, as
 history endpoints publish them: a file or a folder), or --era-block-roots
 (the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or the state at the next era's
 first slot: the state at the era's last slot lacks its last entry); with
---beacon-url, from the node's block headers (no archive node needed), or
-else its state at the next era's first slot. --network gives the
-historical_summaries offset (default mainnet).
+--beacon-url and neither of those, from the node's block headers (no
+archive node needed), or else its state at the next era's first slot.
+--network gives the historical_summaries offset (default mainnet).
 
 With --format lido (or --format calldata --protocol lido), one withdrawal as
 Lido CSM's CSVerifier takes it: FILE is the post-state of BLOCK
