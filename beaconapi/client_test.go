@@ -469,6 +469,38 @@ func TestStateNotFound(t *testing.T) {
 	}
 }
 
+// TestStateServerErrorBeforeFinalized (issue 13, bug 6): a pruning node
+// that fails with a server error to regenerate a state before its
+// finalized slot (Lodestar: HTTP 500 "Block parent root ... does not match
+// state latest block") has pruned it; after the finalized slot a server
+// error is the node's trouble.
+func TestStateServerErrorBeforeFinalized(t *testing.T) {
+	ctx := context.Background()
+	node, _, _ := stateNode(t, fork.Deneb)
+	pbs := node.servePortal(t)
+	last := pbs[len(pbs)-1]
+	node.addBlock(&served{fork: last.fork, typeName: "SignedBeaconBlock", preset: fork.PresetMainnet, ssz: signed(last.msg)}, "finalized")
+	node.set(func(f *fakeNode) { f.fail500 = 1000 })
+	c := newClient(t, node)
+
+	_, err := c.State(ctx, "1000")
+	checkErr(t, err, beaconapi.ErrPruned, "state at slot 1000 from http://",
+		fmt.Sprintf("slot 1000 is before the node's finalized slot %d", last.slot), "use an archive node", "HTTP 500")
+	if !errors.Is(err, beaconapi.ErrNotFound) {
+		t.Error("a pruned state is not ErrNotFound")
+	}
+	var he *beaconapi.HTTPError
+	if !errors.As(err, &he) || he.StatusCode != 500 {
+		t.Errorf("HTTPError %+v", he)
+	}
+
+	_, err = c.State(ctx, strconv.FormatUint(last.slot+1, 10))
+	checkErr(t, err, beaconapi.ErrUnavailable, "HTTP 500")
+	if errors.Is(err, beaconapi.ErrPruned) {
+		t.Error("a state after the finalized slot is reported as pruned")
+	}
+}
+
 // TestSyncing: a node that answers 503 while syncing; not retried.
 func TestSyncing(t *testing.T) {
 	ctx := context.Background()

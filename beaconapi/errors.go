@@ -54,6 +54,19 @@ var (
 	// ErrWithdrawalNotFound reports that FindWithdrawal found no block
 	// paying the validator in its search range.
 	ErrWithdrawalNotFound = errors.New("withdrawal not found")
+	// ErrSearchStart reports a FindWithdrawal for a validator that has
+	// not exited, and so has no full withdrawal, without a first slot
+	// (WithdrawalSearch.FromSlot) from which to find a partial one. It
+	// comes with ErrWithdrawalNotFound.
+	ErrSearchStart = errors.New("a partial withdrawal is searched for from a given first slot")
+	// ErrSearchSlots reports a FindWithdrawal that searched as many slots
+	// as it may (WithdrawalSearch.MaxSlots) before the node's head; more
+	// slots may find the withdrawal. It comes with ErrWithdrawalNotFound.
+	ErrSearchSlots = errors.New("the search covered as many slots as it may; search more slots")
+	// ErrSearchRequests reports a FindWithdrawal that fetched as many
+	// blocks as it may (WithdrawalSearch.MaxRequests); more requests may
+	// find the withdrawal. It comes with ErrWithdrawalNotFound.
+	ErrSearchRequests = errors.New("the search fetched as many blocks as it may; allow more block requests")
 )
 
 // HTTPError is an HTTP error status a beacon node answered with. Errors

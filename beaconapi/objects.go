@@ -24,7 +24,9 @@ import (
 // converted to SSZ. With WithProgress, a progress bar is drawn.
 //
 // Errors: ErrPruned (and ErrNotFound) for a past state the node no longer
-// keeps, ErrNotFound for a slot after the head or an unknown root,
+// keeps (also a server error for a slot before the node's finalized slot:
+// a pruning node that tries to regenerate such a state fails so, as
+// Lodestar answers 500), ErrNotFound for a slot after the head or an unknown root,
 // ErrSyncing, ErrUnknownFork, ErrTooLarge, ErrTimeout, ErrUnavailable,
 // ErrWrongNetwork (with WithNetwork), ErrBadResponse.
 func (c *Client) State(ctx context.Context, id string) (*beaconstate.Object, error) {
@@ -46,9 +48,24 @@ func (c *Client) State(ctx context.Context, id string) (*beaconstate.Object, err
 		if errors.As(err, &he) && err == error(he) && mentionsPruning(he.Message) {
 			return nil, c.pruned(cl, he)
 		}
-		return nil, c.httpFail(cl, err)
+		err = c.httpFail(cl, err)
+		if kind == idSlot && !errors.Is(err, ErrSyncing) && errors.As(err, &he) && he.StatusCode >= 500 {
+			if f, ferr := c.Header(ctx, "finalized"); ferr == nil && slot < f.Slot {
+				return nil, c.prunedBefore(cl, slot, f.Slot, he)
+			}
+		}
+		return nil, err
 	}
 	return c.decode(cl, resp, net, "BeaconState")
+}
+
+// prunedBefore is the error for a state at a slot before the node's
+// finalized slot that the node failed to serve with a server error, as a
+// pruning node does (Lodestar answers 500 while trying to regenerate it):
+// ErrPruned, with the node's answer.
+func (c *Client) prunedBefore(cl call, slot, finalized uint64, he *HTTPError) error {
+	return newErr(fmt.Sprintf("%s: slot %d is before the node's finalized slot %d, and %v (the node answered %v)",
+		c.where(cl), slot, finalized, ErrPruned, he), ErrPruned, ErrNotFound, he)
 }
 
 // stateNotFound classifies a 404 for a state: a slot not after the head,

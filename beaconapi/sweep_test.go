@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -300,16 +301,26 @@ func TestFindWithdrawalFailures(t *testing.T) {
 		is   error
 	}{
 		{"passed unpaid", fx.broke, beaconapi.WithdrawalSearch{}, []string{"withdrawal not found", "passed the validator between slots", "without paying it", "not withdrawable or had no balance left"}, beaconapi.ErrWithdrawalNotFound},
-		{"not exited", fx.active, beaconapi.WithdrawalSearch{}, []string{"has not exited", "set FromSlot to find a partial withdrawal"}, beaconapi.ErrWithdrawalNotFound},
+		{"not exited", fx.active, beaconapi.WithdrawalSearch{}, []string{"has not exited", "a partial withdrawal is searched for from a given first slot"}, beaconapi.ErrSearchStart},
 		{"withdrawable after the head", sweepN + 1, beaconapi.WithdrawalSearch{}, []string{"after the node's head", "try again after that"}, beaconapi.ErrWithdrawalNotFound},
 		{"not reached by the head", fx.late, beaconapi.WithdrawalSearch{}, []string{"has not reached the validator by the node's head", "try again later"}, beaconapi.ErrWithdrawalNotFound},
-		{"outside MaxSlots", fx.ahead, beaconapi.WithdrawalSearch{MaxSlots: 50}, []string{"did not reach the validator in slots", "raise MaxSlots"}, beaconapi.ErrWithdrawalNotFound},
-		{"outside MaxRequests", fx.ahead, beaconapi.WithdrawalSearch{MaxRequests: 2}, []string{"gave up after fetching 2 blocks", "raise MaxRequests"}, beaconapi.ErrWithdrawalNotFound},
+		{"outside MaxSlots", fx.ahead, beaconapi.WithdrawalSearch{MaxSlots: 50}, []string{"did not reach the validator in slots", "search more slots"}, beaconapi.ErrSearchSlots},
+		{"outside MaxRequests", fx.ahead, beaconapi.WithdrawalSearch{MaxRequests: 2}, []string{"gave up after fetching 2 blocks", "allow more block requests"}, beaconapi.ErrSearchRequests},
 		{"unknown validator", sweepN + 5, beaconapi.WithdrawalSearch{}, []string{"validator 20005 of state head", "no such validator"}, beaconapi.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := fx.client.FindWithdrawal(ctx, tc.v, tc.opts)
 			checkErr(t, err, tc.is, tc.want...)
+			if tc.is != beaconapi.ErrNotFound && !errors.Is(err, beaconapi.ErrWithdrawalNotFound) {
+				t.Errorf("error is not %v", beaconapi.ErrWithdrawalNotFound)
+			}
+			// The advice names no option: a caller names its own (issue
+			// 13, bug 4: a CLI user was told to set FromSlot).
+			for _, field := range []string{"FromSlot", "MaxSlots", "MaxRequests", "--"} {
+				if strings.Contains(err.Error(), field) {
+					t.Errorf("the error names %s", field)
+				}
+			}
 		})
 	}
 

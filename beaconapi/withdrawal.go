@@ -104,7 +104,9 @@ type WithdrawalBlock struct {
 // a node without block history, and fails.
 //
 // Limits: the search is bounded by opts.MaxSlots, the node's head and
-// opts.MaxRequests, with an error that says which bound stopped it. It
+// opts.MaxRequests, with an error that says which bound stopped it (and
+// wraps ErrSearchSlots or ErrSearchRequests); for a validator that has
+// not exited, without opts.FromSlot, the error wraps ErrSearchStart. It
 // reads beacon blocks, so it covers capella to fulu; from gloas on the
 // payload, and its withdrawals, are in the execution payload envelope. An
 // electra pending partial withdrawal is paid out of sweep order and is
@@ -147,8 +149,8 @@ func (c *Client) FindWithdrawal(ctx context.Context, validator uint64, opts With
 		}
 		we := info.Validator.WithdrawableEpoch
 		if we == fork.FarFutureEpoch || we > ^uint64(0)/spe {
-			return nil, newErr(fmt.Sprintf("%s: %v: the validator has not exited (status %s, withdrawable_epoch far in the future), so it has no full withdrawal; set FromSlot to find a partial withdrawal",
-				what, ErrWithdrawalNotFound, info.Status), ErrWithdrawalNotFound)
+			return nil, newErr(fmt.Sprintf("%s: %v: the validator has not exited (status %s, withdrawable_epoch far in the future), so it has no full withdrawal; %v",
+				what, ErrWithdrawalNotFound, info.Status, ErrSearchStart), ErrWithdrawalNotFound, ErrSearchStart)
 		}
 		from = we * spe
 	}
@@ -226,8 +228,9 @@ func (s *sweeper) search(ctx context.Context) (*WithdrawalBlock, error) {
 		return nil, err
 	}
 	if first == nil {
+		hint, bound := s.boundHint()
 		return nil, newErr(fmt.Sprintf("%s: %v: no block with withdrawals in slots %d to %d%s",
-			s.what, ErrWithdrawalNotFound, s.from, s.limit, s.boundHint()), ErrWithdrawalNotFound)
+			s.what, ErrWithdrawalNotFound, s.from, s.limit, hint), ErrWithdrawalNotFound, bound)
 	}
 	if i := first.pays(s.v); i >= 0 {
 		return s.found(first, i)
@@ -361,8 +364,8 @@ func (h *hunt) notFound() error {
 		return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep has not reached the validator by the node's head (slot %d; at slot %d it had paid up to validator %d); try again later",
 			s.what, ErrWithdrawalNotFound, s.head, lo.slot, lo.last()), ErrWithdrawalNotFound)
 	case hi == nil:
-		return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep did not reach the validator in slots %d to %d (at slot %d it had paid up to validator %d); raise MaxSlots",
-			s.what, ErrWithdrawalNotFound, s.from, s.limit, lo.slot, lo.last()), ErrWithdrawalNotFound)
+		return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep did not reach the validator in slots %d to %d (at slot %d it had paid up to validator %d); %v",
+			s.what, ErrWithdrawalNotFound, s.from, s.limit, lo.slot, lo.last(), ErrSearchSlots), ErrWithdrawalNotFound, ErrSearchSlots)
 	}
 	return newErr(fmt.Sprintf("%s: %v: the withdrawal sweep passed the validator between slots %d and %d without paying it (the block at slot %d paid up to validator %d): at slot %d the validator was not withdrawable or had no balance left to withdraw",
 		s.what, ErrWithdrawalNotFound, lo.slot, hi.slot, hi.slot, hi.last(), hi.slot), ErrWithdrawalNotFound)
@@ -388,8 +391,8 @@ func (s *sweeper) next(ctx context.Context, from, to uint64) (*sweepObs, error) 
 	missed := 0
 	for slot := from; slot <= to && slot >= from; slot++ {
 		if s.requests >= s.maxRequests {
-			return nil, newErr(fmt.Sprintf("%s: %v: gave up after fetching %d blocks (MaxRequests), searching slots %d to %d; raise MaxRequests",
-				s.what, ErrWithdrawalNotFound, s.requests, s.from, s.limit), ErrWithdrawalNotFound)
+			return nil, newErr(fmt.Sprintf("%s: %v: gave up after fetching %d blocks, searching slots %d to %d; %v",
+				s.what, ErrWithdrawalNotFound, s.requests, s.from, s.limit, ErrSearchRequests), ErrWithdrawalNotFound, ErrSearchRequests)
 		}
 		s.requests++
 		blk, err := s.c.Block(ctx, SlotID(slot))
@@ -436,10 +439,11 @@ func (s *sweeper) found(o *sweepObs, i int) (*WithdrawalBlock, error) {
 	return &WithdrawalBlock{Slot: o.slot, Root: root, Block: o.block, Position: i, Withdrawal: o.ws[i], BlocksFetched: s.requests}, nil
 }
 
-// boundHint says which bound ended a search.
-func (s *sweeper) boundHint() string {
+// boundHint says which bound ended a search, and returns the sentinel of
+// that bound (nil for the node's head).
+func (s *sweeper) boundHint() (string, error) {
 	if s.limit == s.head {
-		return " (the node's head); try again later"
+		return " (the node's head); try again later", nil
 	}
-	return "; raise MaxSlots"
+	return "; " + ErrSearchSlots.Error(), ErrSearchSlots
 }

@@ -39,8 +39,10 @@ From a beacon node: --beacon-url URL (or $BEACON_URL) instead of FILE;
 default finalized), and the anchor's EIP-4788 timestamp comes from the
 node. withdrawal then takes --validator N [--withdrawal-slot S]: without
 --withdrawal-slot the paying block is searched from the validator's
-withdrawable epoch (or --search-from); a historical withdrawal's era
-block_roots come from the state at the next era's first slot.
+withdrawable epoch (or --search-from, which finds a partial withdrawal;
+--search-slots and --search-requests bound the search); a historical
+withdrawal's era block_roots are rebuilt from the node's block headers,
+or else taken from its state at the next era's first slot.
 block-field takes --block ID, a block id, and needs no state.
 
 Example:
@@ -55,6 +57,8 @@ type nodeFlags struct {
 	hasValidator   bool
 	withdrawalSlot uint64
 	searchFrom     uint64
+	searchSlots    uint64
+	searchRequests uint64
 }
 
 // uintFlag is a uint64 flag that remembers whether it was set.
@@ -95,20 +99,21 @@ func (n *nodeFlags) register(fs *flag.FlagSet) {
 func (n *nodeFlags) registerWithdrawal(fs *flag.FlagSet) {
 	fs.Var(uintFlag{&n.validator, &n.hasValidator}, "validator", "with --beacon-url: the validator whose withdrawal to prove")
 	fs.Var(uintFlag{&n.withdrawalSlot, nil}, "withdrawal-slot", "with --beacon-url: the slot of the block that paid the withdrawal (searched when omitted)")
-	fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch)")
+	fs.Var(uintFlag{&n.searchFrom, nil}, "search-from", "with --beacon-url: the first slot searched for the withdrawal (default: the validator's withdrawable epoch; give it to find a partial withdrawal)")
+	n.searchSlots = beaconapi.DefaultSearchSlots
+	fs.Var(uintFlag{&n.searchSlots, nil}, "search-slots", "with --beacon-url: how many slots the withdrawal search covers at most")
+	n.searchRequests = beaconapi.DefaultSearchRequests
+	fs.Var(uintFlag{&n.searchRequests, nil}, "search-requests", "with --beacon-url: how many blocks the withdrawal search fetches at most")
 }
 
-// newClient returns a client of the node at url; network, when not "",
-// is the network the node must be on. State downloads draw a progress bar
-// on progress, unless it is nil.
-func newClient(url, network string, progress io.Writer) (*beaconapi.Client, error) {
+// newClient returns a client of the node at url. want, when it states a
+// genesis (a built-in network; a config.yaml does not), is the network the
+// node must be on; otherwise the client reads the node's network from the
+// node. State downloads draw a progress bar on progress, unless it is nil.
+func newClient(url string, want *fork.Network, progress io.Writer) (*beaconapi.Client, error) {
 	opts := []beaconapi.Option{beaconapi.WithProgress(progress), beaconapi.WithBackoff(50*time.Millisecond, 2*time.Second)}
-	if network != "" {
-		n, err := fork.NetworkByName(network)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, beaconapi.WithNetwork(n))
+	if want != nil && (want.GenesisTime != 0 || want.GenesisValidatorsRoot != [32]byte{}) {
+		opts = append(opts, beaconapi.WithNetwork(want))
 	}
 	return beaconapi.New(url, opts...)
 }
@@ -122,10 +127,12 @@ func progressTo(w io.Writer) io.Writer {
 	return nil
 }
 
-// connect connects to the node of f and reads its network. It sets s.node
-// and s.net, and f.network when empty.
+// connect connects to the node of f and reads its network: the node's
+// own (/eth/v1/config/spec and /eth/v1/beacon/genesis), never looked up
+// by its CONFIG_NAME among the built-in networks, which a devnet is not.
+// It sets s.node and s.net, and f.net and f.network to the node's network.
 func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
-	c, err := newClient(f.node.url, f.network, s.progress)
+	c, err := newClient(f.node.url, f.net, s.progress)
 	if err != nil {
 		return err
 	}
@@ -134,9 +141,7 @@ func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
 		return err
 	}
 	s.node, s.net = c, net
-	if f.network == "" {
-		f.network = net.Name
-	}
+	f.net, f.network = net, net.Name
 	return nil
 }
 
@@ -155,7 +160,8 @@ func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstat
 
 // nodeBlock fetches the block with the id (head, finalized, justified, a
 // slot or a block root) from the node and returns its BeaconBlock; close
-// releases it.
+// releases it. The block's root must be the node's block root at its slot
+// (checkNodeRoot).
 func (s *proveSession) nodeBlock(ctx context.Context, id string) (block *beaconstate.Object, close func(), err error) {
 	signed, err := s.node.Block(ctx, id)
 	if err != nil {
@@ -165,19 +171,54 @@ func (s *proveSession) nodeBlock(ctx context.Context, id string) (block *beacons
 		signed.Close()
 		return nil, nil, err
 	}
-	return block, func() { block.Close(); signed.Close() }, nil
+	close = func() { block.Close(); signed.Close() }
+	if err := s.checkNodeRoot(ctx, block); err != nil {
+		close()
+		return nil, nil, fmt.Errorf("block %s: %w", id, err)
+	}
+	return block, close, nil
+}
+
+// checkNodeRoot checks that the root computed from a block the node
+// served is the root of the node's header at the block's slot: a block
+// read as another fork or preset than its own would hash to another root,
+// and proofs against that root would prove nothing.
+func (s *proveSession) checkNodeRoot(ctx context.Context, block *beaconstate.Object) error {
+	slot, err := block.Slot()
+	if err != nil {
+		return err
+	}
+	root, err := block.Root()
+	if err != nil {
+		return err
+	}
+	h, err := s.node.Header(ctx, beaconapi.SlotID(slot))
+	if err != nil {
+		return err
+	}
+	if h.Root != root {
+		return fmt.Errorf("read as a %s %s block, it hashes to %s, but the node's block root at slot %d is %s: %w",
+			block.Fork, block.Preset, proof.FormatHash(root), slot, proof.FormatHash(h.Root), eip4788.ErrRootMismatch)
+	}
+	return nil
 }
 
 // nodeTimestamp returns the EIP-4788 timestamp of the anchor from the
 // node: the time of its block's child. A block without a child yet has
 // none (0). For a block anchor, the node's block at the anchor's slot must
-// be the anchor's block.
+// be the anchor's block, child or not.
 func (s *proveSession) nodeTimestamp(ctx context.Context, anchor staking.Anchor) (uint64, error) {
 	a, err := eip4788.AnchorOf(ctx, s.net, s.node, anchor.Slot)
 	if errors.Is(err, eip4788.ErrNoChild) {
-		return 0, nil
-	}
-	if err != nil {
+		if anchor.Kind != staking.AnchorBlock {
+			return 0, nil
+		}
+		h, err := s.node.Header(ctx, beaconapi.SlotID(anchor.Slot))
+		if err != nil {
+			return 0, err
+		}
+		a = staking.Anchor{Kind: staking.AnchorBlock, Slot: anchor.Slot, Root: h.Root}
+	} else if err != nil {
 		return 0, err
 	}
 	if anchor.Kind == staking.AnchorBlock && a.Root != [32]byte(anchor.Root) {
@@ -189,50 +230,14 @@ func (s *proveSession) nodeTimestamp(ctx context.Context, anchor staking.Anchor)
 
 // nodeWithdrawals proves the withdrawal of --validator: the block at
 // --withdrawal-slot, or the one FindWithdrawal finds, and for a historical
-// one the era's block_roots from the state at the next era's first slot
-// (eraBlockRoots).
+// one the era's block_roots (historyRoots).
 func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]staking.Claim, error) {
 	if !f.node.hasValidator {
 		return nil, errors.New("withdrawal from a beacon node: --validator is required")
 	}
-	v := f.node.validator
-	var block *beaconstate.Object
-	var num uint64
-	if f.node.withdrawalSlot != 0 {
-		signed, err := s.node.Block(ctx, beaconapi.SlotID(f.node.withdrawalSlot))
-		if err != nil {
-			return nil, err
-		}
-		if block, err = beaconapi.BlockMessage(signed); err != nil {
-			return nil, err
-		}
-		ws, err := block.Withdrawals()
-		if err != nil {
-			return nil, err
-		}
-		found := false
-		for i, w := range ws {
-			if w.ValidatorIndex == v {
-				num, found = uint64(i), true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
-		}
-	} else {
-		id := f.state
-		if id == "" {
-			id = defaultStateID
-		}
-		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{FromSlot: f.node.searchFrom, StateID: id})
-		if err != nil {
-			return nil, err
-		}
-		if block, err = beaconapi.BlockMessage(wb.Block); err != nil {
-			return nil, err
-		}
-		num = uint64(wb.Position)
+	block, num, err := s.nodeWithdrawalBlock(ctx, f)
+	if err != nil {
+		return nil, err
 	}
 	if len(f.withdrawalNums) > 0 {
 		num = f.withdrawalNums[0]
@@ -247,14 +252,8 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case recent:
-	case f.eraFiles != "":
-		if src.EraBlockRoots, err = readEraFiles(ctx, f, s.net, block); err != nil {
-			return nil, err
-		}
-	default:
-		if src.EraBlockRoots, err = s.eraBlockRoots(ctx, ws/sphr, sphr); err != nil {
+	if !recent {
+		if src.EraBlockRoots, err = s.historyRoots(ctx, f, block, ws/sphr, sphr); err != nil {
 			return nil, err
 		}
 	}
@@ -268,11 +267,64 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	return s.withSlot([]staking.Claim{c}, nil)
 }
 
+// nodeWithdrawalBlock returns the BeaconBlock that paid --validator's
+// withdrawal and the withdrawal's position in it: the block at
+// --withdrawal-slot, or the one the node's withdrawal search finds.
+func (s *proveSession) nodeWithdrawalBlock(ctx context.Context, f *kindFlags) (*beaconstate.Object, uint64, error) {
+	v := f.node.validator
+	if f.node.withdrawalSlot == 0 {
+		id := f.state
+		if id == "" {
+			id = defaultStateID
+		}
+		wb, err := s.node.FindWithdrawal(ctx, v, beaconapi.WithdrawalSearch{
+			FromSlot: f.node.searchFrom, StateID: id, MaxSlots: f.node.searchSlots, MaxRequests: int(min(f.node.searchRequests, 1<<20)),
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		block, err := beaconapi.BlockMessage(wb.Block)
+		return block, uint64(wb.Position), err
+	}
+	signed, err := s.node.Block(ctx, beaconapi.SlotID(f.node.withdrawalSlot))
+	if err != nil {
+		return nil, 0, err
+	}
+	block, err := beaconapi.BlockMessage(signed)
+	if err != nil {
+		return nil, 0, err
+	}
+	ws, err := block.Withdrawals()
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, w := range ws {
+		if w.ValidatorIndex == v {
+			return block, uint64(i), nil
+		}
+	}
+	return nil, 0, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
+}
+
+// historyRoots returns the block_roots of a historical withdrawal's era:
+// from --era's era files or --era-block-roots when given, else from the
+// node (eraBlockRoots).
+func (s *proveSession) historyRoots(ctx context.Context, f *kindFlags, block *beaconstate.Object, era, sphr uint64) ([]byte, error) {
+	switch {
+	case f.eraFiles != "":
+		return readEraFiles(ctx, f, s.net, block)
+	case f.eraBlockRoots != "":
+		return readEraBlockRoots(ctx, f, s.obj)
+	}
+	return s.eraBlockRoots(ctx, era, sphr)
+}
+
 // eraBlockRoots returns the block_roots of era (the withdrawal slot's
 // divided by SLOTS_PER_HISTORICAL_ROOT): rebuilt from the node's block
 // headers and checked against the anchor state's historical summary, which
 // any node that keeps blocks serves; or else from the node's state at the
-// next era's first slot, which only an archive node keeps.
+// next era's first slot, which only an archive node keeps. When the node
+// keeps neither, the error says so and what to do.
 func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]byte, error) {
 	summary, err := s.summaryRoot(era)
 	if err != nil {
@@ -284,6 +336,11 @@ func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]b
 	}
 	slot := (era + 1) * sphr
 	st, err := s.node.State(ctx, beaconapi.SlotID(slot))
+	if errors.Is(err, beaconapi.ErrPruned) && errors.Is(herr, beaconapi.ErrNotFound) {
+		return nil, fmt.Errorf("the withdrawal is historical, and this node keeps neither the blocks of its era %d (%v) nor the state at slot %d that holds the era's block_roots (%w): "+
+			"give era files that hold its slots %d to %d with --era FILE|DIR, or the era's block_roots with --era-block-roots FILE, or use an archive node",
+			era, herr, slot, err, era*sphr, slot-1)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the era's block_roots: from block headers: %v; from the state at slot %d: %w", herr, slot, err)
 	}
@@ -298,12 +355,9 @@ func (s *proveSession) eraBlockRoots(ctx context.Context, era, sphr uint64) ([]b
 // summaryRoot returns the block_summary_root of the era in the anchor
 // state's historical_summaries.
 func (s *proveSession) summaryRoot(era uint64) ([32]byte, error) {
-	net := s.net
-	if net == nil {
-		var err error
-		if net, err = fork.NetworkByName("mainnet"); err != nil {
-			return [32]byte{}, err
-		}
+	net, err := orMainnet(s.net)
+	if err != nil {
+		return [32]byte{}, err
 	}
 	offset, err := net.HistoricalSummariesOffset()
 	if err != nil {

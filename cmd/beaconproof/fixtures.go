@@ -144,22 +144,21 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
+	if err := r.f.resolveNetwork(); err != nil {
+		return e.fail(err)
+	}
 	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true, progress: progressTo(e.stderr)}
 	release, err := s.openState(ctx, e, &r.f, r.fromNode, r.f.state, staking.AnchorBlock)
 	if err != nil {
 		return e.fail(err)
 	}
 	defer release()
-	if r.f.network == "" {
-		r.f.network = "mainnet"
+	net, err := orMainnet(r.f.net)
+	if err != nil {
+		return e.fail(err)
 	}
-	s.in.Network = r.f.network
-	net := s.net
-	if net == nil {
-		if net, err = fork.NetworkByName(r.f.network); err != nil {
-			return e.fail(err)
-		}
-	}
+	r.f.net, r.f.network = net, net.Name
+	s.in.Network = net.Name
 	expiry, err := s.fixtureTimestamp(ctx, r, net)
 	if err != nil {
 		return e.fail(err)
@@ -192,7 +191,7 @@ func parseFixtures(e *env, args []string) (r *fixtureRun, code int, ok bool) {
 	fs.StringVar(&f.state, "state", "", "with --beacon-url a state id (default finalized), else the BeaconState file")
 	fs.StringVar(&f.fork, "fork", "", "the state's fork (detected when omitted)")
 	fs.StringVar(&f.preset, "preset", beaconstate.DefaultPreset, "preset")
-	fs.StringVar(&f.network, "network", "", "network (default: the node's, or the one of the state's genesis time, else mainnet)")
+	fs.StringVar(&f.network, "network", "", "network, "+networkFlagHelp()+" (default: the node's, or the one of the state's genesis time, else mainnet)")
 	fs.Int64Var(&f.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes")
 	fs.StringVar(&f.timestamp, "timestamp", "", "from files: the anchor's EIP-4788 timestamp (default: the time of the slot after the anchor's)")
 	fs.Var(&f.indices, "index", "validator to prove (validator, exit and balance proofs); repeat for more")
@@ -253,10 +252,10 @@ func (s *proveSession) fixtureTimestamp(ctx context.Context, r *fixtureRun, net 
 		now = net.SlotTime(head)
 	} else {
 		if ts == 0 {
-			if ts, err = nextTimestamp(r.f.network, a.Slot); err != nil {
+			if ts, err = nextTimestamp(net, a.Slot); err != nil {
 				return 0, err
 			}
-		} else if err := s.checkTimestamp(ctx, r.f.network, a.Slot, ts); err != nil {
+		} else if err := s.checkTimestamp(ctx, net, a.Slot, ts); err != nil {
 			return 0, err
 		}
 		now = uint64(nowFunc().Unix())

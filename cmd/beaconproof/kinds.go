@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -176,9 +177,9 @@ historical_summaries and the era's block_roots: from --era (era files, as
 history endpoints publish them: a file or a folder), or --era-block-roots
 (the raw 32·SLOTS_PER_HISTORICAL_ROOT bytes, or the state at the next era's
 first slot: the state at the era's last slot lacks its last entry); with
---beacon-url, from the node's block headers (no archive node needed), or
-else its state at the next era's first slot. --network gives the
-historical_summaries offset (default mainnet).
+--beacon-url and neither of those, from the node's block headers (no
+archive node needed), or else its state at the next era's first slot.
+--network gives the historical_summaries offset (default mainnet).
 
 With --format lido (or --format calldata --protocol lido), one withdrawal as
 Lido CSM's CSVerifier takes it: FILE is the post-state of BLOCK
@@ -382,6 +383,11 @@ type kindFlags struct {
 
 	node nodeFlags // proving from a beacon node (beacon.go)
 	lido lidoFlags // the withdrawal kind with --format lido (lido.go)
+
+	// net is the network: --network's (a built-in one or a config.yaml),
+	// the node's, or the built-in one with the state's genesis time; nil
+	// when unknown (mainnet is then assumed where one is needed).
+	net *fork.Network
 }
 
 func (k *kind) command() *command {
@@ -400,7 +406,7 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	fs.StringVar(&f.state, "state", "", "the BeaconState file (instead of FILE)")
 	fs.StringVar(&f.fork, "fork", "", "the state's fork (detected from fork.current_version when omitted)")
 	fs.StringVar(&f.preset, "preset", beaconstate.DefaultPreset, "preset: "+strings.Join(fork.PresetNames(), ", "))
-	fs.StringVar(&f.network, "network", "", "network: maps a block's slot to its fork, gives the historical_summaries offset and --timestamp next's genesis (default: the built-in network with the state's genesis_time, else mainnet)")
+	fs.StringVar(&f.network, "network", "", "network, "+networkFlagHelp()+": maps a block's slot to its fork, gives the historical_summaries offset and --timestamp next's genesis (default: the node's, or the built-in network with the state's genesis_time, else mainnet)")
 	fs.Int64Var(&f.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes, also after decompression")
 	fs.StringVar(&f.anchor, "anchor", string(staking.AnchorBlock), "root the proofs lead to: block (the EIP-4788 root of the state's block) or state")
 	fs.StringVar(&f.format, "format", string(format.JSON), "output format: "+orList(format.Names()))
@@ -412,13 +418,23 @@ func (k *kind) register(fs *flag.FlagSet, f *kindFlags) {
 	f.node.register(fs)
 }
 
-// loadBlock loads a BeaconBlock or, failing that, a SignedBeaconBlock.
-func loadBlock(ctx context.Context, e *env, f *kindFlags) (*beaconstate.Object, error) {
-	network := f.network
-	if network == "" && f.blockFork == "" {
-		network = "mainnet"
+// loadBlock loads a BeaconBlock or, failing that, a SignedBeaconBlock. Its
+// fork is --block-fork, else the one its slot has on the network, else,
+// without a network, the one its slot has in the fork schedule that the
+// state's fork field implies (state; nil for block-field from a block:
+// mainnet's schedule).
+func loadBlock(ctx context.Context, e *env, f *kindFlags, state *beaconstate.Object) (*beaconstate.Object, error) {
+	net := f.net
+	if net == nil && f.blockFork == "" {
+		var err error
+		if net, err = stateSchedule(state); err == nil {
+			net, err = orMainnet(net)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	o := beaconstate.LoadOptions{Fork: f.blockFork, Preset: f.preset, Type: "BeaconBlock", Network: network, MaxSize: f.maxSize}
+	o := beaconstate.LoadOptions{Fork: f.blockFork, Preset: f.preset, Type: "BeaconBlock", NetworkConfig: net, MaxSize: f.maxSize}
 	var data []byte
 	if f.block == "-" {
 		b, err := io.ReadAll(io.LimitReader(e.stdin, f.maxSize+1))
@@ -451,17 +467,12 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 	if f.block == "" && s.node != nil {
 		return s.nodeWithdrawals(ctx, f)
 	}
-	block, err := loadBlock(ctx, e, f)
+	block, err := loadBlock(ctx, e, f, s.obj)
 	if err != nil {
 		return nil, err
 	}
 	defer block.Close()
-	src := staking.WithdrawalSource{Block: block}
-	if f.network != "" {
-		if src.Network, err = fork.NetworkByName(f.network); err != nil {
-			return nil, err
-		}
-	}
+	src := staking.WithdrawalSource{Block: block, Network: f.net}
 	switch {
 	case f.eraFiles != "":
 		if src.EraBlockRoots, err = readEraFiles(ctx, f, src.Network, block); err != nil {
@@ -493,10 +504,8 @@ func readEraFiles(ctx context.Context, f *kindFlags, net *fork.Network, block *b
 	if err != nil {
 		return nil, err
 	}
-	if net == nil {
-		if net, err = fork.NetworkByName("mainnet"); err != nil {
-			return nil, err
-		}
+	if net, err = orMainnet(net); err != nil {
+		return nil, err
 	}
 	a, err := era.Open(f.eraFiles, era.Options{Preset: block.Preset, Network: net, MaxSize: f.maxSize})
 	if err != nil {
@@ -521,16 +530,24 @@ func flattenRoots(roots [][32]byte) []byte {
 }
 
 // readEraBlockRoots reads --era-block-roots: the raw vector, or a state
-// whose block_roots it is.
+// whose block_roots it is. The state's fork is detected on the network and
+// preset of the proved state, and is that state's fork when its version is
+// one no known network schedules.
 func readEraBlockRoots(ctx context.Context, f *kindFlags, state *beaconstate.Object) ([]byte, error) {
 	want := 32 * state.Schemas.Preset.SlotsPerHistoricalRoot
 	if st, err := os.Stat(f.eraBlockRoots); err == nil && uint64(st.Size()) == want {
 		return os.ReadFile(f.eraBlockRoots)
 	}
-	era, err := beaconstate.LoadFile(ctx, f.eraBlockRoots, beaconstate.LoadOptions{Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize})
+	o := beaconstate.LoadOptions{Preset: state.Preset, Type: "BeaconState", NetworkConfig: f.net, MaxSize: f.maxSize}
+	era, err := beaconstate.LoadFile(ctx, f.eraBlockRoots, o)
+	if errors.Is(err, beaconstate.ErrNoFork) {
+		o.Fork = state.Fork
+		era, err = beaconstate.LoadFile(ctx, f.eraBlockRoots, o)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--era-block-roots: neither %d bytes of block roots nor a state: %w", want, err)
 	}
+	defer era.Close()
 	b, _, err := era.Field("block_roots")
 	if err != nil {
 		return nil, err
@@ -559,7 +576,7 @@ func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		}
 		defer release()
 	} else {
-		if block, err = loadBlock(ctx, e, f); err != nil {
+		if block, err = loadBlock(ctx, e, f, s.obj); err != nil {
 			return nil, err
 		}
 		defer block.Close()
@@ -571,6 +588,6 @@ func proveBlockFields(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		}
 		out = append(out, c)
 	}
-	s.in = format.Input{Fork: block.Fork, Preset: block.Preset, Network: f.network}
+	s.in = format.Input{Fork: block.Fork, Preset: block.Preset, Network: f.network, NetworkConfig: docNetwork(f.net)}
 	return out, nil
 }

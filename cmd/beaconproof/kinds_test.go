@@ -322,11 +322,11 @@ func TestWarnNotDeployed(t *testing.T) {
 	proveAndVerify(t, "validator", "--index", "3", "--format", "rocketpool", f.later)
 }
 
-// TestProveHistoricalFromEraFile proves a historical withdrawal with the
-// era's block_roots read from an era file (and from a folder of them), as
-// with --era-block-roots, byte for byte.
-func TestProveHistoricalFromEraFile(t *testing.T) {
-	f := writeFixtures(t)
+// writeEraFile writes the era file that holds the fixture block's era
+// (its block and the state at the next era's first slot) into a folder of
+// its own, and returns the file and the folder.
+func writeEraFile(t *testing.T, f fixtures) (file, dir string) {
+	t.Helper()
 	n := uint64(fixtureSlot / 8192)
 	eraState, err := synth.Advance(fuluSchemas(t), testdata.FuluState(), (n+1)*8192, func(roots []byte) { copy(roots, mustRead(t, f.eraRoots)) }, nil)
 	if err != nil {
@@ -343,14 +343,23 @@ func TestProveHistoricalFromEraFile(t *testing.T) {
 	if err := w.AddState(eraState); err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(f.dir, "era")
+	dir = filepath.Join(f.dir, "era")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, fmt.Sprintf("mainnet-%05d-00000000.era", n+1))
+	file = filepath.Join(dir, fmt.Sprintf("mainnet-%05d-00000000.era", n+1))
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return file, dir
+}
+
+// TestProveHistoricalFromEraFile proves a historical withdrawal with the
+// era's block_roots read from an era file (and from a folder of them), as
+// with --era-block-roots, byte for byte.
+func TestProveHistoricalFromEraFile(t *testing.T) {
+	f := writeFixtures(t)
+	file, dir := writeEraFile(t, f)
 	ts := strconv.FormatUint(mainnet(t).SlotTime(synth.HistoricalSlot+1), 10)
 	args := []string{"withdrawal", "--block", f.block, "--withdrawal-num", "1", "--timestamp", ts, "--format", "rocketpool"}
 	want := proveAndVerify(t, append(args, "--era-block-roots", f.eraRoots, f.historical)...)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
-	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
@@ -76,7 +75,7 @@ func proveLidoWithdrawal(ctx context.Context, e *env, f *kindFlags, s *proveSess
 	if f.lido.hasOperator {
 		s.in.LidoOperator = &format.LidoOperator{NodeOperatorID: f.lido.operator, KeyIndex: f.lido.key}
 	}
-	block, err := loadBlock(ctx, e, f)
+	block, err := loadBlock(ctx, e, f, s.obj)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +99,7 @@ func proveLidoWithdrawal(ctx context.Context, e *env, f *kindFlags, s *proveSess
 		return nil, fmt.Errorf("--format lido: BLOCK is at slot %d, before the state's slot %d: give its post-state (--block-state) and --era-block-roots "+
 			"to prove it under historical_summaries, or prove from BLOCK's post-state", ws, s.sp.Slot())
 	}
-	old, err := beaconstate.LoadFile(ctx, f.lido.blockState, beaconstate.LoadOptions{Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
+	old, err := beaconstate.LoadFile(ctx, f.lido.blockState, beaconstate.LoadOptions{Preset: f.preset, Type: "BeaconState", NetworkConfig: f.net, MaxSize: f.maxSize, Mmap: true})
 	if err != nil {
 		return nil, fmt.Errorf("--block-state: %w", err)
 	}
@@ -138,11 +137,7 @@ func lidoHistorical(ctx context.Context, f *kindFlags, s *proveSession, old, blo
 			return nil, err
 		}
 	}
-	network := f.network
-	if network == "" {
-		network = "mainnet"
-	}
-	net, err := fork.NetworkByName(network)
+	net, err := orMainnet(f.net)
 	if err != nil {
 		return nil, err
 	}

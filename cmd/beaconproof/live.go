@@ -56,7 +56,11 @@ func checkLive(ctx context.Context, doc format.Document, lf liveFlags) error {
 		if lf.beaconURL == "" {
 			return errors.New("--el-rpc: the file states no EIP-4788 timestamp; give --beacon-url to find it from the anchor's slot")
 		}
-		c, err := newClient(lf.beaconURL, lf.network, nil)
+		want, err := networkArg(lf.network)
+		if err != nil {
+			return err
+		}
+		c, err := newClient(lf.beaconURL, want, nil)
 		if err != nil {
 			return err
 		}

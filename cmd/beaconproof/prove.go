@@ -23,7 +23,7 @@ import (
 // proveSession is what the kinds prove from.
 type proveSession struct {
 	node       *beaconapi.Client   // the beacon node, when proving from one
-	net        *fork.Network       // the node's network
+	net        *fork.Network       // the node's network, when proving from one
 	obj        *beaconstate.Object // the state; nil for block-field from a block
 	sp         *staking.StateProver
 	in         format.Input
@@ -210,6 +210,9 @@ func (k *kind) resolveInputs(r *proveRun, pos []string) string {
 // prove proves the kind's claims and returns their document.
 func (k *kind) prove(ctx context.Context, e *env, r *proveRun) (format.Document, error) {
 	f := &r.f
+	if err := f.resolveNetwork(); err != nil {
+		return nil, err
+	}
 	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: r.name != format.JSON, progress: progressTo(e.stderr),
 		lido: r.name == format.Lido || r.name == format.Calldata && r.protocol == format.Lido}
 	if r.blockFromNode {
@@ -247,12 +250,12 @@ func (s *proveSession) anchorTimestamp(ctx context.Context, f *kindFlags, r *pro
 	a := &s.in.Anchor
 	switch {
 	case r.ts != 0:
-		if err := s.checkTimestamp(ctx, f.network, a.Slot, r.ts); err != nil {
+		if err := s.checkTimestamp(ctx, f.net, a.Slot, r.ts); err != nil {
 			return err
 		}
 		a.Timestamp = r.ts
 	case r.tsNext:
-		a.Timestamp, err = nextTimestamp(f.network, a.Slot)
+		a.Timestamp, err = nextTimestamp(f.net, a.Slot)
 	case s.node != nil:
 		a.Timestamp, err = s.nodeTimestamp(ctx, *a)
 	}
@@ -261,13 +264,13 @@ func (s *proveSession) anchorTimestamp(ctx context.Context, f *kindFlags, r *pro
 
 // openState loads the state (from the node, or from file), and sets up
 // the session to prove from it against the anchor: s.obj, s.sp, s.in,
-// and f.network when empty. release closes the state.
+// and f.net and f.network (stateNetwork). release closes the state.
 func (s *proveSession) openState(ctx context.Context, e *env, f *kindFlags, fromNode bool, file string, anchor staking.AnchorKind) (release func(), err error) {
 	var obj *beaconstate.Object
 	if fromNode {
 		obj, err = s.nodeState(ctx, f)
 	} else {
-		obj, err = loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", Network: f.network, MaxSize: f.maxSize, Mmap: true})
+		obj, err = loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", NetworkConfig: f.net, MaxSize: f.maxSize, Mmap: true})
 	}
 	if err != nil {
 		return nil, err
@@ -282,10 +285,10 @@ func (s *proveSession) openState(ctx context.Context, e *env, f *kindFlags, from
 		return nil, err
 	}
 	s.obj = obj
-	if f.network == "" {
-		f.network = stateNetwork(obj)
+	if !fromNode {
+		f.stateNetwork(obj)
 	}
-	s.in = format.Input{Fork: obj.Fork, Preset: obj.Preset, Network: f.network, Anchor: s.sp.Anchor()}
+	s.in = format.Input{Fork: obj.Fork, Preset: obj.Preset, Network: f.network, NetworkConfig: docNetwork(f.net), Anchor: s.sp.Anchor()}
 	return release, nil
 }
 
@@ -304,28 +307,11 @@ func parseTimestamp(s string) (ts uint64, next bool, err error) {
 	return ts, false, nil
 }
 
-// stateNetwork returns the built-in network whose genesis time the state
-// has, or "" (mainnet is then assumed).
-func stateNetwork(obj *beaconstate.Object) string {
-	gt, err := obj.Uint64("genesis_time")
-	if err != nil {
-		return ""
-	}
-	for _, n := range fork.Networks() {
-		if n.GenesisTime == gt {
-			return n.Name
-		}
-	}
-	return ""
-}
-
-// nextTimestamp returns the time of the slot after slot on the network:
-// the EIP-4788 key of the anchor's root when that slot has a block.
-func nextTimestamp(network string, slot uint64) (uint64, error) {
-	if network == "" {
-		network = "mainnet"
-	}
-	net, err := fork.NetworkByName(network)
+// nextTimestamp returns the time of the slot after slot on the network
+// (nil: mainnet): the EIP-4788 key of the anchor's root when that slot has
+// a block.
+func nextTimestamp(net *fork.Network, slot uint64) (uint64, error) {
+	net, err := orMainnet(net)
 	if err != nil {
 		return 0, fmt.Errorf("--timestamp next: %w", err)
 	}
@@ -341,18 +327,15 @@ func loadObject(ctx context.Context, e *env, file string, o beaconstate.LoadOpti
 }
 
 // checkTimestamp checks --timestamp ts against the anchor's slot on the
-// network (the node's, or the named one, default mainnet), and against
-// the node's blocks when proving from a node.
-func (s *proveSession) checkTimestamp(ctx context.Context, network string, slot, ts uint64) error {
-	net := s.net
-	if net == nil {
-		if network == "" {
-			network = "mainnet"
-		}
-		var err error
-		if net, err = fork.NetworkByName(network); err != nil {
-			return fmt.Errorf("--timestamp: %w", err)
-		}
+// network (the node's, or else net, default mainnet), and against the
+// node's blocks when proving from a node.
+func (s *proveSession) checkTimestamp(ctx context.Context, net *fork.Network, slot, ts uint64) error {
+	if s.net != nil {
+		net = s.net
+	}
+	net, err := orMainnet(net)
+	if err != nil {
+		return fmt.Errorf("--timestamp: %w", err)
 	}
 	var src eip4788.BlockSource
 	if s.node != nil {

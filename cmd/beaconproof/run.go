@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
@@ -189,13 +190,21 @@ func (e *env) fail(err error) int {
 }
 
 // flagHint returns the flags that get past err, as the end of its line:
-// the library's errors say what is wrong, the CLI says what to pass.
+// the library's errors say what is wrong, the CLI says what to pass. The
+// withdrawal search's errors end with their advice, which the flag's name
+// completes.
 func flagHint(err error) string {
 	switch {
 	case errors.Is(err, beaconstate.ErrNoNetwork):
 		return "; pass the fork (--fork) or the network (--network)"
 	case errors.Is(err, beaconstate.ErrNoFork):
 		return "; pass the fork (--fork)"
+	case errors.Is(err, beaconapi.ErrSearchStart):
+		return " (--search-from)"
+	case errors.Is(err, beaconapi.ErrSearchSlots):
+		return " (--search-slots)"
+	case errors.Is(err, beaconapi.ErrSearchRequests):
+		return " (--search-requests)"
 	}
 	return ""
 }
@@ -271,21 +280,29 @@ func (o *objectFlags) register(fs *flag.FlagSet, withNetwork bool) {
 	fs.StringVar(&o.preset, "preset", beaconstate.DefaultPreset, "preset: "+strings.Join(fork.PresetNames(), ", "))
 	fs.StringVar(&o.typ, "type", beaconstate.DefaultType, "SSZ type: BeaconState, BeaconBlock, SignedBeaconBlock, ExecutionPayloadEnvelope, ...")
 	if withNetwork {
-		fs.StringVar(&o.network, "network", "", "network whose fork schedule maps a block's slot to its fork, when --fork is omitted")
+		fs.StringVar(&o.network, "network", "", "network whose fork schedule maps a block's slot to its fork, when --fork is omitted: "+networkFlagHelp())
 		fs.Int64Var(&o.maxSize, "max-size", beaconstate.DefaultMaxSize, "largest input accepted, in bytes, also after decompression")
 	}
 }
 
-func (o *objectFlags) options() beaconstate.LoadOptions {
-	return beaconstate.LoadOptions{Fork: o.fork, Preset: o.preset, Type: o.typ, Network: o.network, MaxSize: o.maxSize, Mmap: true}
+func (o *objectFlags) options() (beaconstate.LoadOptions, error) {
+	net, err := networkArg(o.network)
+	if err != nil {
+		return beaconstate.LoadOptions{}, err
+	}
+	return beaconstate.LoadOptions{Fork: o.fork, Preset: o.preset, Type: o.typ, NetworkConfig: net, MaxSize: o.maxSize, Mmap: true}, nil
 }
 
 // load reads the object in file ("-" for standard input).
 func (o *objectFlags) load(ctx context.Context, e *env, file string) (*beaconstate.Object, error) {
-	if file == "-" {
-		return beaconstate.Load(ctx, e.stdin, o.options())
+	opts, err := o.options()
+	if err != nil {
+		return nil, err
 	}
-	return beaconstate.LoadFile(ctx, file, o.options())
+	if file == "-" {
+		return beaconstate.Load(ctx, e.stdin, opts)
+	}
+	return beaconstate.LoadFile(ctx, file, opts)
 }
 
 func cmdRoot(ctx context.Context, e *env, args []string) int {
@@ -433,7 +450,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	var lf liveFlags
 	fs.StringVar(&lf.elRPC, "el-rpc", os.Getenv(envELRPC), "execution client JSON-RPC URL: check the anchor against its beacon roots contract (default $"+envELRPC+")")
 	fs.StringVar(&lf.beaconURL, "beacon-url", os.Getenv(envBeaconURL), "with --el-rpc: beacon node that gives the anchor's timestamp when the file states none (default $"+envBeaconURL+")")
-	fs.StringVar(&lf.network, "network", "", "with --beacon-url: the network the node must be on")
+	fs.StringVar(&lf.network, "network", "", "with --beacon-url: the network the node must be on, "+networkFlagHelp())
 	pos, done, code := c.parse(e, fs, args)
 	if done {
 		return code

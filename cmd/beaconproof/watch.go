@@ -160,7 +160,11 @@ func (f *watchFlags) storePath() string {
 
 // config turns the flags into a watch.Config (without its store).
 func (f *watchFlags) config(e *env) (watch.Config, error) {
-	node, err := newClient(f.url, f.network, nil)
+	want, err := networkArg(f.network)
+	if err != nil {
+		return watch.Config{}, err
+	}
+	node, err := newClient(f.url, want, nil)
 	if err != nil {
 		return watch.Config{}, err
 	}

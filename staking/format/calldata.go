@@ -34,13 +34,15 @@ import (
 // slotProof}, the payload of the newer verifyValidator(_slotTimestamp,
 // _proofVersion, _proofData).
 type CalldataDocument struct {
-	Fmt       Name           `json:"format"`
-	Protocol  Name           `json:"protocol"`
-	Fork      string         `json:"fork"`
-	Preset    string         `json:"preset"`
-	Network   string         `json:"network,omitempty"`
-	BlockFork string         `json:"blockFork,omitempty"`
-	Anchor    staking.Anchor `json:"anchor"`
+	Fmt       Name   `json:"format"`
+	Protocol  Name   `json:"protocol"`
+	Fork      string `json:"fork"`
+	Preset    string `json:"preset"`
+	Network   string `json:"network,omitempty"`
+	BlockFork string `json:"blockFork,omitempty"`
+	// NetworkConfig is the network's facts, when the prover knew them.
+	NetworkConfig *NetworkConfig `json:"networkConfig,omitempty"`
+	Anchor        staking.Anchor `json:"anchor"`
 	// Key is, for lido, the validator's key that CSVerifier reads from its
 	// module, and the node operator and key index its functions take.
 	Key    *LidoKey        `json:"key,omitempty"`
@@ -223,7 +225,8 @@ func (d *CalldataDocument) decode() (Document, error) {
 		_, err := ParseProtocol(string(d.Protocol))
 		if len(d.Values) == 0 {
 			// As before: an unknown protocol fails on its first value.
-			return (&RocketPoolDocument{Fmt: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork, Anchor: d.Anchor}), nil
+			return (&RocketPoolDocument{Fmt: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork,
+				NetworkConfig: d.NetworkConfig, Anchor: d.Anchor}), nil
 		}
 		return nil, itemErr(fmt.Sprintf("values[%d] (%s)", 0, d.Values[0].Name), err)
 	}

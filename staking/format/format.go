@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
 )
@@ -147,6 +148,12 @@ type Input struct {
 	// Network names the network ("" means mainnet): its capella era offsets
 	// historical_summaries for historical withdrawals.
 	Network string
+	// NetworkConfig, when set, is the network's facts: the documents that
+	// name a network (json, rocketpool, lido, calldata) then carry them
+	// (NetworkConfig) and are checked with them instead of the built-in
+	// network that Network names, which a devnet or a network from a
+	// config.yaml is not.
+	NetworkConfig *fork.Network
 	// BlockFork is the fork of the withdrawal blocks when it is not Fork.
 	BlockFork string
 	// Anchor is the root every claim verifies against. Its Timestamp is

@@ -41,22 +41,10 @@ func stateGindex(forkName, preset string, anchor staking.AnchorKind, path string
 	return staking.AnchoredGindex(forkName, preset, anchor, path)
 }
 
-// networkOf returns the network of that name ("" means mainnet).
-func networkOf(name string) (*fork.Network, error) {
-	if name == "" {
-		name = "mainnet"
-	}
-	return fork.NetworkByName(name)
-}
-
 // withdrawalGindex returns the gindex of withdrawal num at slot ws proved
-// from the anchor's state (see staking.WithdrawalLocation) and whether the
-// route is historical.
-func withdrawalGindex(forkName, preset, blockFork, network string, anchor staking.Anchor, ws, num uint64) (proof.Gindex, bool, error) {
-	net, err := networkOf(network)
-	if err != nil {
-		return proof.Gindex{}, false, err
-	}
+// from the anchor's state on the network (see staking.WithdrawalLocation)
+// and whether the route is historical.
+func withdrawalGindex(forkName, preset, blockFork string, net *fork.Network, anchor staking.Anchor, ws, num uint64) (proof.Gindex, bool, error) {
 	ref := staking.WithdrawalLocation{
 		StateFork: forkName, Preset: preset, BlockFork: blockFork, Network: net, Anchor: anchor.Kind,
 		StateSlot: anchor.Slot, WithdrawalSlot: ws, N: num,

@@ -26,15 +26,18 @@ import (
 // a document with a block anchor fails on its state paths, which a
 // ProofSet reads in its type.
 type JSONDocument struct {
-	Fmt       Name            `json:"format,omitempty"`
-	Fork      string          `json:"fork,omitempty"`
-	Preset    string          `json:"preset,omitempty"`
-	Network   string          `json:"network,omitempty"`
-	BlockFork string          `json:"block_fork,omitempty"`
-	Type      string          `json:"type,omitempty"`
-	Root      proof.Hash32    `json:"root"`
-	Anchor    *staking.Anchor `json:"anchor,omitempty"`
-	Proofs    []staking.Claim `json:"proofs"`
+	Fmt       Name   `json:"format,omitempty"`
+	Fork      string `json:"fork,omitempty"`
+	Preset    string `json:"preset,omitempty"`
+	Network   string `json:"network,omitempty"`
+	BlockFork string `json:"block_fork,omitempty"`
+	// NetworkConfig is the network's facts, when the prover knew them;
+	// checking uses them instead of the built-in network Network names.
+	NetworkConfig *NetworkConfig  `json:"network_config,omitempty"`
+	Type          string          `json:"type,omitempty"`
+	Root          proof.Hash32    `json:"root"`
+	Anchor        *staking.Anchor `json:"anchor,omitempty"`
+	Proofs        []staking.Claim `json:"proofs"`
 }
 
 // Format returns JSON.
@@ -44,15 +47,16 @@ func (d *JSONDocument) Format() Name { return JSON }
 func NewJSON(in Input) (*JSONDocument, error) {
 	a := in.Anchor
 	d := &JSONDocument{
-		Fmt:       JSON,
-		Fork:      in.Fork,
-		Preset:    orMainnet(in.Preset),
-		Network:   in.Network,
-		BlockFork: in.BlockFork,
-		Type:      anchorType(in.Anchor.Kind),
-		Root:      in.Anchor.Root,
-		Anchor:    &a,
-		Proofs:    append([]staking.Claim(nil), in.Claims...),
+		Fmt:           JSON,
+		Fork:          in.Fork,
+		Preset:        orMainnet(in.Preset),
+		Network:       in.Network,
+		BlockFork:     in.BlockFork,
+		NetworkConfig: NetworkConfigOf(in.NetworkConfig),
+		Type:          anchorType(in.Anchor.Kind),
+		Root:          in.Anchor.Root,
+		Anchor:        &a,
+		Proofs:        append([]staking.Claim(nil), in.Claims...),
 	}
 	if err := d.Verify(); err != nil {
 		return nil, fmt.Errorf("format: json: %w", err)
@@ -78,11 +82,12 @@ func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var extra struct {
-		Format    Name            `json:"format"`
-		Network   string          `json:"network"`
-		BlockFork string          `json:"block_fork"`
-		Anchor    *staking.Anchor `json:"anchor"`
-		Proofs    []struct {
+		Format        Name            `json:"format"`
+		Network       string          `json:"network"`
+		BlockFork     string          `json:"block_fork"`
+		NetworkConfig *NetworkConfig  `json:"network_config"`
+		Anchor        *staking.Anchor `json:"anchor"`
+		Proofs        []struct {
 			Kind   staking.Kind    `json:"kind"`
 			Anchor *staking.Anchor `json:"anchor"`
 			Value  json.RawMessage `json:"value"`
@@ -93,7 +98,7 @@ func (d *JSONDocument) UnmarshalJSON(b []byte) error {
 	}
 	*d = JSONDocument{
 		Fmt: extra.Format, Fork: set.Fork, Preset: set.Preset, Network: extra.Network, BlockFork: extra.BlockFork,
-		Type: set.Type, Root: set.Root, Anchor: extra.Anchor, Proofs: make([]staking.Claim, len(set.Proofs)),
+		NetworkConfig: extra.NetworkConfig, Type: set.Type, Root: set.Root, Anchor: extra.Anchor, Proofs: make([]staking.Claim, len(set.Proofs)),
 	}
 	for i, pp := range set.Proofs {
 		d.Proofs[i] = staking.Claim{Path: pp.Path, Proof: pp.Proof}
@@ -184,8 +189,8 @@ func (d *JSONDocument) checkClaim(anchor staking.AnchorKind, c staking.Claim) er
 	if d.Anchor != nil {
 		x.Slot = d.Anchor.Slot
 	}
-	if d.Network != "" {
-		net, err := networkOf(d.Network)
+	if d.Network != "" || d.NetworkConfig != nil {
+		net, err := networkOf(d.Network, d.NetworkConfig)
 		if err != nil {
 			return err
 		}

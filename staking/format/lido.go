@@ -44,12 +44,14 @@ type LidoDocument struct {
 	// Network gives the historical_summaries offset ("" means mainnet).
 	Network string `json:"network,omitempty"`
 	// BlockFork is the fork of the old block when it is not Fork.
-	BlockFork   string                `json:"blockFork,omitempty"`
-	Anchor      staking.Anchor        `json:"anchor"`
-	BeaconBlock LidoProvableHeader    `json:"beaconBlock"`
-	OldBlock    *LidoHistoricalHeader `json:"oldBlock,omitempty"`
-	Witness     LidoWithdrawalWitness `json:"witness"`
-	Key         LidoKey               `json:"key"`
+	BlockFork string `json:"blockFork,omitempty"`
+	// NetworkConfig is the network's facts, when the prover knew them.
+	NetworkConfig *NetworkConfig        `json:"networkConfig,omitempty"`
+	Anchor        staking.Anchor        `json:"anchor"`
+	BeaconBlock   LidoProvableHeader    `json:"beaconBlock"`
+	OldBlock      *LidoHistoricalHeader `json:"oldBlock,omitempty"`
+	Witness       LidoWithdrawalWitness `json:"witness"`
+	Key           LidoKey               `json:"key"`
 }
 
 // LidoBeaconBlockHeader is Lido's BeaconBlockHeader struct (Types.sol).
@@ -130,12 +132,14 @@ func lidoFormat() protocolFormat {
 				return nil
 			}
 			key := d.Key
-			return &CalldataDocument{Fmt: Calldata, Protocol: Lido, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork, Anchor: d.Anchor, Key: &key}
+			return &CalldataDocument{Fmt: Calldata, Protocol: Lido, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork,
+				NetworkConfig: d.NetworkConfig, Anchor: d.Anchor, Key: &key}
 		},
 		encode:   func(doc Document, b *calldataBuilder) error { return doc.(*LidoDocument).encode(b) },
 		deployed: lidoDeployed,
 		decoder: func(c *CalldataDocument) (Document, func(calldataItem) error) {
-			d := &LidoDocument{Fmt: Lido, Fork: c.Fork, Preset: c.Preset, Network: c.Network, BlockFork: c.BlockFork, Anchor: c.Anchor}
+			d := &LidoDocument{Fmt: Lido, Fork: c.Fork, Preset: c.Preset, Network: c.Network, BlockFork: c.BlockFork,
+				NetworkConfig: c.NetworkConfig, Anchor: c.Anchor}
 			if c.Key != nil {
 				d.Key = *c.Key
 			}
@@ -218,7 +222,8 @@ func newLido(in Input) (*LidoDocument, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &LidoDocument{Fmt: Lido, Fork: in.Fork, Preset: orMainnet(in.Preset), Network: in.Network, BlockFork: in.BlockFork, Anchor: in.Anchor}
+	d := &LidoDocument{Fmt: Lido, Fork: in.Fork, Preset: orMainnet(in.Preset), Network: in.Network, BlockFork: in.BlockFork,
+		NetworkConfig: NetworkConfigOf(in.NetworkConfig), Anchor: in.Anchor}
 	h, err := claimValue[staking.BlockHeaderValue](*lc.header)
 	if err != nil {
 		return nil, err
@@ -370,7 +375,7 @@ func (d *LidoDocument) verify() error {
 // verifyOld checks the old block's header under the anchor header's state
 // root.
 func (d *LidoDocument) verifyOld(s *fork.Schemas, o *LidoHistoricalHeader) error {
-	net, err := networkOf(d.Network)
+	net, err := networkOf(d.Network, d.NetworkConfig)
 	if err != nil {
 		return err
 	}

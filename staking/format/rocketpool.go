@@ -21,11 +21,13 @@ import (
 // anchor's slot; the gindex fields are informational (the contract derives
 // them, and so does Verify).
 type RocketPoolDocument struct {
-	Fmt              Name                        `json:"format"`
-	Fork             string                      `json:"fork"`
-	Preset           string                      `json:"preset"`
-	Network          string                      `json:"network,omitempty"`
-	BlockFork        string                      `json:"blockFork,omitempty"`
+	Fmt       Name   `json:"format"`
+	Fork      string `json:"fork"`
+	Preset    string `json:"preset"`
+	Network   string `json:"network,omitempty"`
+	BlockFork string `json:"blockFork,omitempty"`
+	// NetworkConfig is the network's facts, when the prover knew them.
+	NetworkConfig    *NetworkConfig              `json:"networkConfig,omitempty"`
 	Anchor           staking.Anchor              `json:"anchor"`
 	SlotProof        *RocketPoolSlotProof        `json:"slotProof,omitempty"`
 	ValidatorProofs  []RocketPoolValidatorProof  `json:"validatorProofs,omitempty"`
@@ -120,12 +122,14 @@ func rocketPoolFormat() protocolFormat {
 			if !ok {
 				return nil
 			}
-			return &CalldataDocument{Fmt: Calldata, Protocol: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork, Anchor: d.Anchor}
+			return &CalldataDocument{Fmt: Calldata, Protocol: RocketPool, Fork: d.Fork, Preset: d.Preset, Network: d.Network, BlockFork: d.BlockFork,
+				NetworkConfig: d.NetworkConfig, Anchor: d.Anchor}
 		},
 		encode:   func(doc Document, b *calldataBuilder) error { return doc.(*RocketPoolDocument).encode(b) },
 		deployed: rocketPoolDeployed,
 		decoder: func(c *CalldataDocument) (Document, func(calldataItem) error) {
-			d := &RocketPoolDocument{Fmt: RocketPool, Fork: c.Fork, Preset: c.Preset, Network: c.Network, BlockFork: c.BlockFork, Anchor: c.Anchor}
+			d := &RocketPoolDocument{Fmt: RocketPool, Fork: c.Fork, Preset: c.Preset, Network: c.Network, BlockFork: c.BlockFork,
+				NetworkConfig: c.NetworkConfig, Anchor: c.Anchor}
 			return d, d.decodeValue
 		},
 	}
@@ -141,7 +145,7 @@ func NewRocketPool(in Input) (*RocketPoolDocument, error) {
 	}
 	d := &RocketPoolDocument{
 		Fmt: RocketPool, Fork: in.Fork, Preset: orMainnet(in.Preset), Network: in.Network, BlockFork: in.BlockFork,
-		Anchor: in.Anchor,
+		NetworkConfig: NetworkConfigOf(in.NetworkConfig), Anchor: in.Anchor,
 	}
 	for i, c := range in.Claims {
 		if err := d.add(c); err != nil {
@@ -306,7 +310,11 @@ func (d *RocketPoolDocument) verifyWithdrawal(p RocketPoolWithdrawalProof) error
 	if p.WithdrawalNum >= 1<<16 {
 		return fmt.Errorf("%w: withdrawalNum %d does not fit a uint16", proof.ErrMalformed, p.WithdrawalNum)
 	}
-	g, _, err := withdrawalGindex(d.Fork, d.Preset, d.BlockFork, d.Network, d.Anchor, uint64(p.WithdrawalSlot), uint64(p.WithdrawalNum))
+	net, err := networkOf(d.Network, d.NetworkConfig)
+	if err != nil {
+		return err
+	}
+	g, _, err := withdrawalGindex(d.Fork, d.Preset, d.BlockFork, net, d.Anchor, uint64(p.WithdrawalSlot), uint64(p.WithdrawalNum))
 	if err != nil {
 		return err
 	}

@@ -59,19 +59,19 @@ func (d *VectorsDocument) Verify() error {
 	if len(d.Cases) == 0 {
 		return fmt.Errorf("%w to verify", beaconstate.ErrNoProofs)
 	}
-	network := d.Network
-	if _, err := fork.NetworkByName(network); err != nil {
-		network = ""
+	net, err := fork.NetworkByName(d.Network)
+	if err != nil {
+		net, _ = networkOf("", nil)
 	}
 	for i, c := range d.Cases {
-		if err := c.verify(network); err != nil {
+		if err := c.verify(net); err != nil {
 			return itemErr(fmt.Sprintf("cases[%d] (%s)", i, c.Name), err)
 		}
 	}
 	return nil
 }
 
-func (c VectorsCase) verify(network string) error {
+func (c VectorsCase) verify(net *fork.Network) error {
 	if err := c.Proof.Verify(c.Root); err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (c VectorsCase) verify(network string) error {
 	default:
 		return nil
 	}
-	g, leaf, ok, err := c.expected(anchor, network)
+	g, leaf, ok, err := c.expected(anchor, net)
 	if err != nil || !ok {
 		return err
 	}
@@ -99,7 +99,7 @@ func (c VectorsCase) verify(network string) error {
 
 // expected returns the gindex and the leaf that the case's fork, indices
 // and value give; ok is false for a case this package does not check.
-func (c VectorsCase) expected(anchor staking.AnchorKind, network string) (g proof.Gindex, leaf [32]byte, ok bool, err error) {
+func (c VectorsCase) expected(anchor staking.AnchorKind, net *fork.Network) (g proof.Gindex, leaf [32]byte, ok bool, err error) {
 	switch c.Kind {
 	case "slot":
 		var v struct {
@@ -135,12 +135,12 @@ func (c VectorsCase) expected(anchor staking.AnchorKind, network string) (g proo
 		if c.Slot == nil {
 			return g, leaf, false, nil
 		}
-		return c.expectedWithdrawal(anchor, network)
+		return c.expectedWithdrawal(anchor, net)
 	}
 	return g, leaf, false, nil
 }
 
-func (c VectorsCase) expectedWithdrawal(anchor staking.AnchorKind, network string) (g proof.Gindex, leaf [32]byte, ok bool, err error) {
+func (c VectorsCase) expectedWithdrawal(anchor staking.AnchorKind, net *fork.Network) (g proof.Gindex, leaf [32]byte, ok bool, err error) {
 	var v staking.WithdrawalValue
 	if err := decodeStrict("withdrawal value", c.Value, &v); err != nil {
 		return g, leaf, false, err
@@ -157,7 +157,7 @@ func (c VectorsCase) expectedWithdrawal(anchor staking.AnchorKind, network strin
 		return g, leaf, false, err
 	}
 	a := staking.Anchor{Kind: anchor, Slot: uint64(*c.Slot)}
-	g, historical, err := withdrawalGindex(c.Fork, "", c.WithdrawalBlockFork, network, a, v.Slot, v.Num)
+	g, historical, err := withdrawalGindex(c.Fork, "", c.WithdrawalBlockFork, net, a, v.Slot, v.Num)
 	if err == nil && historical != (c.Kind == "historical_withdrawal") {
 		err = fmt.Errorf("%w: the slots make this a historical withdrawal: %v", proof.ErrMalformed, historical)
 	}
