@@ -211,19 +211,19 @@ func parseFixtures(e *env, args []string) (r *fixtureRun, code int, ok bool) {
 	}
 	switch {
 	case len(pos) > 0:
-		return nil, c.usageError(e, fs, "unexpected arguments %q", pos), false
+		return nil, c.usageError(e, "unexpected arguments %q", pos), false
 	case r.out == "":
-		return nil, c.usageError(e, fs, "--out is required"), false
+		return nil, c.usageError(e, "--out is required"), false
 	case f.node.url == "" && f.state == "":
-		return nil, c.usageError(e, fs, "want --beacon-url or a --state FILE"), false
+		return nil, c.usageError(e, "want --beacon-url or a --state FILE"), false
 	case len(f.indices) == 0:
-		return nil, c.usageError(e, fs, "at least one --index is required"), false
+		return nil, c.usageError(e, "at least one --index is required"), false
 	case f.block != "" && len(f.withdrawalNums) == 0:
-		return nil, c.usageError(e, fs, "--block needs --withdrawal-num"), false
+		return nil, c.usageError(e, "--block needs --withdrawal-num"), false
 	}
 	ts, _, err := parseTimestamp(f.timestamp)
 	if err != nil || f.timestamp == "next" {
-		return nil, c.usageError(e, fs, "--timestamp: want a Unix time"), false
+		return nil, c.usageError(e, "--timestamp: want a Unix time"), false
 	}
 	r.ts = ts
 	f.anchor = string(staking.AnchorBlock)

@@ -126,7 +126,7 @@ func (k *kind) parse(e *env, args []string) (r *proveRun, code int, ok bool) {
 		return nil, code, false
 	}
 	if msg := k.resolve(r, pos); msg != "" {
-		return nil, c.usageError(e, fs, "%s", msg), false
+		return nil, c.usageError(e, "%s", msg), false
 	}
 	return r, 0, true
 }

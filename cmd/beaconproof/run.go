@@ -7,14 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
-	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // Exit codes.
@@ -42,7 +41,8 @@ or - for standard input. The type defaults to BeaconState and the preset
 to mainnet; a state's fork is detected from fork.current_version when it
 is a known fork version.
 
-Run 'beaconproof <command> --help' for a command's flags and an example.
+Run 'beaconproof <command> --help' for a command's flags and an example,
+'beaconproof --version' for the version.
 `
 
 // env is what a command reads and writes.
@@ -107,7 +107,7 @@ Example:
 		},
 		{
 			name:  "verify",
-			usage: "beaconproof verify [--el-rpc URL [--beacon-url URL]] FILE.json",
+			usage: "beaconproof verify [--el-rpc URL [--beacon-url URL]] FILE.json|DIR ...",
 			help: `Checks every proof of a JSON proof file against its root: as printed by
 prove in any --format (json, rocketpool, eigenlayer, lido, calldata), an oracle
 vector.json, or a file of protocol vectors. Leaves are recomputed from the
@@ -118,6 +118,10 @@ or names the first failing proof and exits 1. A file without a fork (an
 oracle vector.json) proves nodes at gindices, whatever its paths say: verify
 then prints "ok (paths not checked: no fork)".
 
+Several files, or a folder (a fixture set: every .json file in it but
+manifest.json), are each checked: verify prints "FILE: ok" for each that
+verifies and one line for each that fails, and exits 1 if any fails.
+
 With --el-rpc (or $EL_RPC), also checks that the execution client's
 EIP-4788 beacon roots contract stores the anchor root under the anchor's
 timestamp: the file's, or, without one, the child block's time that
@@ -126,6 +130,7 @@ timestamp: the file's, or, without one, the child block's time that
 Example:
   beaconproof prove --fork deneb --path slot state.ssz > proofs.json
   beaconproof verify proofs.json
+  beaconproof verify fixtures/
   beaconproof verify --el-rpc http://localhost:8545 validator.json`,
 			run: cmdVerify,
 		},
@@ -164,18 +169,59 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			if c := lookupCommand(args[1]); c != nil {
 				return c.run(ctx, e, []string{"--help"})
 			}
-			fmt.Fprintf(stderr, "beaconproof: unknown command %q\n\n%s", args[1], mainUsage)
-			return exitUsage
+			return unknownCommand(e, args[1])
 		}
 		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	case "-version", "--version":
+		fmt.Fprintln(stdout, version())
 		return exitOK
 	}
 	c := lookupCommand(args[0])
 	if c == nil {
-		fmt.Fprintf(stderr, "beaconproof: unknown command %q\n\n%s", args[0], mainUsage)
-		return exitUsage
+		return unknownCommand(e, args[0])
 	}
 	return c.run(ctx, e, args[1:])
+}
+
+// unknownCommand reports a command name that is none, with the hint that
+// lists them, and returns exitUsage.
+func unknownCommand(e *env, name string) int {
+	fmt.Fprintln(e.stderr, oneLine(fmt.Sprintf("beaconproof: unknown command %q", name)))
+	fmt.Fprintln(e.stderr, "Run 'beaconproof --help' for the commands.")
+	return exitUsage
+}
+
+// version returns the program's version line: the module version it was
+// built as ("(devel)" from a clone), the VCS revision when the build
+// recorded one, and the Go version.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "beaconproof (unknown version)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " (" + rev + dirty + ")"
+	}
+	return "beaconproof " + v + " " + bi.GoVersion
 }
 
 // fail prints err as one line, with a hint at the flag that gets past it,
@@ -236,11 +282,11 @@ func (c *command) printUsage(w io.Writer, fs *flag.FlagSet) {
 	}
 }
 
-// usageError prints a usage error and c's usage to stderr and returns
-// exitUsage.
-func (c *command) usageError(e *env, fs *flag.FlagSet, format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "beaconproof %s: %s\n\n", c.name, fmt.Sprintf(format, args...))
-	c.printUsage(e.stderr, fs)
+// usageError prints a usage error to stderr, on one line, and on the
+// next the command that shows c's usage, and returns exitUsage.
+func (c *command) usageError(e *env, format string, args ...any) int {
+	fmt.Fprintln(e.stderr, oneLine(fmt.Sprintf("beaconproof %s: %s", c.name, fmt.Sprintf(format, args...))))
+	fmt.Fprintf(e.stderr, "Run 'beaconproof %s --help' for its usage.\n", c.name)
 	return exitUsage
 }
 
@@ -255,7 +301,7 @@ func (c *command) parse(e *env, fs *flag.FlagSet, args []string) (pos []string, 
 			return nil, true, exitOK
 		}
 		if err != nil {
-			return nil, true, c.usageError(e, fs, "%v", err)
+			return nil, true, c.usageError(e, "%v", err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -315,7 +361,7 @@ func cmdRoot(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if len(pos) != 1 {
-		return c.usageError(e, fs, "want one FILE, got %d arguments", len(pos))
+		return c.usageError(e, "want one FILE, got %d arguments", len(pos))
 	}
 	obj, err := of.load(ctx, e, pos[0])
 	if err != nil {
@@ -341,16 +387,16 @@ func cmdGindex(_ context.Context, e *env, args []string) int {
 		return code
 	}
 	if of.fork == "" {
-		return c.usageError(e, fs, "--fork is required")
+		return c.usageError(e, "--fork is required")
 	}
 	if *lido {
 		if len(pos) != 0 {
-			return c.usageError(e, fs, "--lido takes no PATH")
+			return c.usageError(e, "--lido takes no PATH")
 		}
 		return printLidoGindices(e, of.fork, of.preset)
 	}
 	if len(pos) != 1 {
-		return c.usageError(e, fs, "want one PATH, got %d arguments", len(pos))
+		return c.usageError(e, "want one PATH, got %d arguments", len(pos))
 	}
 	g, err := beaconstate.Gindex(of.fork, of.preset, of.typ, pos[0])
 	if err != nil {
@@ -416,10 +462,10 @@ func cmdProve(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if len(pos) != 1 {
-		return c.usageError(e, fs, "want one FILE, got %d arguments", len(pos))
+		return c.usageError(e, "want one FILE, got %d arguments", len(pos))
 	}
 	if len(paths) == 0 {
-		return c.usageError(e, fs, "at least one --path is required")
+		return c.usageError(e, "at least one --path is required")
 	}
 	obj, err := of.load(ctx, e, pos[0])
 	if err != nil {
@@ -442,66 +488,4 @@ func cmdProve(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	return exitOK
-}
-
-func cmdVerify(ctx context.Context, e *env, args []string) int {
-	c := lookupCommand("verify")
-	fs := c.flagSet()
-	var lf liveFlags
-	fs.StringVar(&lf.elRPC, "el-rpc", os.Getenv(envELRPC), "execution client JSON-RPC URL: check the anchor against its beacon roots contract (default $"+envELRPC+")")
-	fs.StringVar(&lf.beaconURL, "beacon-url", os.Getenv(envBeaconURL), "with --el-rpc: beacon node that gives the anchor's timestamp when the file states none (default $"+envBeaconURL+")")
-	fs.StringVar(&lf.network, "network", "", "with --beacon-url: the network the node must be on, "+networkFlagHelp())
-	pos, done, code := c.parse(e, fs, args)
-	if done {
-		return code
-	}
-	if len(pos) != 1 {
-		return c.usageError(e, fs, "want one FILE.json, got %d arguments", len(pos))
-	}
-	name := pos[0]
-	var r io.Reader = e.stdin
-	if name == "-" {
-		name = "standard input"
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return e.fail(err)
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxProofFile+1))
-	if err != nil {
-		return e.fail(fmt.Errorf("%s: %w", name, err))
-	}
-	if len(data) > maxProofFile {
-		return e.fail(fmt.Errorf("%s: larger than %d bytes", name, maxProofFile))
-	}
-	doc, err := format.Parse(data)
-	if err != nil {
-		return e.fail(fmt.Errorf("%s: %w", name, err))
-	}
-	if err := doc.Verify(); err != nil {
-		return e.fail(fmt.Errorf("%s: %w", name, err))
-	}
-	if lf.elRPC != "" {
-		if err := checkLive(ctx, doc, lf); err != nil {
-			return e.fail(fmt.Errorf("%s: %w", name, err))
-		}
-	}
-	fmt.Fprintln(e.stdout, verifiedLine(doc))
-	return exitOK
-}
-
-// verifiedLine is what verify prints for a document that verifies: ok, and
-// what was not checked — the paths of a proof set without a fork.
-func verifiedLine(doc format.Document) string {
-	if d, ok := doc.(*format.JSONDocument); ok && !d.PathsChecked() {
-		for _, c := range d.Proofs {
-			if c.Path != "" {
-				return "ok (paths not checked: no fork)"
-			}
-		}
-	}
-	return "ok"
 }

@@ -59,14 +59,20 @@ func (r result) failsWithOneLine(t *testing.T, want string) {
 	}
 }
 
-// isUsage checks exit 2 with the usage on stderr.
+// isUsage checks exit 2 with a usage error on stderr: one line that
+// starts "beaconproof" and contains want, and a second that says which
+// --help shows the usage, not the whole help.
 func (r result) isUsage(t *testing.T, want string) {
 	t.Helper()
 	if r.code != 2 {
 		t.Fatalf("exit %d, want 2 (stderr %q)", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "Usage: beaconproof") || !strings.Contains(r.stderr, want) {
-		t.Fatalf("stderr %q lacks the usage or %q", r.stderr, want)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "beaconproof") || !strings.HasPrefix(lines[1], "Run 'beaconproof ") || !strings.Contains(lines[1], "--help'") {
+		t.Fatalf("stderr %q is not one line and the hint", r.stderr)
+	}
+	if !strings.Contains(lines[0], want) {
+		t.Fatalf("stderr %q lacks %q", r.stderr, want)
 	}
 }
 
@@ -310,8 +316,56 @@ func TestVerifyErrors(t *testing.T) {
 	runCLI(t, nil, "verify", write("bad.json", `{"root": "`+one+`", "proofs": [{"gindex": "2", "leaf": "`+zero+`", "branch": ["`+zero+`"]}]}`)).
 		failsWithOneLine(t, "proofs[0]: ")
 	runCLI(t, nil, "verify", filepath.Join(dir, "missing.json")).failsWithOneLine(t, "missing.json")
-	runCLI(t, nil, "verify").isUsage(t, "want one FILE.json")
-	runCLI(t, nil, "verify", "a.json", "b.json").isUsage(t, "want one FILE.json")
+	runCLI(t, nil, "verify").isUsage(t, "want a FILE.json or a folder of them")
+	runCLI(t, nil, "verify", "a.json", "-").isUsage(t, "standard input")
+	runCLI(t, nil, "verify", t.TempDir()).failsWithOneLine(t, "no .json proof files")
+}
+
+// TestVerifySeveral: verify takes several files and fixture folders,
+// prints a line per file, and fails when any fails, naming each.
+func TestVerifySeveral(t *testing.T) {
+	f := writeFixtures(t)
+	out := filepath.Join(t.TempDir(), "fixtures")
+	runCLI(t, nil, "fixtures", "--state", f.later, "--index", "7", "--allow-expired", "--out", out).ok(t)
+	slot := filepath.Join(t.TempDir(), "slot.json")
+	if err := os.WriteFile(slot, []byte(runCLI(t, nil, "prove", "slot", f.later).ok(t).stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "verify", out, slot).ok(t)
+	want := []string{"balance-7.json", "exit-7.json", "slot.json", "validator-7.json"}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != len(want)+1 {
+		t.Fatalf("stdout %q: want a line per file", r.stdout)
+	}
+	for i, w := range want {
+		if lines[i] != filepath.Join(out, w)+": ok" {
+			t.Errorf("line %d %q, want %s: ok", i, lines[i], w)
+		}
+	}
+	if lines[len(want)] != slot+": ok" {
+		t.Errorf("last line %q", lines[len(want)])
+	}
+	// One bad file among them: exit 1, its line on stderr, the others ok.
+	bad := filepath.Join(out, "bad.json")
+	if err := os.WriteFile(bad, []byte("not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, nil, "verify", out)
+	if r.code != 1 || strings.Count(r.stdout, ": ok\n") != len(want) ||
+		!strings.Contains(r.stderr, "beaconproof: "+bad+": ") || !strings.Contains(r.stderr, "1 of 5 files failed") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestVersion: --version prints one line naming the program and the Go
+// version it was built with.
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "-version"} {
+		r := runCLI(t, nil, arg).ok(t)
+		if !strings.HasPrefix(r.stdout, "beaconproof ") || strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.stdout, " go1.") {
+			t.Errorf("%s: %q", arg, r.stdout)
+		}
+	}
 }
 
 // TestBadInput checks that bad files, paths and forks exit 1 with one line.
@@ -342,7 +396,9 @@ func TestBadInput(t *testing.T) {
 
 // TestUsage checks wrong usage (exit 2) and help (exit 0).
 func TestUsage(t *testing.T) {
-	runCLI(t, nil).isUsage(t, "Commands:")
+	if r := runCLI(t, nil); r.code != 2 || !strings.Contains(r.stderr, "Commands:") {
+		t.Errorf("no command: exit %d, stderr %q; want 2 and the commands", r.code, r.stderr)
+	}
 	runCLI(t, nil, "frobnicate").isUsage(t, `unknown command "frobnicate"`)
 	runCLI(t, nil, "root").isUsage(t, "want one FILE")
 	runCLI(t, nil, "root", "a.ssz", "b.ssz").isUsage(t, "want one FILE")

@@ -98,16 +98,16 @@ func cmdWatch(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if len(pos) > 0 {
-		return c.usageError(e, fs, "unexpected argument %q", pos[0])
+		return c.usageError(e, "unexpected argument %q", pos[0])
 	}
 	if f.url == "" {
-		return c.usageError(e, fs, "--beacon-url (or $%s) is required", envBeaconURL)
+		return c.usageError(e, "--beacon-url (or $%s) is required", envBeaconURL)
 	}
 	if len(f.indices)+len(f.pubkeys)+len(f.addresses) == 0 {
-		return c.usageError(e, fs, "name the validators to watch: --address, --index or --pubkey")
+		return c.usageError(e, "name the validators to watch: --address, --index or --pubkey")
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
-		return c.usageError(e, fs, "--log-format %q: want text or json", f.logFormat)
+		return c.usageError(e, "--log-format %q: want text or json", f.logFormat)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
