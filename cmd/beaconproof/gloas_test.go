@@ -72,6 +72,7 @@ func TestGloasWithdrawal(t *testing.T) {
 		{[]string{"--block-state", histState, "--era-block-roots", eraStateRoots}, "--era-state-roots"},
 		{[]string{"--block-state", recentState, "--block", block}, "give no --block"},
 		{[]string{"--block-state", state}, "not before"},
+		{[]string{"--block-state", recentState, "--format", "rocketpool"}, "not expressible in this format"},
 	} {
 		runCLI(t, nil, append(append(append([]string{"prove"}, base...), c.args...), state)...).failsWithOneLine(t, c.want)
 	}

@@ -188,7 +188,7 @@ through the state's state_roots, or, for an older slot, historical_summaries
 and --era-state-roots (the era's state_roots: raw, or the state at the next
 era's first slot). --envelope, the block's (Signed)ExecutionPayloadEnvelope,
 is checked against it off chain. The proof does not show that the payload was
-revealed (see the README).
+revealed (see the README). Only --format json has these proofs.
 
 With --format lido (or --format calldata --protocol lido), one withdrawal as
 Lido CSM's CSVerifier takes it: FILE is the post-state of BLOCK
