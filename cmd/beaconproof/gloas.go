@@ -48,7 +48,7 @@ func proveGloasWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSe
 	defer ws.Close()
 	src := staking.GloasWithdrawalSource{WithdrawalState: ws, Network: f.net}
 	if f.gloas.envelope != "" {
-		env, err := loadEnvelope(ctx, e, f, ws.Fork)
+		env, err := loadEnvelope(ctx, f, ws.Fork)
 		if err != nil {
 			return nil, err
 		}
@@ -88,15 +88,18 @@ func loadForkOf(ctx context.Context, e *env, f *kindFlags, file, typ, forkName s
 }
 
 // loadEnvelope loads --envelope: an ExecutionPayloadEnvelope or a
-// SignedExecutionPayloadEnvelope of the fork.
-func loadEnvelope(ctx context.Context, e *env, f *kindFlags, forkName string) (*beaconstate.Object, error) {
+// SignedExecutionPayloadEnvelope of the fork (a file: both are tried).
+func loadEnvelope(ctx context.Context, f *kindFlags, forkName string) (*beaconstate.Object, error) {
+	if f.gloas.envelope == "-" {
+		return nil, errors.New("--envelope: give a file, not standard input")
+	}
 	o := beaconstate.LoadOptions{Fork: forkName, Preset: f.preset, Type: "ExecutionPayloadEnvelope", MaxSize: f.maxSize}
-	env, err := loadObject(ctx, e, f.gloas.envelope, o)
+	env, err := beaconstate.LoadFile(ctx, f.gloas.envelope, o)
 	if err == nil {
 		return env, nil
 	}
 	o.Type = "SignedExecutionPayloadEnvelope"
-	if env, err2 := loadObject(ctx, e, f.gloas.envelope, o); err2 == nil {
+	if env, err2 := beaconstate.LoadFile(ctx, f.gloas.envelope, o); err2 == nil {
 		return env, nil
 	}
 	return nil, fmt.Errorf("--envelope: neither an ExecutionPayloadEnvelope nor a SignedExecutionPayloadEnvelope of %s: %w", forkName, err)

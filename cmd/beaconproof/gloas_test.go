@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,6 +33,9 @@ func TestGloasWithdrawal(t *testing.T) {
 	state := writeFile(t, dir, "state.ssz", ch.State)
 	recentState := writeFile(t, dir, "recent.ssz", recent.State)
 	recentEnv := writeFile(t, dir, "recent-envelope.ssz", recent.Envelope)
+	// The signed form: the message's offset, a signature, the message.
+	signed := append(append([]byte{100, 0, 0, 0}, make([]byte, 96)...), recent.Envelope...)
+	signedEnv := writeFile(t, dir, "recent-signed-envelope.ssz", signed)
 	otherEnv := writeFile(t, dir, "other-envelope.ssz", ch.Past[slot-50].Envelope)
 	histState := writeFile(t, dir, "hist.ssz", hist.State)
 	eraStateRoots := writeFile(t, dir, "era-state-roots.ssz", hist.EraStateRoots)
@@ -45,12 +49,15 @@ func TestGloasWithdrawal(t *testing.T) {
 	}{
 		{"recent", "expected_withdrawal", []string{"--block-state", recentState}},
 		{"recent with envelope", "expected_withdrawal", []string{"--block-state", recentState, "--envelope", recentEnv, "--anchor", "state"}},
+		{"recent with signed envelope", "expected_withdrawal", []string{"--block-state", recentState, "--envelope", signedEnv}},
 		{"historical", "historical_expected_withdrawal", []string{"--block-state", histState, "--era-state-roots", eraStateRoots}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := proveAndVerify(t, append(append(base, c.args...), state)...)
-			if !strings.Contains(out, `"kind": "`+c.kind+`"`) || !strings.Contains(out, `"amount": "1234"`) {
-				t.Fatalf("output lacks kind %s or the amount:\n%s", c.kind, out)
+			checked := strings.Contains(strings.Join(c.args, " "), "--envelope")
+			if !strings.Contains(out, `"kind": "`+c.kind+`"`) || !strings.Contains(out, `"amount": "1234"`) ||
+				!strings.Contains(out, fmt.Sprintf(`"envelope_checked": "%v"`, checked)) {
+				t.Fatalf("output lacks kind %s, the amount or envelope_checked %v:\n%s", c.kind, checked, out)
 			}
 			bad := strings.Replace(out, `"amount": "1234"`, `"amount": "1235"`, 1)
 			file := writeFile(t, t.TempDir(), "bad.json", []byte(bad))
@@ -67,6 +74,7 @@ func TestGloasWithdrawal(t *testing.T) {
 	}{
 		{[]string{"--block", block}, "carries no execution payload"},
 		{[]string{"--block-state", recentState, "--envelope", otherEnv}, "envelope"},
+		{[]string{"--block-state", recentState, "--envelope", recentState}, "--envelope: neither"},
 		{[]string{"--block-state", histState}, ""},
 		{[]string{"--block-state", histState, "--era-state-roots", eraBlockRoots}, ""},
 		{[]string{"--block-state", histState, "--era-block-roots", eraStateRoots}, "--era-state-roots"},

@@ -32,6 +32,7 @@ Staking proofs: 'beaconproof prove KIND [flags] FILE', FILE the state:
   balance          --index N                      the balance (its chunk)
   slot                                            state.slot
   withdrawal       --block BLOCK --withdrawal-num N [--era-block-roots FILE]
+                   (gloas: --block-state STATE [--envelope FILE] instead of --block)
   pending-deposit  --index N                      pending_deposits[N]
   field            --path PATH                    any path of the state
   block-field      --block BLOCK --field NAME     a field of a block (no state)
