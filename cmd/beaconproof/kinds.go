@@ -32,6 +32,7 @@ Staking proofs: 'beaconproof prove KIND [flags] FILE', FILE the state:
   balance          --index N                      the balance (its chunk)
   slot                                            state.slot
   withdrawal       --block BLOCK --withdrawal-num N [--era-block-roots FILE]
+                   (gloas: --block-state STATE [--envelope FILE] instead of --block)
   pending-deposit  --index N                      pending_deposits[N]
   field            --path PATH                    any path of the state
   block-field      --block BLOCK --field NAME     a field of a block (no state)
@@ -168,7 +169,7 @@ Example:
 	},
 	{
 		name:     "withdrawal",
-		synopsis: "--block BLOCK --withdrawal-num N [--era FILE|DIR | --era-block-roots FILE]",
+		synopsis: "(--block BLOCK | --block-state STATE [--envelope FILE]) --withdrawal-num N [--era FILE|DIR | --era-block-roots FILE | --era-state-roots FILE]",
 		help: `Proves withdrawal N of the execution payload of BLOCK (a BeaconBlock or
 SignedBeaconBlock at the withdrawal slot, before the state's slot) and the
 state's slot. A block at most SLOTS_PER_HISTORICAL_ROOT slots older than the
@@ -180,6 +181,15 @@ first slot: the state at the era's last slot lacks its last entry); with
 --beacon-url and neither of those, from the node's block headers (no
 archive node needed), or else its state at the next era's first slot.
 --network gives the historical_summaries offset (default mainnet).
+
+From gloas a block carries no execution payload: give, instead of --block,
+--block-state, the post-state of the block at the withdrawal slot, whose
+payload_expected_withdrawals the block's payload must carry. It is proved
+through the state's state_roots, or, for an older slot, historical_summaries
+and --era-state-roots (the era's state_roots: raw, or the state at the next
+era's first slot). --envelope, the block's (Signed)ExecutionPayloadEnvelope,
+is checked against it off chain. The proof does not show that the payload was
+revealed (see the README). Only --format json has these proofs.
 
 With --format lido (or --format calldata --protocol lido), one withdrawal as
 Lido CSM's CSVerifier takes it: FILE is the post-state of BLOCK
@@ -199,8 +209,8 @@ Example:
 				}
 				return ""
 			}
-			if f.block == "" {
-				return "--block is required"
+			if f.block == "" && f.lido.blockState == "" {
+				return "--block is required (on gloas: --block-state)"
 			}
 			if len(f.withdrawalNums) == 0 {
 				return "at least one --withdrawal-num is required"
@@ -308,10 +318,12 @@ func blockForkFlag(fs *flag.FlagSet, f *kindFlags) {
 // the withdrawals, the era's block roots, and the node's.
 func withdrawalFlags(fs *flag.FlagSet, f *kindFlags) {
 	fs.StringVar(&f.block, "block", "", "the BeaconBlock or SignedBeaconBlock file")
-	blockForkFlag(fs, f)
+	fs.StringVar(&f.blockFork, "block-fork", "", "the fork of the block, or of --block-state (detected from the block's slot and --network, or the state's fork version, when omitted)")
 	fs.Var(&f.withdrawalNums, "withdrawal-num", "position of the withdrawal in the payload; repeat for more")
 	fs.StringVar(&f.eraBlockRoots, "era-block-roots", "", "the block_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
 	fs.StringVar(&f.eraFiles, "era", "", "era files (a .era file or a folder of them) that hold the withdrawal's era, for a historical withdrawal: its block_roots come from them")
+	fs.StringVar(&f.gloas.envelope, "envelope", "", "gloas: the ExecutionPayloadEnvelope (or its signed form) of the block at the withdrawal slot, checked against --block-state")
+	fs.StringVar(&f.gloas.eraStateRoots, "era-state-roots", "", "gloas: the state_roots of the withdrawal's era, for a historical withdrawal: raw SSZ or the state at the next era's first slot")
 	f.node.registerWithdrawal(fs)
 	registerLido(fs, f)
 }
@@ -381,8 +393,9 @@ type kindFlags struct {
 	eraBlockRoots  string
 	eraFiles       string // --era: an era file or a folder of them
 
-	node nodeFlags // proving from a beacon node (beacon.go)
-	lido lidoFlags // the withdrawal kind with --format lido (lido.go)
+	node  nodeFlags  // proving from a beacon node (beacon.go)
+	lido  lidoFlags  // the withdrawal kind with --format lido (lido.go)
+	gloas gloasFlags // the withdrawal kind on gloas (gloas.go)
 
 	// net is the network: --network's (a built-in one or a config.yaml),
 	// the node's, or the built-in one with the state's genesis time; nil
@@ -464,6 +477,9 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 	if s.lido {
 		return proveLidoWithdrawal(ctx, e, f, s)
 	}
+	if f.lido.blockState != "" {
+		return proveGloasWithdrawals(ctx, e, f, s)
+	}
 	if f.block == "" && s.node != nil {
 		return s.nodeWithdrawals(ctx, f)
 	}
@@ -472,6 +488,9 @@ func proveWithdrawals(ctx context.Context, e *env, f *kindFlags, s *proveSession
 		return nil, err
 	}
 	defer block.Close()
+	if err := gloasBlockError(block); err != nil {
+		return nil, err
+	}
 	src := staking.WithdrawalSource{Block: block, Network: f.net}
 	switch {
 	case f.eraFiles != "":
@@ -530,25 +549,32 @@ func flattenRoots(roots [][32]byte) []byte {
 }
 
 // readEraBlockRoots reads --era-block-roots: the raw vector, or a state
-// whose block_roots it is. The state's fork is detected on the network and
-// preset of the proved state, and is that state's fork when its version is
-// one no known network schedules.
+// whose block_roots it is.
 func readEraBlockRoots(ctx context.Context, f *kindFlags, state *beaconstate.Object) ([]byte, error) {
+	return readEraRoots(ctx, f, state, "--era-block-roots", f.eraBlockRoots, "block_roots")
+}
+
+// readEraRoots reads an era's root vector (field: block_roots or
+// state_roots) from file, given as flag: the raw vector, or a state whose
+// field it is. The state's fork is detected on the network and preset of
+// the proved state, and is that state's fork when its version is one no
+// known network schedules.
+func readEraRoots(ctx context.Context, f *kindFlags, state *beaconstate.Object, flag, file, field string) ([]byte, error) {
 	want := 32 * state.Schemas.Preset.SlotsPerHistoricalRoot
-	if st, err := os.Stat(f.eraBlockRoots); err == nil && uint64(st.Size()) == want {
-		return os.ReadFile(f.eraBlockRoots)
+	if st, err := os.Stat(file); err == nil && uint64(st.Size()) == want {
+		return os.ReadFile(file)
 	}
 	o := beaconstate.LoadOptions{Preset: state.Preset, Type: "BeaconState", NetworkConfig: f.net, MaxSize: f.maxSize}
-	era, err := beaconstate.LoadFile(ctx, f.eraBlockRoots, o)
+	era, err := beaconstate.LoadFile(ctx, file, o)
 	if errors.Is(err, beaconstate.ErrNoFork) {
 		o.Fork = state.Fork
-		era, err = beaconstate.LoadFile(ctx, f.eraBlockRoots, o)
+		era, err = beaconstate.LoadFile(ctx, file, o)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("--era-block-roots: neither %d bytes of block roots nor a state: %w", want, err)
+		return nil, fmt.Errorf("%s: neither %d bytes of %s nor a state: %w", flag, want, field, err)
 	}
 	defer era.Close()
-	b, _, err := era.Field("block_roots")
+	b, _, err := era.Field(field)
 	if err != nil {
 		return nil, err
 	}

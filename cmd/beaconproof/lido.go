@@ -27,7 +27,7 @@ type lidoFlags struct {
 
 // registerLido registers the lido flags of the withdrawal kind.
 func registerLido(fs *flag.FlagSet, f *kindFlags) {
-	fs.StringVar(&f.lido.blockState, "block-state", "", "with --format lido: the post-state of BLOCK, when BLOCK is older than FILE's block")
+	fs.StringVar(&f.lido.blockState, "block-state", "", "the post-state of the withdrawal's block: on gloas, where the block carries no payload, the state the withdrawals are proved from (instead of --block); with --format lido, of BLOCK when BLOCK is older than FILE's block")
 	fs.Var(uintFlag{&f.lido.operator, &f.lido.hasOperator}, "node-operator-id", "with --format lido: the validator's Lido CSM node operator, for the calls")
 	fs.Var(uintFlag{&f.lido.key, &f.lido.hasKey}, "key-index", "with --format lido: the validator's key index in the operator's keys, for the calls")
 }

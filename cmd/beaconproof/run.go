@@ -93,12 +93,15 @@ Example:
 		},
 		{
 			name:  "prove",
-			usage: "beaconproof prove [--fork F] [--preset P] [--type T] [--network N] --path PATH [--path PATH ...] FILE",
+			usage: "beaconproof prove [--fork F] [--preset P] [--type T] [--network N] --path PATH [--path PATH ...] [--multiproof] FILE",
 			help: `Prints, as JSON, Merkle proofs of the members at each PATH of the SSZ
 object in FILE against its hash tree root:
   {"fork", "preset", "type", "root", "proofs": [{"path", "gindex", "leaf", "branch"}]}
-gindex is a decimal string; hashes are 0x-hex; branch is bottom-up. Every
-proof is verified before it is printed.
+gindex is a decimal string; hashes are 0x-hex; branch is bottom-up. With
+--multiproof, one multiproof of them all (the specs' multiproof, gindices
+descending, each path beside its gindex):
+  {"fork", "preset", "type", "root", "paths", "multiproof": {"gindices", "leaves", "hashes"}}
+Every proof is verified before it is printed; 'beaconproof verify' reads both.
 
 Example:
   beaconproof prove --fork deneb --path 'validators[5].withdrawal_credentials' --path 'balances[5]' state.ssz
@@ -423,8 +426,9 @@ func (p *pathList) Set(s string) error {
 }
 
 // kindArg returns the index of the first positional argument of prove,
-// or -1. Every flag of prove takes a value, so "--flag value" is skipped
-// as a pair; "--flag=value", -h and --help alone.
+// or -1. Every flag of prove but --multiproof takes a value, so "--flag
+// value" is skipped as a pair; "--flag=value", --multiproof, -h and --help
+// alone.
 func kindArg(args []string) int {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -436,7 +440,7 @@ func kindArg(args []string) int {
 			return -1
 		case a == "-" || !strings.HasPrefix(a, "-"):
 			return i
-		case strings.Contains(a, "=") || a == "-h" || a == "-help" || a == "--help":
+		case strings.Contains(a, "=") || a == "-h" || a == "-help" || a == "--help" || strings.TrimLeft(a, "-") == "multiproof":
 		default:
 			i++ // the flag's value
 		}
@@ -457,6 +461,7 @@ func cmdProve(ctx context.Context, e *env, args []string) int {
 	of.register(fs, true)
 	var paths pathList
 	fs.Var(&paths, "path", "path to prove, as in the specs (validators[5].withdrawal_credentials); repeat for more")
+	multi := fs.Bool("multiproof", false, "print one multiproof of all the paths (distinct, none inside another) instead of a proof per path")
 	pos, done, code := c.parse(e, fs, args)
 	if done {
 		return code
@@ -476,7 +481,12 @@ func cmdProve(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	set, err := p.ProofSet(paths)
+	var set any
+	if *multi {
+		set, err = p.MultiproofSet(paths)
+	} else {
+		set, err = p.ProofSet(paths)
+	}
 	if err != nil {
 		return e.fail(err)
 	}

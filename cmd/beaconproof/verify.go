@@ -131,6 +131,9 @@ func verifyFile(ctx context.Context, e *env, name string, lf liveFlags) (string,
 // verifiedLine is what verify prints for a document that verifies: ok, and
 // what was not checked — the paths of a proof set without a fork.
 func verifiedLine(doc format.Document) string {
+	if d, ok := doc.(*format.MultiproofDocument); ok && !d.PathsChecked() && len(d.Paths) > 0 {
+		return "ok (paths not checked: no fork)"
+	}
 	if d, ok := doc.(*format.JSONDocument); ok && !d.PathsChecked() {
 		for _, c := range d.Proofs {
 			if c.Path != "" {

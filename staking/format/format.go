@@ -210,13 +210,15 @@ func Marshal(d Document) ([]byte, error) {
 
 // Parse reads a document of any format, detecting it: by its "format"
 // key, and without one as a proof set ({"root", "proofs"}, as written by
-// `beaconproof prove` or an oracle vector.json) or as a file of protocol
-// vectors ({"cases": [...]}).
+// `beaconproof prove` or an oracle vector.json), a multiproof ({"root",
+// "multiproof"}, as written by `beaconproof prove --multiproof`) or as a
+// file of protocol vectors ({"cases": [...]}).
 func Parse(data []byte) (Document, error) {
 	var head struct {
 		Format *string          `json:"format"`
 		Proofs json.RawMessage  `json:"proofs"`
 		Cases  *json.RawMessage `json:"cases"`
+		Multi  *json.RawMessage `json:"multiproof"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, fmt.Errorf("%w: %v", proof.ErrMalformed, err)
@@ -233,6 +235,8 @@ func Parse(data []byte) (Document, error) {
 		d = p.empty()
 	case head.Cases != nil && head.Proofs == nil:
 		d = new(VectorsDocument)
+	case head.Multi != nil && head.Proofs == nil:
+		d = new(MultiproofDocument)
 	default:
 		d = new(JSONDocument)
 	}
