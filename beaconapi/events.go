@@ -79,7 +79,7 @@ func (e Event) Info() (EventInfo, error) {
 // wrapping ErrRejected or ErrNotFound when the node does not serve the
 // stream (400, 404, 405, 501): the caller then polls instead.
 func (c *Client) Events(ctx context.Context, topics []string, handle func(Event), onDrop func(error)) error {
-	cl := call{path: "/eth/v1/events", query: url.Values{"topics": {strings.Join(topics, ",")}},
+	cl := call{path: "/eth/v1/events", query: url.Values{"topics": topics}, // one topics= each: Lodestar rejects topics=a%2Cb
 		what: "event stream " + strings.Join(topics, ",")}
 	wait := c.backoff
 	for {

@@ -21,7 +21,7 @@ func TestEventsReconnects(t *testing.T) {
 	var mu sync.Mutex
 	conns := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/eth/v1/events" || r.URL.Query().Get("topics") != "head,finalized_checkpoint" {
+		if r.URL.Path != "/eth/v1/events" || strings.Join(r.URL.Query()["topics"], " ") != "head finalized_checkpoint" {
 			http.Error(w, "bad request", 400)
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 )
@@ -80,7 +79,9 @@ func (c *Client) Validators(ctx context.Context, stateID string, ids []string) (
 
 func (c *Client) validators(ctx context.Context, stateID string, ids []string) ([]ValidatorInfo, error) {
 	cl := call{path: fmt.Sprintf("/eth/v1/beacon/states/%s/validators", stateID),
-		query: url.Values{"id": {strings.Join(ids, ",")}},
+		// one id= per validator (the API's form, explode style): Lodestar
+		// reads id=0%2C1 as one id and answers no validator
+		query: url.Values{"id": ids},
 		what:  fmt.Sprintf("%d validators of %s", len(ids), describe("state", stateID))}
 	var body struct {
 		Data *[]validatorJSON `json:"data"`

@@ -342,8 +342,8 @@ func (c *chain) validators(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	want := map[string]bool{}
-	for _, id := range strings.Split(r.URL.Query().Get("id"), ",") {
-		want[id] = true
+	for _, id := range r.URL.Query()["id"] {
+		want[id] = true // as Lodestar: one id each, "0,1" is no id
 	}
 	n, _ := st.ValidatorCount()
 	var data []any

@@ -143,9 +143,19 @@ func (n *Node) Stop() error {
 // execution-address credentials (0x…beef00 + i) and validator index
 // submits a voluntary exit (about 15 s).
 func (n *Node) Exit(ctx context.Context, index, first, last int) error {
+	return n.ExitTo(ctx, "", index, first, last)
+}
+
+// ExitTo is Exit with every changed validator's credentials pointing at
+// the execution address to (0x-hex, exit.sh's TO), as a megapool's
+// validators; an empty to is Exit's addresses.
+func (n *Node) ExitTo(ctx context.Context, to string, index, first, last int) error {
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(n.recipe.Dir, "exit.sh"), n.lodestar, strconv.Itoa(index),
 		fmt.Sprintf("%d..%d", first, last), strconv.Itoa(n.RESTPort))
 	cmd.Env = cleanEnv()
+	if to != "" {
+		cmd.Env = append(cmd.Env, "TO="+to)
+	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("devnet: exit.sh %d %d..%d: %v: %s", index, first, last, err, lastLines(string(out), 5))
