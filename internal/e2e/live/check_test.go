@@ -61,6 +61,7 @@ type segment struct {
 	g      *big.Int
 	used   int
 	root   string // the object's root when known ("" when id is a slot)
+	ws     uint64 // for the era's state: the withdrawal slot, whose block_roots entry it proves
 }
 
 // checkClaims checks every proof of a json document against the node.
@@ -140,12 +141,11 @@ func (c *checker) segments(ctx context.Context, d doc, h devnet.Header, cl claim
 			}
 			used := len(big.NewInt(int64(c.sphr)).Text(2)) - 1
 			eraEnd := (ws/c.sphr + 1) * c.sphr
-			era := segment{object: "state", id: strconv.FormatUint(eraEnd, 10), g: eg, used: used}
-			if _, err := c.node.Get(ctx, "/eth/v2/debug/beacon/states/"+era.id, "application/octet-stream"); err != nil {
-				// A pruning node keeps no such state: the branch in the
-				// era's block_roots is rebuilt here from its headers.
-				era.object, era.id = "roots", strconv.FormatUint(ws, 10)
-			}
+			// The node's proof API serves only the states it holds in
+			// memory: when it has no proof of the state at the era's end
+			// (compare), the branch in the era's block_roots is rebuilt
+			// from its headers instead.
+			era := segment{object: "state", id: strconv.FormatUint(eraEnd, 10), g: eg, used: used, ws: ws}
 			segs = append(segs, state, era)
 		}
 		wh, err := c.node.Header(ctx, strconv.FormatUint(ws, 10))
@@ -189,20 +189,20 @@ func (c *checker) compare(ctx context.Context, cl claim, segs []segment) error {
 	var branch []string
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
-		if s.object == "roots" {
-			br, err := c.rootsBranch(ctx, s.id)
-			if err != nil {
-				return err
-			}
-			branch = append(branch, br...)
-			continue
-		}
 		var m *devnet.Multiproof
 		var err error
 		if s.object == "block" {
 			m, err = c.node.BlockProof(ctx, s.id, c.format(), s.g)
 		} else {
 			m, err = c.node.StateProof(ctx, s.id, c.format(), s.g)
+		}
+		if err != nil && s.ws != 0 {
+			br, rerr := c.rootsBranch(ctx, s.ws)
+			if rerr != nil {
+				return fmt.Errorf("%v; from headers: %w", err, rerr)
+			}
+			branch = append(branch, br...)
+			continue
 		}
 		if err != nil {
 			return err
@@ -308,11 +308,7 @@ func hex32(b [32]byte) string { return fmt.Sprintf("0x%x", b) }
 // in its era's block_roots vector, which it rebuilds from the node's
 // headers: a missed slot repeats the root before it, and the slots before
 // the era's first block take that block's parent_root.
-func (c *checker) rootsBranch(ctx context.Context, wsID string) ([]string, error) {
-	ws, err := strconv.ParseUint(wsID, 10, 64)
-	if err != nil {
-		return nil, err
-	}
+func (c *checker) rootsBranch(ctx context.Context, ws uint64) ([]string, error) {
 	start := ws / c.sphr * c.sphr
 	roots := make([][32]byte, c.sphr)
 	var firstMissed []int
