@@ -152,9 +152,11 @@ func TestPeriodBlockRoots(t *testing.T) {
 	if inflight > 5 || inflight < 2 {
 		t.Fatalf("at most %d requests at once, want 2 to 5", inflight)
 	}
-	// The connections are kept and reused: no more than requests at once
-	// (http.DefaultTransport keeps 2 idle connections per host, and
-	// concurrent requests would open and close a connection each).
+	// The connections are kept and reused: about as many as requests at
+	// once (http.DefaultTransport keeps 2 idle connections per host, and
+	// concurrent requests would open and close a connection each: some 46
+	// for these 192 requests). A connection the server or the race
+	// detector's scheduling closes early may be replaced, hence twice.
 	node.set(func(f *fakeNode) { f.headerDelay, f.headerConns = 0, nil })
 	for range 3 {
 		if _, err := c.PeriodBlockRoots(ctx, 2, merkleRoot(want), 8); err != nil {
@@ -164,8 +166,8 @@ func TestPeriodBlockRoots(t *testing.T) {
 	node.mu.Lock()
 	conns := len(node.headerConns)
 	node.mu.Unlock()
-	if conns > 8 {
-		t.Fatalf("3 × 64 requests, 8 at once, used %d connections, want at most 8", conns)
+	if conns > 16 {
+		t.Fatalf("3 × 64 requests, 8 at once, used %d connections, want at most 16", conns)
 	}
 	// Period 3 (192 to 255) runs past the chain's last block (250): the
 	// node's 404s make the last slots repeat it, as on chain for slots
