@@ -251,15 +251,7 @@ func checkPostStateWithdrawal(x CheckContext, c Claim, v *WithdrawalValue) error
 	if err != nil {
 		return err
 	}
-	s, err := fork.SchemasOf(x.Fork, x.Preset)
-	if err != nil {
-		return err
-	}
-	leaf, err := WithdrawalRoot(s, w.Withdrawal)
-	if err != nil {
-		return err
-	}
-	return checkLeaf(g, c, leaf)
+	return checkWithdrawalLeaf(x, g, c, w)
 }
 
 // HistoricalBlockRootGindex returns the generalized index of the root of

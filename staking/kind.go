@@ -472,6 +472,12 @@ func checkBlockWithdrawal(x CheckContext, c Claim, v *WithdrawalValue) error {
 	if err := withdrawalPathEnd(c, w); err != nil {
 		return err
 	}
+	return checkWithdrawalLeaf(x, g, c, w)
+}
+
+// checkWithdrawalLeaf checks the claim's gindex against g and its leaf
+// against the root of the withdrawal in the value, in the fork's schemas.
+func checkWithdrawalLeaf(x CheckContext, g proof.Gindex, c Claim, w WithdrawalValue) error {
 	s, err := fork.SchemasOf(x.Fork, x.Preset)
 	if err != nil {
 		return err
