@@ -38,25 +38,30 @@ func (c *Client) State(ctx context.Context, id string) (*beaconstate.Object, err
 	if err != nil {
 		return nil, err
 	}
-	cl := call{path: "/eth/v2/debug/beacon/states/" + id, what: describe("state", id), ssz: true, progress: true}
+	cl := call{path: "/eth/v2/debug/beacon/states/" + id, what: describe("state", id), ssz: true, progress: true, reserve: true}
 	resp, err := c.get(ctx, cl)
 	if err != nil {
-		if isStatus(err, 404) || isStatus(err, 410) {
-			return nil, c.stateNotFound(ctx, cl, kind, slot, httpErr(err))
-		}
-		var he *HTTPError
-		if errors.As(err, &he) && err == error(he) && mentionsPruning(he.Message) {
-			return nil, c.pruned(cl, he)
-		}
-		err = c.httpFail(cl, err)
-		if kind == idSlot && !errors.Is(err, ErrSyncing) && errors.As(err, &he) && he.StatusCode >= 500 {
-			if f, ferr := c.Header(ctx, "finalized"); ferr == nil && slot < f.Slot {
-				return nil, c.prunedBefore(cl, slot, f.Slot, he)
-			}
-		}
-		return nil, err
+		return nil, c.stateFail(ctx, cl, kind, slot, err)
 	}
 	return c.decode(cl, resp, net, "BeaconState")
+}
+
+// stateFail classifies the error of a state request (see State).
+func (c *Client) stateFail(ctx context.Context, cl call, kind idKind, slot uint64, err error) error {
+	if isStatus(err, 404) || isStatus(err, 410) {
+		return c.stateNotFound(ctx, cl, kind, slot, httpErr(err))
+	}
+	var he *HTTPError
+	if errors.As(err, &he) && err == error(he) && mentionsPruning(he.Message) {
+		return c.pruned(cl, he)
+	}
+	err = c.httpFail(cl, err)
+	if kind == idSlot && !errors.Is(err, ErrSyncing) && errors.As(err, &he) && he.StatusCode >= 500 {
+		if f, ferr := c.Header(ctx, "finalized"); ferr == nil && slot < f.Slot {
+			return c.prunedBefore(cl, slot, f.Slot, he)
+		}
+	}
+	return err
 }
 
 // prunedBefore is the error for a state at a slot before the node's
@@ -160,25 +165,52 @@ func BlockMessage(signed *beaconstate.Object) (*beaconstate.Object, error) {
 // decode turns a state or block response into an Object of typeName: it
 // finds the fork (header, JSON "version", or the bytes), converts JSON to
 // SSZ, and validates against the fork's schema.
+//
+// The Object owns the reserved memory of an SSZ body (Close releases it);
+// any other is released.
 func (c *Client) decode(cl call, resp *response, net *fork.Network, typeName string) (*beaconstate.Object, error) {
+	defer resp.release() // unless the Object took it
+	forkName, data, err := c.sszOf(cl, resp, net, typeName)
+	if err != nil {
+		return nil, err
+	}
+	preset := net.PresetName()
+	var obj *beaconstate.Object
+	if resp.reserved != nil && !resp.json {
+		if obj, err = beaconstate.NewObjectReserved(forkName, preset, typeName, resp.reserved, len(data)); err == nil {
+			resp.reserved = nil
+		}
+	} else {
+		obj, err = beaconstate.NewObject(forkName, preset, typeName, data)
+	}
+	if err != nil {
+		return nil, newErr(fmt.Sprintf("%s: %v: %v", c.where(cl), ErrBadResponse, err), ErrBadResponse, err)
+	}
+	return obj, nil
+}
+
+// sszOf returns the fork and the SSZ bytes of a state or block response:
+// the fork from the header, the JSON "version" or the bytes; the bytes
+// the body's, or converted from its JSON.
+func (c *Client) sszOf(cl call, resp *response, net *fork.Network, typeName string) (string, []byte, error) {
 	version := resp.header.Get("Eth-Consensus-Version")
 	data := resp.body
 	var jsonData []byte
 	if resp.json {
 		m, err := members(resp.body)
 		if err != nil {
-			return nil, c.badResponse(cl, err)
+			return "", nil, c.badResponse(cl, err)
 		}
 		if v, ok := m["version"]; ok && version == "" {
 			if err := json.Unmarshal(v, &version); err != nil {
-				return nil, c.badResponse(cl, fmt.Errorf("version: %v", err))
+				return "", nil, c.badResponse(cl, fmt.Errorf("version: %v", err))
 			}
 		}
 		if jsonData = m["data"]; jsonData == nil {
-			return nil, c.badResponse(cl, errors.New("JSON answer without data"))
+			return "", nil, c.badResponse(cl, errors.New("JSON answer without data"))
 		}
 		if version == "" {
-			return nil, c.badResponse(cl, errors.New("JSON answer without Eth-Consensus-Version header or version"))
+			return "", nil, c.badResponse(cl, errors.New("JSON answer without Eth-Consensus-Version header or version"))
 		}
 	}
 	var forkName string
@@ -186,31 +218,26 @@ func (c *Client) decode(cl call, resp *response, net *fork.Network, typeName str
 		f, err := fork.FromConsensusVersionHeader(version)
 		if err != nil {
 			known := strings.Join(fork.Names(), ", ")
-			return nil, newErr(fmt.Sprintf("%s: the node serves fork %q: %v (known: %s)", c.where(cl), strings.TrimSpace(version), ErrUnknownFork, known),
+			return "", nil, newErr(fmt.Sprintf("%s: the node serves fork %q: %v (known: %s)", c.where(cl), strings.TrimSpace(version), ErrUnknownFork, known),
 				ErrUnknownFork, fork.ErrUnknownFork)
 		}
 		forkName = f.Name
 	} else {
 		var err error
 		if forkName, err = detectFork(data, net, typeName); err != nil {
-			return nil, newErr(fmt.Sprintf("%s: the node sent no Eth-Consensus-Version header and %v", c.where(cl), err), append([]error{ErrBadResponse}, unwrapAll(err)...)...)
+			return "", nil, newErr(fmt.Sprintf("%s: the node sent no Eth-Consensus-Version header and %v", c.where(cl), err), append([]error{ErrBadResponse}, unwrapAll(err)...)...)
 		}
 	}
-	preset := net.PresetName()
 	if jsonData != nil {
-		s, err := fork.TypeOf(forkName, preset, typeName)
+		s, err := fork.TypeOf(forkName, net.PresetName(), typeName)
 		if err != nil {
-			return nil, c.badResponse(cl, err)
+			return "", nil, c.badResponse(cl, err)
 		}
 		if data, err = ssz.FromJSON(s, jsonData); err != nil {
-			return nil, newErr(fmt.Sprintf("%s: %v: the JSON is not a %s %s: %v", c.where(cl), ErrBadResponse, forkName, typeName, err), ErrBadResponse, err)
+			return "", nil, newErr(fmt.Sprintf("%s: %v: the JSON is not a %s %s: %v", c.where(cl), ErrBadResponse, forkName, typeName, err), ErrBadResponse, err)
 		}
 	}
-	obj, err := beaconstate.NewObject(forkName, preset, typeName, data)
-	if err != nil {
-		return nil, newErr(fmt.Sprintf("%s: %v: %v", c.where(cl), ErrBadResponse, err), ErrBadResponse, err)
-	}
-	return obj, nil
+	return forkName, data, nil
 }
 
 func unwrapAll(err error) []error {

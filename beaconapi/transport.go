@@ -37,13 +37,37 @@ type call struct {
 	progress bool       // draw a progress bar of the body
 	once     bool       // no retries
 	query    url.Values // query parameters, added to the base URL's
+	// reserve reads a body without a Content-Length into reserved memory
+	// (beaconstate.Reserve), which the response then owns: for states.
+	reserve bool
+	// follow, when set, is called once an attempt's body is about to be
+	// read into buf (of size bytes, -1 when unknown), and returns nil or a
+	// function told of each advance: buf[:n] has arrived.
+	follow func(h http.Header, buf []byte, size int64) func(n int)
 }
 
 // response is a successful answer, its body read in full.
 type response struct {
-	header http.Header
-	body   []byte
-	json   bool // the body is JSON, not SSZ
+	header   http.Header
+	body     []byte
+	json     bool                  // the body is JSON, not SSZ
+	reserved *beaconstate.Reserved // the memory body is in, when reserved: the response's to release
+}
+
+// release gives back the reserved memory of the body, if any.
+func (r *response) release() {
+	if r.reserved != nil {
+		_ = r.reserved.Release()
+		r.reserved = nil
+	}
+}
+
+// bodyBuf is the memory that a call's attempts read the body into, kept
+// from one attempt to the next: a buffer, and memory reserved for a body
+// of unknown size.
+type bodyBuf struct {
+	b   []byte
+	res *beaconstate.Reserved
 }
 
 // failure is why an attempt may be retried.
@@ -92,7 +116,7 @@ func (c *Client) get(ctx context.Context, cl call) (*response, error) {
 		retries = 0
 	}
 	var (
-		buf      []byte // the body buffer, reused across attempts
+		buf      bodyBuf // the body's memory, reused across attempts
 		last     attemptResult
 		attempts int
 	)
@@ -115,19 +139,30 @@ func (c *Client) get(ctx context.Context, cl call) (*response, error) {
 		}
 		attempts++
 		if res.fatal != nil {
+			buf.release(nil)
 			return nil, res.fatal
 		}
 		if res.resp != nil {
+			buf.release(res.resp)
 			return res.resp, nil
 		}
 		last = res
 	}
+	buf.release(nil)
 	return nil, c.exhausted(ctx, cl, last, attempts)
 }
 
-// attempt sends the request once and reads the whole body into *buf,
-// which it reuses when large enough and otherwise replaces.
-func (c *Client) attempt(ctx context.Context, cl call, accept string, buf *[]byte) attemptResult {
+// release gives back the reserved memory of buf unless resp owns it.
+func (buf *bodyBuf) release(resp *response) {
+	if buf.res != nil && (resp == nil || resp.reserved != buf.res) {
+		_ = buf.res.Release()
+	}
+	buf.res = nil
+}
+
+// attempt sends the request once and reads the whole body into buf,
+// whose memory it reuses when large enough and otherwise replaces.
+func (c *Client) attempt(ctx context.Context, cl call, accept string, buf *bodyBuf) attemptResult {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timer := time.AfterFunc(c.timeout, func() { cancel(errStalled) })
@@ -171,7 +206,11 @@ func (c *Client) attempt(ctx context.Context, cl call, accept string, buf *[]byt
 		bar = c.newBar(resp.ContentLength, cl.what)
 	}
 	rd := &watchedReader{r: resp.Body, timer: timer, d: c.timeout, bar: bar}
-	body, err := readBody(rd, resp.ContentLength, c.maxSize, buf)
+	var follow func(buf []byte, size int64) func(int)
+	if cl.follow != nil {
+		follow = func(buf []byte, size int64) func(int) { return cl.follow(resp.Header, buf, size) }
+	}
+	body, reserved, err := readBody(rd, resp.ContentLength, c.maxSize, buf, cl.reserve, follow)
 	if err != nil {
 		if bar != nil {
 			_ = bar.Exit()
@@ -187,9 +226,10 @@ func (c *Client) attempt(ctx context.Context, cl call, accept string, buf *[]byt
 		_ = bar.Finish()
 	}
 	return attemptResult{resp: &response{
-		header: resp.Header,
-		body:   body,
-		json:   isJSON(resp.Header.Get("Content-Type"), body),
+		header:   resp.Header,
+		body:     body,
+		json:     isJSON(resp.Header.Get("Content-Type"), body),
+		reserved: reserved,
 	}}
 }
 
@@ -477,28 +517,79 @@ func (w *watchedReader) Read(p []byte) (int, error) {
 }
 
 // readBody reads r to its end. With a known length n it reads into one
-// buffer of exactly n bytes, the only copy of the body; without, it grows
-// a buffer by doubling, failing with errBodyTooLarge past max. *buf is
+// buffer of exactly n bytes, the only copy of the body. Without, when
+// reserve is set and the platform allows, it reads into memory reserved
+// for max bytes (beaconstate.Reserve), of which only the pages written
+// cost memory, and returns it as reserved; otherwise it grows a buffer by
+// doubling. It fails with errBodyTooLarge past max. buf's memory is
 // reused when large enough and is replaced otherwise, so that a retry
-// needs no second buffer.
-func readBody(r io.Reader, n, max int64, buf *[]byte) ([]byte, error) {
+// needs no second buffer. follow, when set, is given the memory the body
+// is read into and its size (-1 when unknown), and the function it
+// returns is told of every advance.
+func readBody(r io.Reader, n, max int64, buf *bodyBuf, reserve bool, follow func([]byte, int64) func(int)) (body []byte, reserved *beaconstate.Reserved, err error) {
 	if n >= 0 {
-		var b []byte
-		if int64(cap(*buf)) >= n {
-			b = (*buf)[:n]
-		} else {
-			b = make([]byte, n)
-			*buf = b
+		if int64(cap(buf.b)) < n {
+			buf.b = make([]byte, n)
 		}
-		if _, err := io.ReadFull(r, b); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
+		b := buf.b[:n]
+		k, err := readInto(r, b, n, follow)
+		if err == nil && int64(k) < n {
+			err = io.ErrUnexpectedEOF
 		}
-		return b, nil
+		if err != nil {
+			return nil, nil, err
+		}
+		return b, nil, nil
 	}
-	b := (*buf)[:0]
+	if reserve && buf.res == nil {
+		buf.res, _ = beaconstate.Reserve(max + 1) // nil where the platform cannot
+	}
+	if reserve && buf.res != nil {
+		k, err := readInto(r, buf.res.Bytes(), -1, follow)
+		if err != nil {
+			return nil, nil, err
+		}
+		if int64(k) > max {
+			return nil, nil, errBodyTooLarge
+		}
+		return buf.res.Bytes()[:k:k], buf.res, nil
+	}
+	b, err := readGrowing(r, max, buf)
+	return b, nil, err
+}
+
+// readInto reads r into b until r ends or b is full, telling follow's
+// function of every advance, and returns the bytes read. A known size n
+// that r ends before is io.ErrUnexpectedEOF.
+func readInto(r io.Reader, b []byte, n int64, follow func([]byte, int64) func(int)) (int, error) {
+	var arrived func(int)
+	if follow != nil {
+		arrived = follow(b, n)
+	}
+	k := 0
+	for k < len(b) {
+		m, err := r.Read(b[k:])
+		k += m
+		if m > 0 && arrived != nil {
+			arrived(k)
+		}
+		if err == io.EOF {
+			if n >= 0 && int64(k) < n {
+				return k, io.ErrUnexpectedEOF
+			}
+			return k, nil
+		}
+		if err != nil {
+			return k, err
+		}
+	}
+	return k, nil
+}
+
+// readGrowing reads r to its end into a buffer grown by doubling, the way
+// of a body of unknown size where memory cannot be reserved.
+func readGrowing(r io.Reader, max int64, buf *bodyBuf) ([]byte, error) {
+	b := buf.b[:0]
 	if cap(b) == 0 {
 		b = make([]byte, 0, 64<<10)
 	}
@@ -512,7 +603,7 @@ func readBody(r io.Reader, n, max int64, buf *[]byte) ([]byte, error) {
 		}
 		k, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+k]
-		*buf = b
+		buf.b = b
 		if int64(len(b)) > max {
 			return nil, errBodyTooLarge
 		}
