@@ -88,7 +88,7 @@ func TestStateProver(t *testing.T) {
 		set  func(f *fakeNode)
 	}{
 		{"length", func(f *fakeNode) {}},
-		{"chunked", func(f *fakeNode) { f.chunked, f.chunk, f.delay = true, 64<<10, 100 * time.Microsecond }},
+		{"chunked", func(f *fakeNode) { f.chunked, f.chunk, f.delay = true, 64<<10, 100*time.Microsecond }},
 		{"json", func(f *fakeNode) { f.jsonOnly = true }},
 		{"no version header", func(f *fakeNode) { f.noVersion, f.chunked = true, true }},
 		{"truncated once", func(f *fakeNode) { f.truncate, f.chunked = 1, true }},

@@ -145,9 +145,10 @@ func (s *proveSession) connect(ctx context.Context, f *kindFlags) error {
 	return nil
 }
 
-// nodeState connects to the node of f and fetches the state --state names
-// (default finalized). It sets s.node and s.net and f.network.
-func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstate.Object, error) {
+// nodeStateProver connects to the node of f and fetches the state --state
+// names (default finalized), hashed while it downloads
+// (beaconapi.Client.StateProver). It sets s.node and s.net and f.network.
+func (s *proveSession) nodeStateProver(ctx context.Context, f *kindFlags) (*beaconstate.Prover, error) {
 	if err := s.connect(ctx, f); err != nil {
 		return nil, err
 	}
@@ -155,7 +156,7 @@ func (s *proveSession) nodeState(ctx context.Context, f *kindFlags) (*beaconstat
 	if id == "" {
 		id = defaultStateID
 	}
-	return s.node.State(ctx, id)
+	return s.node.StateProver(ctx, id)
 }
 
 // nodeBlock fetches the block with the id (head, finalized, justified, a

@@ -267,8 +267,12 @@ func (s *proveSession) anchorTimestamp(ctx context.Context, f *kindFlags, r *pro
 // and f.net and f.network (stateNetwork). release closes the state.
 func (s *proveSession) openState(ctx context.Context, e *env, f *kindFlags, fromNode bool, file string, anchor staking.AnchorKind) (release func(), err error) {
 	var obj *beaconstate.Object
+	var p *beaconstate.Prover
 	if fromNode {
-		obj, err = s.nodeState(ctx, f)
+		// Hashed while it downloads.
+		if p, err = s.nodeStateProver(ctx, f); err == nil {
+			obj = p.Object()
+		}
 	} else {
 		obj, err = loadObject(ctx, e, file, beaconstate.LoadOptions{Fork: f.fork, Preset: f.preset, Type: "BeaconState", NetworkConfig: f.net, MaxSize: f.maxSize, Mmap: true})
 	}
@@ -276,7 +280,9 @@ func (s *proveSession) openState(ctx context.Context, e *env, f *kindFlags, from
 		return nil, err
 	}
 	release = func() { obj.Close() }
-	p, err := beaconstate.NewProver(obj)
+	if p == nil {
+		p, err = beaconstate.NewProver(obj)
+	}
 	if err == nil {
 		s.sp, err = staking.NewStateProver(p, anchor)
 	}

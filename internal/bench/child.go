@@ -62,6 +62,12 @@ func runOurs(req proto.Request, r *proto.Response) error {
 		return runPrepare(req, r)
 	case methodRead:
 		return runRead(req, r)
+	case methodNetDownload:
+		return runNetDownload(req, r)
+	case methodNetProve:
+		return runNetProve(req, r)
+	case methodNetThenHash:
+		return runNetThenHash(req, r)
 	}
 	return fmt.Errorf("bench: unknown method %q", req.Method)
 }

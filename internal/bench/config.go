@@ -105,6 +105,12 @@ type Config struct {
 	// Command is the command line recorded in the report; "" records a
 	// description of the configuration.
 	Command string
+	// NoNetwork leaves out the network path (the state served over
+	// loopback HTTP, downloaded with beaconapi and hashed as it arrives).
+	NoNetwork bool
+	// ServeRates are the rates, in MB/s, at which the network path is
+	// measured beside the unthrottled loopback; nil means 100 MB/s.
+	ServeRates []float64
 }
 
 func (c Config) withDefaults() Config {
@@ -134,6 +140,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Log == nil {
 		c.Log = io.Discard
+	}
+	if c.ServeRates == nil {
+		c.ServeRates = []float64{100}
 	}
 	if c.Command == "" {
 		c.Command = fmt.Sprintf("beaconproof bench --fork %s --validators %d", c.Fork, c.Validators)

@@ -15,7 +15,7 @@ import (
 )
 
 // Usage is the synopsis of the bench command.
-const Usage = "beaconproof bench [--validators N] [--fork F] [--json] [--repeat N] [--methods M,...] [--no-peers] [--peers-bin PATH] [--keep] [--dir DIR]"
+const Usage = "beaconproof bench [--validators N] [--fork F] [--json] [--repeat N] [--methods M,...] [--no-peers] [--peers-bin PATH] [--no-network] [--serve-rate MB/s] [--keep] [--dir DIR]"
 
 // Help describes the bench command.
 const Help = `Generates a mainnet-shaped BeaconState (2,200,000 validators by default)
@@ -23,8 +23,11 @@ and the next epoch's state, then measures, each in its own process and one
 after another: beaconproof's cold path (read the file, validate, root, a
 validator proof and the slot proof), beaconproof's root alone, the peers
 (go-eth2-client with dynamic-ssz, with fastssz, and its HashTreeRoot), and
-beaconproof after the load (extra proofs, multiproofs, the next epoch). It
-prints wall time, peak memory and the ratio to the lower bound (the state's
+beaconproof after the load (extra proofs, multiproofs, the next epoch); then
+the network path: the state served over loopback HTTP as a beacon node
+serves it (chunked SSZ), unthrottled and at --serve-rate, fetched with
+beaconapi and hashed as it arrives, to two verified proofs, against a bare
+download of the same bytes. It prints wall time, peak memory and the ratio to the lower bound (the state's
 SHA-256 hashes at gohashtree's measured rate, plus reading the file).
 
 The peers run in a separate binary built with the go command from the
@@ -77,6 +80,8 @@ func ParseArgs(args []string, errOut io.Writer) (Config, error) {
 	fs.IntVar(&cfg.Repeat, "repeat", 1, "run each method this many times and keep the fastest run")
 	fs.IntVar(&cfg.Proofs, "proofs", 10_000, "extra validator proofs timed after the load")
 	validator := fs.Int64("validator", -1, "validator proven by the cold path (default: 3/4 into the registry)")
+	fs.BoolVar(&cfg.NoNetwork, "no-network", false, "leave out the network path (the state served over loopback HTTP)")
+	serveRate := fs.Float64("serve-rate", 100, "MB/s at which the network path also serves the state, beside unthrottled (0: unthrottled only)")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed of the random validators of the extra proofs")
 	multi := fs.String("multiproof", "1,10,100,1000,10000", "comma-separated numbers of validators of the multiproofs")
 	fs.DurationVar(&cfg.MethodTimeout, "timeout", 15*time.Minute, "time limit of each method")
@@ -92,6 +97,14 @@ func ParseArgs(args []string, errOut io.Writer) (Config, error) {
 	}
 	if *validator >= 0 {
 		cfg.Validator = uint64(*validator)
+	}
+	switch {
+	case *serveRate < 0:
+		return cfg, fmt.Errorf("--serve-rate: %g MB/s", *serveRate)
+	case *serveRate > 0:
+		cfg.ServeRates = []float64{*serveRate}
+	default:
+		cfg.ServeRates = []float64{}
 	}
 	cfg.MultiproofK = []int{}
 	for _, s := range strings.Split(*multi, ",") {

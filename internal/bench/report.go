@@ -45,6 +45,8 @@ type Report struct {
 	LowerBound      LowerBound    `json:"lower_bound"`
 	Methods         []Measurement `json:"methods"`
 	AfterLoad       *AfterLoad    `json:"after_load,omitempty"`
+	// Network is the network path, unthrottled and at each serving rate.
+	Network []NetworkRun `json:"network,omitempty"`
 	// RunnerPeakRSS is the runner's own peak resident set size: every
 	// child's rusage peak is at least this (see Measurement.PeakRSS).
 	RunnerPeakRSS int64    `json:"runner_peak_rss_bytes"`
@@ -410,6 +412,7 @@ func (r *Report) printTables(w io.Writer) {
 		}
 		tw.Flush()
 	}
+	printNetwork(w, r.Network)
 	fmt.Fprintln(w)
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

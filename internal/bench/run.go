@@ -180,6 +180,13 @@ func Measure(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		rep.Methods = append(rep.Methods, j.meas)
 	}
+	if !cfg.NoNetwork {
+		runs, err := measureNetwork(ctx, cfg, self, base, filepath.Join(dir, stateFile), rep.Root, logf)
+		rep.Network = runs
+		if err != nil {
+			return rep, err
+		}
+	}
 	rep.finish()
 	var bad []string
 	for _, m := range rep.Methods {

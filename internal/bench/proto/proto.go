@@ -46,6 +46,8 @@ type Request struct {
 	// the directory to write it to (prepare method only).
 	Validators int    `json:"validators,omitempty"`
 	Dir        string `json:"dir,omitempty"`
+	// URL is the beacon API the network methods fetch the state from.
+	URL string `json:"url,omitempty"`
 	// HashRateMillis is how long each round of the gohashtree throughput
 	// measurement lasts (prepare method only).
 	HashRateMillis int `json:"hash_rate_millis,omitempty"`

@@ -1,0 +1,287 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/beaconproof/beaconproof/beaconapi"
+	"github.com/beaconproof/beaconproof/beaconstate"
+	"github.com/beaconproof/beaconproof/fork"
+	"github.com/beaconproof/beaconproof/internal/bench/proto"
+	"github.com/beaconproof/beaconproof/proof"
+)
+
+// The network path's methods, run in a child process each against the
+// state the runner serves over loopback HTTP.
+const (
+	methodNetDownload = "beaconproof-net-download"  // the bare download
+	methodNetProve    = "beaconproof-net-prove"     // hashed as it arrives
+	methodNetThenHash = "beaconproof-net-then-hash" // hashed after
+)
+
+// statePath is the state endpoint the runner serves.
+const statePath = "/eth/v2/debug/beacon/states/head"
+
+// serveState serves the state file over loopback HTTP as a beacon node
+// serves /eth/v2/debug/beacon/states/head in SSZ: chunked (no
+// Content-Length), with Content-Type and Eth-Consensus-Version, at rate
+// bytes per second (0: as fast as the loopback takes them); and mainnet's
+// /eth/v1/beacon/genesis. It returns the base URL and the function that
+// stops the server.
+func serveState(path, forkName string, rate float64) (string, func(), error) {
+	state, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	net0, err := fork.NetworkByName("mainnet")
+	if err != nil {
+		return "", nil, err
+	}
+	genesis, err := genesisJSON(net0)
+	if err != nil {
+		return "", nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/eth/v1/beacon/genesis", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(genesis)
+	})
+	mux.HandleFunc(statePath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Eth-Consensus-Version", forkName)
+		writePaced(w, state, rate)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// writePaced writes b in 1 MiB writes, each flushed (so the response is
+// chunked), at rate bytes per second when rate > 0.
+func writePaced(w http.ResponseWriter, b []byte, rate float64) {
+	fl, _ := w.(http.Flusher)
+	start := time.Now()
+	const piece = 1 << 20
+	for off := 0; off < len(b); off += piece {
+		if rate > 0 {
+			due := start.Add(time.Duration(float64(off) / rate * float64(time.Second)))
+			time.Sleep(time.Until(due))
+		}
+		if _, err := w.Write(b[off:min(off+piece, len(b))]); err != nil {
+			return
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+	}
+}
+
+// genesisJSON is /eth/v1/beacon/genesis of a network.
+func genesisJSON(n *fork.Network) ([]byte, error) {
+	gv := [4]byte{}
+	if fs, ok := n.Fork(fork.Phase0); ok {
+		gv = fs.Version
+	}
+	return json.Marshal(map[string]any{"data": map[string]string{
+		"genesis_time":            fmt.Sprint(n.GenesisTime),
+		"genesis_validators_root": beaconapi.RootID(n.GenesisValidatorsRoot),
+		"genesis_fork_version":    fmt.Sprintf("0x%x", gv[:]),
+	}})
+}
+
+// runNetDownload downloads the state as the client reads a chunked body
+// (once, into reserved memory) and does nothing else: the bound the
+// network path is measured against.
+func runNetDownload(req proto.Request, r *proto.Response) error {
+	tm := proto.NewTimer(r)
+	resp, err := http.Get(req.URL + statePath)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	mem, err := beaconstate.Reserve(beaconapi.DefaultMaxSize + 1)
+	if err != nil {
+		return err
+	}
+	defer mem.Release()
+	n, err := io.ReadFull(resp.Body, mem.Bytes())
+	if err != io.ErrUnexpectedEOF {
+		return fmt.Errorf("bench: download: %d bytes: %v", n, err)
+	}
+	tm.Stage("download")
+	r.Set("bytes", float64(n))
+	return nil
+}
+
+// runNetProve is the network path: beaconapi's StateProver (the state
+// hashed as it arrives), then a validator's proof and the slot's, verified.
+// runNetThenHash is the same with the state hashed after its download.
+func runNetProve(req proto.Request, r *proto.Response) error { return netProve(req, r, true) }
+
+func runNetThenHash(req proto.Request, r *proto.Response) error { return netProve(req, r, false) }
+
+func netProve(req proto.Request, r *proto.Response, ahead bool) error {
+	mainnet, err := fork.NetworkByName("mainnet")
+	if err != nil {
+		return err
+	}
+	c, err := beaconapi.New(req.URL, beaconapi.WithNetwork(mainnet), beaconapi.WithProgress(nil))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	tm := proto.NewTimer(r)
+	var p *beaconstate.Prover
+	if ahead {
+		if p, err = c.StateProver(ctx, "head"); err != nil {
+			return err
+		}
+		tm.Stage("download + hash")
+	} else {
+		obj, err := c.State(ctx, "head")
+		if err != nil {
+			return err
+		}
+		tm.Stage("download")
+		if p, err = beaconstate.NewProver(obj); err != nil {
+			return err
+		}
+		tm.Stage("hash")
+	}
+	defer p.Object().Close()
+	if _, err := p.Prove(fmt.Sprintf("validators[%d]", req.Validator)); err != nil {
+		return err
+	}
+	if _, err := p.Prove("slot"); err != nil {
+		return err
+	}
+	tm.Stage("prove validator & slot")
+	r.Root = proof.FormatHash(p.Root())
+	return nil
+}
+
+// NetworkRun is the network path at one serving rate.
+type NetworkRun struct {
+	// RateMBps is the rate the runner served the state at, in MB/s; 0
+	// means unthrottled (as fast as the loopback and the client take it).
+	RateMBps float64 `json:"rate_mb_per_s"`
+	// Download is the bare download; Prove the download with the state
+	// hashed as it arrives, to the verified proofs; ThenHash the download,
+	// then the hashing, then the proofs.
+	Download NetMethod `json:"download"`
+	Prove    NetMethod `json:"prove"`
+	ThenHash NetMethod `json:"then_hash"`
+	// Ratio is Prove's fastest run over Download's; RatioMin and
+	// RatioMax the range of the ratios of runs made side by side (one of
+	// each, in turn). ThenHashRatio is ThenHash's fastest over Download's.
+	Ratio         float64 `json:"ratio"`
+	RatioMin      float64 `json:"ratio_min"`
+	RatioMax      float64 `json:"ratio_max"`
+	ThenHashRatio float64 `json:"then_hash_ratio"`
+}
+
+// NetMethod is one method of the network path: its fastest run.
+type NetMethod struct {
+	Seconds float64       `json:"seconds"`
+	Runs    []float64     `json:"runs,omitempty"`
+	PeakRSS int64         `json:"peak_rss_bytes"`
+	Stages  []proto.Stage `json:"stages,omitempty"`
+	Error   string        `json:"error,omitempty"`
+}
+
+func (m *NetMethod) add(r childResult) {
+	if r.Error != "" {
+		m.Error = r.Error
+		return
+	}
+	m.Runs = append(m.Runs, r.Total())
+	if m.Seconds == 0 || r.Total() < m.Seconds {
+		m.Seconds, m.PeakRSS, m.Stages = r.Total(), r.peakRSS, r.Stages
+	}
+}
+
+// measureNetwork runs the network path at each serving rate: the state
+// served by this process, the methods in child processes, in turn.
+func measureNetwork(ctx context.Context, cfg Config, self string, base proto.Request, statePath string, root string, logf func(string, ...any)) ([]NetworkRun, error) {
+	var out []NetworkRun
+	for _, mbps := range append([]float64{0}, cfg.ServeRates...) {
+		url, stop, err := serveState(statePath, cfg.Fork, mbps*1e6)
+		if err != nil {
+			return out, fmt.Errorf("bench: serving the state: %w", err)
+		}
+		run := NetworkRun{RateMBps: mbps}
+		for k := 0; k < cfg.Repeat; k++ {
+			var round [3]childResult
+			for i, m := range []string{methodNetDownload, methodNetProve, methodNetThenHash} {
+				req := base
+				req.Method, req.URL, req.Validator = m, url, cfg.Validator
+				r := runChild(ctx, self, true, req, cfg.MethodTimeout)
+				if r.Error == "" && r.Root != "" && r.Root != root {
+					r.Error = fmt.Sprintf("root mismatch: %s, want %s", r.Root, root)
+				}
+				logf("%s at %s: %.3f s, peak RSS %d MB %s", m, rateName(mbps), r.Total(), r.peakRSS>>20, r.Error)
+				round[i] = r
+			}
+			run.Download.add(round[0])
+			run.Prove.add(round[1])
+			run.ThenHash.add(round[2])
+			if round[0].Error == "" && round[1].Error == "" {
+				q := round[1].Total() / round[0].Total()
+				if run.RatioMin == 0 || q < run.RatioMin {
+					run.RatioMin = q
+				}
+				run.RatioMax = max(run.RatioMax, q)
+			}
+			if err := ctx.Err(); err != nil {
+				stop()
+				return out, err
+			}
+		}
+		stop()
+		if d := run.Download.Seconds; d > 0 {
+			run.Ratio, run.ThenHashRatio = run.Prove.Seconds/d, run.ThenHash.Seconds/d
+		}
+		out = append(out, run)
+	}
+	return out, nil
+}
+
+func rateName(mbps float64) string {
+	if mbps == 0 {
+		return "unthrottled"
+	}
+	return fmt.Sprintf("%g MB/s", mbps)
+}
+
+// printNetwork prints the network path's table.
+func printNetwork(w io.Writer, runs []NetworkRun) {
+	if len(runs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nnetwork path (the state served over loopback HTTP by the runner as a beacon node serves it: chunked SSZ with Eth-Consensus-Version; beaconapi reads it once into reserved memory):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "served at\tbare download\tdownload, hashed as it arrives, 2 verified proofs\t× download (range of side-by-side runs)\tdownload, then hash, 2 proofs\t× download")
+	for _, r := range runs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f× (%.2f–%.2f)\t%s\t%.2f×\n", rateName(r.RateMBps),
+			r.Download.cell(), r.Prove.cell(), r.Ratio, r.RatioMin, r.RatioMax, r.ThenHash.cell(), r.ThenHashRatio)
+	}
+	tw.Flush()
+}
+
+func (m NetMethod) cell() string {
+	if m.Error != "" {
+		return "FAILED: " + m.Error
+	}
+	return fmt.Sprintf("%.2f s, %s", m.Seconds, mb(m.PeakRSS))
+}
