@@ -3,19 +3,17 @@ package main
 import (
 	"fmt"
 	"os"
-	"reflect"
 	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
-	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // The network of a run: --network names a built-in network or gives the
 // path of a consensus config.yaml (any network, a devnet's too); a node's
 // network is read from the node; a state file's is the built-in network
-// with its genesis time. Documents carry the facts of a network that is
-// not a built-in one, so that verify needs no table to check them.
+// with its genesis time. Documents carry the facts of their network, so
+// that verify needs no table to check them.
 
 // networkFlagHelp is the help of every --network flag's value.
 func networkFlagHelp() string {
@@ -78,19 +76,13 @@ func orMainnet(net *fork.Network) (*fork.Network, error) {
 	return fork.NetworkByName("mainnet")
 }
 
-// docNetwork returns the network facts a document must carry: none (nil)
-// for a built-in network, which its name gives, and the network's
-// otherwise (a devnet's, a config.yaml's, a node's on a network the table
-// lacks).
-func docNetwork(n *fork.Network) *fork.Network {
-	if n == nil {
-		return nil
-	}
-	if b, err := fork.NetworkByName(n.Name); err == nil && reflect.DeepEqual(format.NetworkConfigOf(b), format.NetworkConfigOf(n)) {
-		return nil
-	}
-	return n
-}
+// docNetwork returns the network facts a document carries: those of the
+// run's network, built-in or not, so that verify checks the document with
+// the facts it was made with rather than with a table (and refuses facts
+// that contradict the built-in network of the same name). nil when no
+// network is known (a state file of no built-in network, without
+// --network): the document then names none.
+func docNetwork(n *fork.Network) *fork.Network { return n }
 
 // resolveNetwork reads --network into f.net, naming the network by its
 // CONFIG_NAME.

@@ -91,9 +91,25 @@ func (c *NetworkConfig) Network() (*fork.Network, error) {
 // networkOf returns the network a document names: its facts when it
 // carries them, else the built-in network of that name ("" means
 // mainnet).
+//
+// Facts that contradict the built-in network of the same name (its
+// preset, genesis, slot timing, or the version or epoch of a fork both
+// schedule) fail, wrapping proof.ErrMalformed: a document that says
+// "mainnet" is checked as mainnet or not at all. A fork the built-in
+// network schedules and the facts do not (scheduled after the document
+// was made) is no contradiction.
 func networkOf(name string, c *NetworkConfig) (*fork.Network, error) {
 	if c != nil {
-		return c.Network()
+		n, err := c.Network()
+		if err != nil {
+			return nil, err
+		}
+		if b, berr := fork.NetworkByName(c.Name); berr == nil {
+			if err := sameFacts(n, b); err != nil {
+				return nil, fmt.Errorf("%w: network_config of %q disagrees with the built-in %s network: %v", proof.ErrMalformed, c.Name, b.Name, err)
+			}
+		}
+		return n, nil
 	}
 	if name == "" {
 		name = "mainnet"
@@ -103,4 +119,33 @@ func networkOf(name string, c *NetworkConfig) (*fork.Network, error) {
 		return nil, fmt.Errorf("%w; a document of another network must carry its network's facts (network_config)", err)
 	}
 	return net, nil
+}
+
+// sameFacts returns what doc, a document's network, says otherwise than
+// the built-in network b of the same name; nil when nothing.
+func sameFacts(doc, b *fork.Network) error {
+	switch {
+	case doc.PresetName() != b.PresetName():
+		return fmt.Errorf("preset %s, built-in %s", doc.PresetName(), b.PresetName())
+	case doc.GenesisTime != b.GenesisTime:
+		return fmt.Errorf("genesis_time %d, built-in %d", doc.GenesisTime, b.GenesisTime)
+	case doc.GenesisValidatorsRoot != b.GenesisValidatorsRoot:
+		return fmt.Errorf("genesis_validators_root %s, built-in %s", proof.FormatHash(doc.GenesisValidatorsRoot), proof.FormatHash(b.GenesisValidatorsRoot))
+	case doc.SecondsPerSlot != b.SecondsPerSlot:
+		return fmt.Errorf("seconds_per_slot %d, built-in %d", doc.SecondsPerSlot, b.SecondsPerSlot)
+	case doc.SlotsPerEpoch != b.SlotsPerEpoch:
+		return fmt.Errorf("slots_per_epoch %d, built-in %d", doc.SlotsPerEpoch, b.SlotsPerEpoch)
+	}
+	for _, f := range doc.Forks {
+		bf, ok := b.Fork(f.Name)
+		switch {
+		case !ok:
+			return fmt.Errorf("fork %s, which the built-in network does not schedule", f.Name)
+		case bf.Version != f.Version:
+			return fmt.Errorf("fork %s version %#x, built-in %#x", f.Name, f.Version[:], bf.Version[:])
+		case bf.Epoch != f.Epoch:
+			return fmt.Errorf("fork %s epoch %d, built-in %d", f.Name, f.Epoch, bf.Epoch)
+		}
+	}
+	return nil
 }
