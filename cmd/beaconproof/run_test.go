@@ -498,3 +498,45 @@ func TestBinary(t *testing.T) {
 		t.Fatalf("bad fork: %v, stderr %q", err, stderr.String())
 	}
 }
+
+// TestVerifyNetworkFacts: a document of a built-in network carries its
+// facts and verifies with them; facts that contradict the built-in network
+// of the same name fail, in every format that carries them, naming what
+// differs.
+func TestVerifyNetworkFacts(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"prove-00-validator-json", "prove-00-validator-rocketpool", "prove-05-withdrawal-json"} {
+		golden, err := os.ReadFile(filepath.Join("testdata", "golden", name+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, doc, ok := strings.Cut(string(golden), "-- stdout --\n")
+		if !ok {
+			t.Fatalf("%s: no stdout", name)
+		}
+		if i := strings.Index(doc, "\n-- "); i >= 0 {
+			doc = doc[:i+1]
+		}
+		if !strings.Contains(doc, `"genesis_time": "1606824023"`) {
+			t.Fatalf("%s: the document carries no mainnet network facts", name)
+		}
+		for _, c := range []struct{ from, to, want string }{
+			{"", "", ""},
+			{`"genesis_time": "1606824023"`, `"genesis_time": "1606824024"`,
+				`disagrees with the built-in mainnet network: genesis_time 1606824024, built-in 1606824023`},
+			{`"version": "0x06000000"`, `"version": "0x06000001"`,
+				`disagrees with the built-in mainnet network: fork fulu version 0x06000001, built-in 0x06000000`},
+			{`"epoch": "411392"`, `"epoch": "411393"`, `fork fulu epoch 411393, built-in 411392`},
+		} {
+			p := filepath.Join(dir, name+".json")
+			if err := os.WriteFile(p, []byte(strings.Replace(doc, c.from, c.to, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if c.want == "" {
+				runCLI(t, nil, "verify", p).ok(t)
+				continue
+			}
+			runCLI(t, nil, "verify", p).failsWithOneLine(t, c.want)
+		}
+	}
+}

@@ -62,6 +62,8 @@ func runOurs(req proto.Request, r *proto.Response) error {
 		return runPrepare(req, r)
 	case methodRead:
 		return runRead(req, r)
+	case methodNetServe:
+		return runNetServe(req, r)
 	case methodNetDownload:
 		return runNetDownload(req, r)
 	case methodNetProve:

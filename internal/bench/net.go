@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -21,6 +25,7 @@ import (
 // The network path's methods, run in a child process each against the
 // state the runner serves over loopback HTTP.
 const (
+	methodNetServe    = "beaconproof-net-serve"     // the node: serves the state
 	methodNetDownload = "beaconproof-net-download"  // the bare download
 	methodNetProve    = "beaconproof-net-prove"     // hashed as it arrives
 	methodNetThenHash = "beaconproof-net-then-hash" // hashed after
@@ -98,6 +103,47 @@ func genesisJSON(n *fork.Network) ([]byte, error) {
 		"genesis_validators_root": beaconapi.RootID(n.GenesisValidatorsRoot),
 		"genesis_fork_version":    fmt.Sprintf("0x%x", gv[:]),
 	}})
+}
+
+// runNetServe is the node: it serves the state file (serveState) at
+// req.Rate bytes per second, writes the base URL as one line to standard
+// output and serves until it is killed.
+func runNetServe(req proto.Request, r *proto.Response) error {
+	url, _, err := serveState(req.StatePath, req.Fork, req.RateBytes)
+	if err != nil {
+		return err
+	}
+	fmt.Println(url)
+	select {}
+}
+
+// startServer starts the node in a child process of self and returns its
+// URL and the function that stops it. A process of its own, as a beacon
+// node is, it keeps the served bytes out of the runner's memory, which
+// every child's peak RSS would otherwise count (see Measurement.PeakRSS).
+func startServer(ctx context.Context, self string, req proto.Request) (string, func(), error) {
+	in, err := json.Marshal(req)
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "http://") {
+		stop()
+		return "", nil, fmt.Errorf("the serving process said %q: %v", strings.TrimSpace(line), err)
+	}
+	return strings.TrimSpace(line), stop, nil
 }
 
 // runNetDownload downloads the state as the client reads a chunked body
@@ -195,7 +241,7 @@ type NetworkRun struct {
 type NetMethod struct {
 	Seconds float64       `json:"seconds"`
 	Runs    []float64     `json:"runs,omitempty"`
-	PeakRSS int64         `json:"peak_rss_bytes"`
+	PeakRSS int64         `json:"peak_rss_bytes"` // VmHWM where the platform reports it
 	Stages  []proto.Stage `json:"stages,omitempty"`
 	Error   string        `json:"error,omitempty"`
 }
@@ -208,6 +254,9 @@ func (m *NetMethod) add(r childResult) {
 	m.Runs = append(m.Runs, r.Total())
 	if m.Seconds == 0 || r.Total() < m.Seconds {
 		m.Seconds, m.PeakRSS, m.Stages = r.Total(), r.peakRSS, r.Stages
+		if hwm := int64(r.Values["vmhwm_bytes"]); hwm > 0 {
+			m.PeakRSS = hwm // the child's own, not floored by the runner's
+		}
 	}
 }
 
@@ -216,7 +265,9 @@ func (m *NetMethod) add(r childResult) {
 func measureNetwork(ctx context.Context, cfg Config, self string, base proto.Request, statePath string, root string, logf func(string, ...any)) ([]NetworkRun, error) {
 	var out []NetworkRun
 	for _, mbps := range append([]float64{0}, cfg.ServeRates...) {
-		url, stop, err := serveState(statePath, cfg.Fork, mbps*1e6)
+		sreq := base
+		sreq.Method, sreq.StatePath, sreq.RateBytes = methodNetServe, statePath, mbps*1e6
+		url, stop, err := startServer(ctx, self, sreq)
 		if err != nil {
 			return out, fmt.Errorf("bench: serving the state: %w", err)
 		}
@@ -269,7 +320,7 @@ func printNetwork(w io.Writer, runs []NetworkRun) {
 	if len(runs) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nnetwork path (the state served over loopback HTTP by the runner as a beacon node serves it: chunked SSZ with Eth-Consensus-Version; beaconapi reads it once into reserved memory):")
+	fmt.Fprintln(w, "\nnetwork path (the state served over loopback HTTP by a process of its own as a beacon node serves it: chunked SSZ with Eth-Consensus-Version; beaconapi reads it once into reserved memory; peak RSS is the client process's VmHWM):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "served at\tbare download\tdownload, hashed as it arrives, 2 verified proofs\t× download (range of side-by-side runs)\tdownload, then hash, 2 proofs\t× download")
 	for _, r := range runs {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func TestRun(t *testing.T) {
 		Dir:              t.TempDir(),
 		Log:              &log,
 		MethodTimeout:    2 * time.Minute,
+		ServeRates:       []float64{20},
 	}
 	rep, err := Measure(context.Background(), cfg)
 	if err != nil {
@@ -77,11 +79,13 @@ func TestRun(t *testing.T) {
 		t.Error("no incremental result or note")
 	}
 
+	checkNetwork(t, rep)
+
 	var tables, js bytes.Buffer
 	if err := rep.Print(&tables, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"lower bound, 1 core", "beaconproof: map + validate", "skipped: peers skipped", "extra validator proofs, all at once", "extra validator proof, one at a time", "multiproof of 7 validators"} {
+	for _, want := range []string{"network path", "unthrottled", "20 MB/s", "lower bound, 1 core", "beaconproof: map + validate", "skipped: peers skipped", "extra validator proofs, all at once", "extra validator proof, one at a time", "multiproof of 7 validators"} {
 		if !strings.Contains(tables.String(), want) {
 			t.Errorf("tables lack %q:\n%s", want, tables.String())
 		}
@@ -95,6 +99,29 @@ func TestRun(t *testing.T) {
 	}
 	if back.Root != rep.Root || len(back.Methods) != len(rep.Methods) {
 		t.Error("JSON round trip lost data")
+	}
+}
+
+// checkNetwork checks the network path of a report: unthrottled and at
+// 20 MB/s, each method ran twice and found the state's root, and at 20 MB/s
+// the download takes the time the rate gives.
+func checkNetwork(t *testing.T, rep *Report) {
+	t.Helper()
+	if len(rep.Network) != 2 || rep.Network[0].RateMBps != 0 || rep.Network[1].RateMBps != 20 {
+		t.Fatalf("network path: %+v", rep.Network)
+	}
+	for _, r := range rep.Network {
+		for name, m := range map[string]NetMethod{"download": r.Download, "prove": r.Prove, "then hash": r.ThenHash} {
+			if m.Error != "" || len(m.Runs) != 2 || m.Seconds <= 0 {
+				t.Errorf("%g MB/s, %s: %+v", r.RateMBps, name, m)
+			}
+		}
+		if r.Ratio <= 0 || r.RatioMin > r.RatioMax || r.ThenHashRatio <= 0 {
+			t.Errorf("%g MB/s: ratios %+v", r.RateMBps, r)
+		}
+	}
+	if want := float64(rep.StateBytes) / 20e6; rep.Network[1].Download.Seconds < 0.9*want {
+		t.Errorf("download at 20 MB/s took %.3f s, the rate gives %.3f s", rep.Network[1].Download.Seconds, want)
 	}
 }
 
@@ -145,6 +172,22 @@ func TestParseArgs(t *testing.T) {
 		if _, err := ParseArgs(bad, io.Discard); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
+	}
+	if len(def.ServeRates) != 1 || def.ServeRates[0] != 100 || def.NoNetwork {
+		t.Errorf("network defaults: rates %v, no network %v", def.ServeRates, def.NoNetwork)
+	}
+	for _, c := range []struct {
+		args  []string
+		rates []float64
+		no    bool
+	}{{[]string{"--serve-rate", "50"}, []float64{50}, false}, {[]string{"--serve-rate", "0"}, []float64{}, false}, {[]string{"--no-network"}, []float64{100}, true}} {
+		cfg, err := ParseArgs(c.args, io.Discard)
+		if err != nil || !slices.Equal(cfg.ServeRates, c.rates) || cfg.NoNetwork != c.no {
+			t.Errorf("%v: rates %v, no network %v, %v", c.args, cfg.ServeRates, cfg.NoNetwork, err)
+		}
+	}
+	if _, err := ParseArgs([]string{"--serve-rate", "-1"}, io.Discard); err == nil {
+		t.Error("--serve-rate -1: no error")
 	}
 	if _, err := ParseArgs([]string{"--help"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("--help: %v", err)

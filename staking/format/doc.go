@@ -49,10 +49,12 @@
 // lido and calldata documents may name a network ("network") and carry its
 // facts (NetworkConfig: "network_config" in json, "networkConfig" in the
 // others): fork versions and epochs, genesis and the historical_summaries
-// offset. A historical withdrawal is checked with the carried facts, so a
-// document of a devnet or of a network from a config.yaml verifies
-// without a built-in table; without them the network is looked up among
-// fork's built-in networks ("" means mainnet). Parse detects the format and
+// offset; beaconproof's documents carry them for every network, built-in
+// ones too. A historical withdrawal is checked with the carried facts, so
+// a document verifies without a built-in table, a devnet's or a network's
+// from a config.yaml too; facts that contradict the built-in network of
+// the same name are refused (proof.ErrMalformed). Without them the network
+// is looked up among fork's built-in networks ("" means mainnet). Parse detects the format and
 // Document.Verify checks it without trusting its gindices or leaves: leaves
 // are recomputed from the decoded values (a validator's 8 fields, a
 // withdrawal's 4, the slot, a balance in its lane of the chunk) and

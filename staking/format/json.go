@@ -133,6 +133,9 @@ func (d *JSONDocument) PathsChecked() bool { return d.Fork != "" }
 // the value gives. An unknown kind is an error. The error wraps
 // beaconstate.ErrPathMismatch for a path that is not the gindex's.
 func (d *JSONDocument) Verify() error {
+	if err := checkFacts(d.NetworkConfig); err != nil {
+		return err
+	}
 	set := beaconstate.ProofSet{Root: d.Root} // paths are checked below, by kind
 	for _, c := range d.Proofs {
 		set.Proofs = append(set.Proofs, beaconstate.PathProof{Path: c.Path, Proof: c.Proof})

@@ -339,6 +339,9 @@ func (d *LidoDocument) Verify() error {
 }
 
 func (d *LidoDocument) verify() error {
+	if err := checkFacts(d.NetworkConfig); err != nil {
+		return err
+	}
 	if err := d.Anchor.Check(); err != nil {
 		return err
 	}

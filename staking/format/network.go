@@ -137,6 +137,9 @@ func sameFacts(doc, b *fork.Network) error {
 		return fmt.Errorf("slots_per_epoch %d, built-in %d", doc.SlotsPerEpoch, b.SlotsPerEpoch)
 	}
 	for _, f := range doc.Forks {
+		if f.Epoch == fork.FarFutureEpoch {
+			continue // not scheduled when the document was made
+		}
 		bf, ok := b.Fork(f.Name)
 		switch {
 		case !ok:
@@ -148,4 +151,15 @@ func sameFacts(doc, b *fork.Network) error {
 		}
 	}
 	return nil
+}
+
+// checkFacts checks the network facts a document carries, when it carries
+// them (networkOf): malformed facts, or facts that contradict the built-in
+// network of the same name, fail the document whatever it proves.
+func checkFacts(c *NetworkConfig) error {
+	if c == nil {
+		return nil
+	}
+	_, err := networkOf(c.Name, c)
+	return err
 }

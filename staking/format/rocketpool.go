@@ -240,6 +240,9 @@ func (d *RocketPoolDocument) Verify() error {
 }
 
 func (d *RocketPoolDocument) verify() error {
+	if err := checkFacts(d.NetworkConfig); err != nil {
+		return err
+	}
 	if err := d.Anchor.Check(); err != nil {
 		return err
 	}

@@ -48,6 +48,9 @@ type Request struct {
 	Dir        string `json:"dir,omitempty"`
 	// URL is the beacon API the network methods fetch the state from.
 	URL string `json:"url,omitempty"`
+	// RateBytes is the rate, in bytes per second, at which the network
+	// path's server sends the state; 0 means unthrottled.
+	RateBytes float64 `json:"rate_bytes,omitempty"`
 	// HashRateMillis is how long each round of the gohashtree throughput
 	// measurement lasts (prepare method only).
 	HashRateMillis int `json:"hash_rate_millis,omitempty"`
