@@ -17,8 +17,10 @@ import (
 // genesis, a slot or a state root) from /eth/v2/debug/beacon/states/{id}.
 //
 // It asks for SSZ, reads the body once into a buffer sized from the
-// Content-Length (the returned Object's Bytes is that buffer: a 300 MB
-// state is held once), and takes the fork from the Eth-Consensus-Version
+// Content-Length, or without one into reserved memory that the Object
+// owns (Close it when done: see the package's Transport section); the
+// returned Object's Bytes is that memory, so a 300 MB state is held once.
+// It takes the fork from the Eth-Consensus-Version
 // header, or, when a node sends none, from the state's
 // fork.current_version. A node that only speaks JSON is answered in JSON,
 // converted to SSZ. With WithProgress, a progress bar is drawn.
