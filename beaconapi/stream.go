@@ -97,5 +97,12 @@ func proverOf(obj *beaconstate.Object, h *ssz.Hasher) (*beaconstate.Prover, erro
 	if err != nil { // not the bytes it followed (never so for SSZ)
 		return beaconstate.NewProver(obj)
 	}
+	if hashedAhead != nil {
+		hashedAhead(h.HashedAhead())
+	}
 	return beaconstate.NewProverFromTree(obj, tree)
 }
+
+// hashedAhead, when set (by tests), is told how many chunks of how many a
+// StateProver's hasher hashed as they arrived.
+var hashedAhead func(chunks, of int)

@@ -111,9 +111,21 @@ func TestStateProver(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%s", forkName, m.name), func(t *testing.T) {
 				node := serveState(t, forkName, b)
 				node.set(m.set)
+				ahead, of := -1, 0
+				beaconapi.SetHashedAhead(func(c, n int) { ahead, of = c, n })
+				defer beaconapi.SetHashedAhead(nil)
 				p, err := newClient(t, node).StateProver(ctx, "head")
 				if err != nil {
 					t.Fatal(err)
+				}
+				switch followed := m.name != "json" && m.name != "no version header"; {
+				case followed && (of < 20_000 || ahead <= 0):
+					t.Errorf("hashed ahead %d of %d chunks: want some of at least 20000", ahead, of)
+				case !followed && ahead >= 0:
+					t.Errorf("hashed ahead %d chunks of a body it cannot follow", ahead)
+				}
+				if m.name == "chunked" && ahead < of/2 {
+					t.Errorf("slowly chunked: hashed ahead only %d of %d chunks", ahead, of)
 				}
 				defer p.Object().Close()
 				if p.Root() != want.Root() {
