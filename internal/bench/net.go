@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -219,22 +220,54 @@ func netProve(req proto.Request, r *proto.Response, ahead bool) error {
 
 // NetworkRun is the network path at one serving rate.
 type NetworkRun struct {
-	// RateMBps is the rate the runner served the state at, in MB/s; 0
-	// means unthrottled (as fast as the loopback and the client take it).
+	// RateMBps is the rate the state was served at, in MB/s; 0 means
+	// unthrottled (as fast as the loopback and the client take it).
 	RateMBps float64 `json:"rate_mb_per_s"`
 	// Download is the bare download; Prove the download with the state
 	// hashed as it arrives, to the verified proofs; ThenHash the download,
-	// then the hashing, then the proofs.
-	Download NetMethod `json:"download"`
-	Prove    NetMethod `json:"prove"`
-	ThenHash NetMethod `json:"then_hash"`
-	// Ratio is Prove's fastest run over Download's; RatioMin and
-	// RatioMax the range of the ratios of runs made side by side (one of
-	// each, in turn). ThenHashRatio is ThenHash's fastest over Download's.
-	Ratio         float64 `json:"ratio"`
-	RatioMin      float64 `json:"ratio_min"`
-	RatioMax      float64 `json:"ratio_max"`
-	ThenHashRatio float64 `json:"then_hash_ratio"`
+	// then the hashing, then the proofs. File, in the unthrottled run
+	// only, is the cold path from the file (MethodCold), run in the same
+	// rounds.
+	Download NetMethod  `json:"download"`
+	Prove    NetMethod  `json:"prove"`
+	ThenHash NetMethod  `json:"then_hash"`
+	File     *NetMethod `json:"file,omitempty"`
+	// ProveVsDownload and ThenHashVsDownload are the ratios of the
+	// methods' wall times to the download's in the same round, one round
+	// being one run of each method in turn; ProveVsFile and
+	// ThenHashVsFile the ratios to the file's, in time and in peak RSS
+	// (the unthrottled run only).
+	ProveVsDownload    Spread  `json:"prove_vs_download"`
+	ThenHashVsDownload Spread  `json:"then_hash_vs_download"`
+	ProveVsFile        *Spread `json:"prove_vs_file,omitempty"`
+	ThenHashVsFile     *Spread `json:"then_hash_vs_file,omitempty"`
+}
+
+// Spread is the median and range of ratios measured side by side.
+type Spread struct {
+	Median float64   `json:"median"`
+	Min    float64   `json:"min"`
+	Max    float64   `json:"max"`
+	All    []float64 `json:"all,omitempty"`
+}
+
+func (s *Spread) add(q float64) {
+	s.All = append(s.All, q)
+	sorted := slices.Clone(s.All)
+	slices.Sort(sorted)
+	s.Min, s.Max = sorted[0], sorted[len(sorted)-1]
+	if n := len(sorted); n%2 == 1 {
+		s.Median = sorted[n/2]
+	} else {
+		s.Median = (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+}
+
+func (s Spread) String() string {
+	if len(s.All) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", s.Median, s.Min, s.Max)
 }
 
 // NetMethod is one method of the network path: its fastest run.
@@ -263,7 +296,8 @@ func (m *NetMethod) add(r childResult) {
 }
 
 // measureNetwork runs the network path at each serving rate: the state
-// served by this process, the methods in child processes, in turn.
+// served by a process of its own, the methods in child processes, one of
+// each in turn per round (and, unthrottled, the cold path from the file).
 func measureNetwork(ctx context.Context, cfg Config, self string, base proto.Request, statePath string, root string, logf func(string, ...any)) ([]NetworkRun, error) {
 	var out []NetworkRun
 	for _, mbps := range append([]float64{0}, cfg.ServeRates...) {
@@ -274,40 +308,56 @@ func measureNetwork(ctx context.Context, cfg Config, self string, base proto.Req
 			return out, fmt.Errorf("bench: serving the state: %w", err)
 		}
 		run := NetworkRun{RateMBps: mbps}
-		for k := 0; k < cfg.Repeat; k++ {
-			var round [3]childResult
-			for i, m := range []string{methodNetDownload, methodNetProve, methodNetThenHash} {
+		methods := []string{methodNetDownload, methodNetProve, methodNetThenHash}
+		if mbps == 0 {
+			methods = append(methods, MethodCold)
+			run.File, run.ProveVsFile, run.ThenHashVsFile = &NetMethod{}, &Spread{}, &Spread{}
+		}
+		for k := 0; k < cfg.Repeat && ctx.Err() == nil; k++ {
+			var round [4]childResult
+			for i, m := range methods {
 				req := base
-				req.Method, req.URL, req.Validator = m, url, cfg.Validator
-				r := runChild(ctx, self, true, req, cfg.MethodTimeout)
-				if r.Error == "" && r.Root != "" && r.Root != root {
+				req.Method, req.URL, req.Validator, req.StatePath = m, url, cfg.Validator, statePath
+				round[i] = runChild(ctx, self, true, req, cfg.MethodTimeout)
+				if r := &round[i]; r.Error == "" && r.Root != "" && r.Root != root {
 					r.Error = fmt.Sprintf("root mismatch: %s, want %s", r.Root, root)
 				}
-				logf("%s at %s: %.3f s, peak RSS %d MB %s", m, rateName(mbps), r.Total(), r.peakRSS>>20, r.Error)
-				round[i] = r
+				logf("%s at %s: %.3f s, peak RSS %d MB %s", m, rateName(mbps), round[i].Total(), round[i].peakRSS>>20, round[i].Error)
 			}
-			run.Download.add(round[0])
-			run.Prove.add(round[1])
-			run.ThenHash.add(round[2])
-			if round[0].Error == "" && round[1].Error == "" {
-				q := round[1].Total() / round[0].Total()
-				if run.RatioMin == 0 || q < run.RatioMin {
-					run.RatioMin = q
-				}
-				run.RatioMax = max(run.RatioMax, q)
-			}
-			if err := ctx.Err(); err != nil {
-				stop()
-				return out, err
-			}
+			run.addRound(round)
 		}
 		stop()
-		if d := run.Download.Seconds; d > 0 {
-			run.Ratio, run.ThenHashRatio = run.Prove.Seconds/d, run.ThenHash.Seconds/d
+		if err := ctx.Err(); err != nil {
+			return out, err
 		}
 		out = append(out, run)
 	}
 	return out, nil
+}
+
+// addRound records one round: download, prove, then hash, and file when
+// the run has it.
+func (run *NetworkRun) addRound(r [4]childResult) {
+	run.Download.add(r[0])
+	run.Prove.add(r[1])
+	run.ThenHash.add(r[2])
+	ok := func(i int) bool { return r[i].Error == "" && r[i].Total() > 0 }
+	if ok(0) && ok(1) {
+		run.ProveVsDownload.add(r[1].Total() / r[0].Total())
+	}
+	if ok(0) && ok(2) {
+		run.ThenHashVsDownload.add(r[2].Total() / r[0].Total())
+	}
+	if run.File == nil {
+		return
+	}
+	run.File.add(r[3])
+	if ok(3) && ok(1) {
+		run.ProveVsFile.add(r[1].Total() / r[3].Total())
+	}
+	if ok(3) && ok(2) {
+		run.ThenHashVsFile.add(r[2].Total() / r[3].Total())
+	}
 }
 
 func rateName(mbps float64) string {
@@ -322,14 +372,29 @@ func printNetwork(w io.Writer, runs []NetworkRun) {
 	if len(runs) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nnetwork path (the state served over loopback HTTP by a process of its own as a beacon node serves it: chunked SSZ with Eth-Consensus-Version; beaconapi reads it once into reserved memory; peak RSS is the client process's VmHWM):")
+	fmt.Fprintln(w, "\nnetwork path (the state served over loopback HTTP by a process of its own as a beacon node serves it: chunked SSZ with Eth-Consensus-Version; beaconapi reads it once into reserved memory; peak RSS is each client process's VmHWM):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "served at\tbare download\tdownload, hashed as it arrives, 2 verified proofs\t× download (range of side-by-side runs)\tdownload, then hash, 2 proofs\t× download")
+	fmt.Fprintln(tw, "served at\tbare download\tdownload, hashed as it arrives, 2 verified proofs\t× download\tdownload, then hash, 2 proofs\t× download")
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f× (%.2f–%.2f)\t%s\t%.2f×\n", rateName(r.RateMBps),
-			r.Download.cell(), r.Prove.cell(), r.Ratio, r.RatioMin, r.RatioMax, r.ThenHash.cell(), r.ThenHashRatio)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rateName(r.RateMBps),
+			r.Download.cell(), r.Prove.cell(), r.ProveVsDownload, r.ThenHash.cell(), r.ThenHashVsDownload)
 	}
 	tw.Flush()
+	for _, r := range runs {
+		if r.File == nil {
+			continue
+		}
+		fmt.Fprintf(w, "the file path in the same rounds (map + validate + root + 2 proofs): %s; hashed as it arrives %s its time, %.2f× its peak RSS; then hash %s its time, %.2f× its peak RSS\n",
+			r.File.cell(), r.ProveVsFile, ratio(r.Prove.PeakRSS, r.File.PeakRSS), r.ThenHashVsFile, ratio(r.ThenHash.PeakRSS, r.File.PeakRSS))
+	}
+	fmt.Fprintln(w, "ratios: median (range) of the rounds, one run of each method in turn per round; times: the fastest run")
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
 }
 
 func (m NetMethod) cell() string {

@@ -85,7 +85,7 @@ func TestRun(t *testing.T) {
 	if err := rep.Print(&tables, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"network path", "unthrottled", "20 MB/s", "lower bound, 1 core", "beaconproof: map + validate", "skipped: peers skipped", "extra validator proofs, all at once", "extra validator proof, one at a time", "multiproof of 7 validators"} {
+	for _, want := range []string{"network path", "unthrottled", "20 MB/s", "the file path in the same rounds", "lower bound, 1 core", "beaconproof: map + validate", "skipped: peers skipped", "extra validator proofs, all at once", "extra validator proof, one at a time", "multiproof of 7 validators"} {
 		if !strings.Contains(tables.String(), want) {
 			t.Errorf("tables lack %q:\n%s", want, tables.String())
 		}
@@ -116,9 +116,17 @@ func checkNetwork(t *testing.T, rep *Report) {
 				t.Errorf("%g MB/s, %s: %+v", r.RateMBps, name, m)
 			}
 		}
-		if r.Ratio <= 0 || r.RatioMin > r.RatioMax || r.ThenHashRatio <= 0 {
-			t.Errorf("%g MB/s: ratios %+v", r.RateMBps, r)
+		for _, sp := range []Spread{r.ProveVsDownload, r.ThenHashVsDownload} {
+			if len(sp.All) != 2 || sp.Min <= 0 || sp.Min > sp.Median || sp.Median > sp.Max {
+				t.Errorf("%g MB/s: ratios %+v", r.RateMBps, sp)
+			}
 		}
+	}
+	if f := rep.Network[0].File; f == nil || f.Error != "" || len(f.Runs) != 2 || rep.Network[0].ProveVsFile.Median <= 0 {
+		t.Errorf("unthrottled: the file path in the same rounds: %+v", f)
+	}
+	if rep.Network[1].File != nil {
+		t.Error("the file path ran beside a throttled download")
 	}
 	if want := float64(rep.StateBytes) / 20e6; rep.Network[1].Download.Seconds < 0.9*want {
 		t.Errorf("download at 20 MB/s took %.3f s, the rate gives %.3f s", rep.Network[1].Download.Seconds, want)
