@@ -10,6 +10,7 @@ import (
 
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
 )
 
@@ -67,6 +68,7 @@ func TestHasher(t *testing.T) {
 					t.Fatal(err)
 				}
 				sameTrees(t, s.BeaconState, tr, cold, paths)
+				sameNodes(t, s.BeaconState, tr, cold, 2000)
 			})
 		}
 	}
@@ -198,4 +200,45 @@ func setU32(b []byte, at int, v uint32) []byte {
 	c := bytes.Clone(b)
 	binary.LittleEndian.PutUint32(c[at:], v)
 	return c
+}
+
+// sameNodes checks that two trees of a state answer the same for count
+// random nodes of its big members' subtrees: walks from a member's root
+// down random bits, to any depth inside the member's chunk tree and into
+// its elements (a node below what exists must fail in both).
+func sameNodes(t *testing.T, st *ssz.Type, got, want *ssz.Tree, count int) {
+	t.Helper()
+	var roots []proof.Gindex
+	for _, name := range []string{"validators", "balances", "inactivity_scores", "previous_epoch_participation",
+		"block_roots", "randao_mixes", "pending_deposits", "slashings"} {
+		if g, _, err := st.Gindex(name); err == nil {
+			roots = append(roots, g)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	valued := 0 // nodes that exist and are not zero
+	for k := 0; k < count; k++ {
+		g := roots[r.IntN(len(roots))]
+		// Mostly into the data tree (bit 0 under a list's root), to a
+		// depth around the chunk tree's and the element's.
+		g = g.Left()
+		for d := r.IntN(48); d > 0; d-- {
+			bit := uint(0)
+			if r.IntN(8) == 0 {
+				bit = 1
+			}
+			g = g.Child(bit)
+		}
+		a, aerr := got.Node(g)
+		b, berr := want.Node(g)
+		if aerr == nil && a != ssz.ZeroHash(0) {
+			valued++
+		}
+		if (aerr == nil) != (berr == nil) || a != b {
+			t.Fatalf("node %s: %x (%v), want %x (%v)", g, a, aerr, b, berr)
+		}
+	}
+	if valued < count/10 { // progressive lists (gloas) put fewer nodes on a left walk
+		t.Errorf("only %d of %d random nodes exist and are not zero", valued, count)
+	}
 }
