@@ -259,20 +259,10 @@ func (b *eigenLayerBuilder) finish() (*EigenLayerDocument, error) {
 // with gindices computed from the fork and the validator indices. A
 // balance proof's pubkeyHash must match the validator's fields when both
 // are present.
-func (d *EigenLayerDocument) Verify() error {
-	if err := d.verify(); err != nil {
-		return fmt.Errorf("eigenlayer: %w", err)
-	}
-	return nil
-}
+func (d *EigenLayerDocument) Verify() error { return verifyProtocolDoc(EigenLayer, d.Anchor, d.verify) }
 
+// verify checks the proofs, the anchor checked.
 func (d *EigenLayerDocument) verify() error {
-	if err := d.Anchor.Check(); err != nil {
-		return err
-	}
-	if err := needBlockAnchor(EigenLayer, d.Anchor); err != nil {
-		return err
-	}
 	if d.StateRootProof == nil && d.BalanceContainerProof == nil {
 		return fmt.Errorf("%w to verify", beaconstate.ErrNoProofs)
 	}
@@ -541,12 +531,5 @@ const eigenLayerRelease = "Layr-Labs/eigenlayer-contracts@f84a515"
 // eigenLayerDeployed: BeaconChainProofs has proof versions DENEB (deneb's
 // state) and PECTRA (electra's, which fulu keeps).
 func eigenLayerDeployed(forkName string) error {
-	f, err := fork.Lookup(forkName)
-	if err != nil {
-		return err
-	}
-	if !f.Descends(fork.Deneb) || f.Has(fork.PayloadInEnvelope) || f.Has(fork.ProgressiveRegistry) {
-		return fmt.Errorf("%s's BeaconChainProofs has proof versions DENEB (deneb) and PECTRA (electra, fulu) only", eigenLayerRelease)
-	}
-	return nil
+	return fixedIndexForks(forkName, fork.Deneb, eigenLayerRelease+"'s BeaconChainProofs has proof versions DENEB (deneb) and PECTRA (electra, fulu) only")
 }
