@@ -69,7 +69,9 @@ var kinds = []*kind{
 		help: `Proves whole validator records (the leaf is the record's root, the value
 its 8 fields) and the state's slot. As rocketpool, each is a ValidatorProof
 and the slot a SlotProof; as eigenlayer, validatorFields under the state root
-and the StateRootProof.
+and the StateRootProof. As calldata of eigenlayer (--protocol eigenlayer),
+the calls of EigenPod's verifyWithdrawalCredentials, and of its
+verifyStaleBalance for each slashed validator.
 
 Example:
   beaconproof prove validator --index 7 --index 12 --format rocketpool --timestamp next state.ssz`,

@@ -79,6 +79,7 @@ var gasProtocols = []gasProtocol{
 			{"verifyBalanceContainer", "verifyLeaf"},
 			{"verifyValidatorBalance", ""},
 			{"verifyWithdrawalCredentials", ""},
+			{"verifyStaleBalance", ""},
 			{"verifyCheckpointProofs", ""},
 		}},
 	{"lido-csm", "Lido CSM `CSVerifier`, with `internal/verifiers/testdata/CSModuleStandIn.sol`", "optimizer on, 160 runs, EVM cancun, no metadata hash (Lido's settings)",

@@ -21,7 +21,9 @@ import (
 //     verifyWithdrawal(uint64 _slotTimestamp, uint64 _slot, WithdrawalProof);
 //   - eigenlayer: EigenPod.verifyWithdrawalCredentials(uint64
 //     beaconTimestamp, StateRootProof, uint40[] validatorIndices, bytes[]
-//     validatorFieldsProofs, bytes32[][] validatorFields) and
+//     validatorFieldsProofs, bytes32[][] validatorFields),
+//     EigenPod.verifyStaleBalance(uint64 beaconTimestamp, StateRootProof,
+//     ValidatorProof) of each slashed validator, and
 //     EigenPod.verifyCheckpointProofs(BalanceContainerProof, BalanceProof[]);
 //   - lido: CSVerifier.processWithdrawalProof(ProvableBeaconBlockHeader,
 //     WithdrawalWitness, uint256 nodeOperatorId, uint256 keyIndex) or

@@ -21,7 +21,9 @@ import (
 //   - ValidatorProofs: each validator's 8 fields under the state root;
 //     EigenPod.verifyWithdrawalCredentials(beaconTimestamp, stateRootProof,
 //     validatorIndices, validatorFieldsProofs, validatorFields) takes them
-//     as parallel lists;
+//     as parallel lists, and EigenPod.verifyStaleBalance(beaconTimestamp,
+//     stateRootProof, proof) takes the StateRootProof and one of them, of a
+//     slashed validator (its slashed field, validatorFields[3], nonzero);
 //   - BalanceContainerProof: the balances list root under the block root;
 //   - BalanceProofs: each balance chunk under the balances root, for
 //     EigenPod.verifyCheckpointProofs(balanceContainerProof, proofs).
@@ -409,7 +411,14 @@ var (
 	elVerifyCheckpointProofs = method{"verifyCheckpointProofs", []abi.ArgumentMarshaling{
 		solELBalanceContainerProof.arg("balanceContainerProof"), solELBalanceProof.array("proofs"),
 	}}
+	elVerifyStaleBalance = method{"verifyStaleBalance", []abi.ArgumentMarshaling{
+		field("beaconTimestamp", "uint64"), solELStateRootProof.arg("stateRootProof"), solELValidatorProof.arg("proof"),
+	}}
 )
+
+// elSlashed is the index of the slashed field in a validator's fields
+// (BeaconChainProofs.VALIDATOR_SLASHED_INDEX).
+const elSlashed = 3
 
 // encode adds the document's structs and the calls of EigenPod's
 // functions.
@@ -445,12 +454,14 @@ func (d *EigenLayerDocument) encode(b *calldataBuilder) error {
 	return nil
 }
 
-// encodeValidators adds the validator proofs and the call of
-// verifyWithdrawalCredentials.
+// encodeValidators adds the validator proofs, the call of
+// verifyWithdrawalCredentials of them all, and a call of verifyStaleBalance
+// for each slashed validator, in the document's order.
 func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateRootProof) error {
 	var indices []*big.Int
 	var proofs [][]byte
 	var fields [][][32]byte
+	var slashed []abiELValidatorProof
 	for k, p := range d.ValidatorProofs {
 		v := abiELValidatorProof{ValidatorFields: unhash(p.ValidatorFields), Proof: p.Proof}
 		if err := b.value(fmt.Sprintf("validatorProofs[%d]", k), solELValidatorProof, u64p(uint64(p.ValidatorIndex)), v); err != nil {
@@ -459,14 +470,26 @@ func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateR
 		indices = append(indices, new(big.Int).SetUint64(uint64(p.ValidatorIndex)))
 		proofs = append(proofs, p.Proof)
 		fields = append(fields, v.ValidatorFields)
+		if len(v.ValidatorFields) > elSlashed && v.ValidatorFields[elSlashed] != ([32]byte{}) {
+			slashed = append(slashed, v)
+		}
 	}
 	if len(d.ValidatorProofs) == 0 {
 		return nil
 	}
-	if ts := d.Anchor.Timestamp; ts != 0 {
-		return b.call(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields)
+	ts := d.Anchor.Timestamp
+	if ts == 0 {
+		b.note = noTimestamp
+		return nil
 	}
-	b.note = noTimestamp
+	if err := b.call(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields); err != nil {
+		return err
+	}
+	for _, v := range slashed {
+		if err := b.call(elVerifyStaleBalance, ts, sr, v); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
