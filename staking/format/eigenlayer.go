@@ -1,8 +1,11 @@
 package format
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
+	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
@@ -416,9 +419,33 @@ var (
 	}}
 )
 
-// elSlashed is the index of the slashed field in a validator's fields
-// (BeaconChainProofs.VALIDATOR_SLASHED_INDEX).
-const elSlashed = 3
+// The indices of fields in a validator's fields, as BeaconChainProofs
+// names them (VALIDATOR_SLASHED_INDEX, ...).
+const (
+	elSlashed         = 3
+	elActivationEpoch = 5
+	elExitEpoch       = 6
+)
+
+// podRefusal says why EigenPod.verifyWithdrawalCredentials reverts for a
+// validator with these fields, or "" when it passes the pod's epoch checks:
+// it must be activated and must not be exiting.
+func podRefusal(fields [][32]byte) string {
+	epoch := func(i int) uint64 {
+		if i >= len(fields) {
+			return 0
+		}
+		return binary.LittleEndian.Uint64(fields[i][:8])
+	}
+	const farFuture = math.MaxUint64
+	switch {
+	case epoch(elExitEpoch) != farFuture:
+		return "exit_epoch set: ValidatorIsExitingBeaconChain"
+	case epoch(elActivationEpoch) == farFuture:
+		return "not activated: ValidatorInactiveOnBeaconChain"
+	}
+	return ""
+}
 
 // encode adds the document's structs and the calls of EigenPod's
 // functions.
@@ -462,6 +489,7 @@ func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateR
 	var proofs [][]byte
 	var fields [][][32]byte
 	var slashed []abiELValidatorProof
+	var refused []string
 	for k, p := range d.ValidatorProofs {
 		v := abiELValidatorProof{ValidatorFields: unhash(p.ValidatorFields), Proof: p.Proof}
 		if err := b.value(fmt.Sprintf("validatorProofs[%d]", k), solELValidatorProof, u64p(uint64(p.ValidatorIndex)), v); err != nil {
@@ -472,6 +500,9 @@ func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateR
 		fields = append(fields, v.ValidatorFields)
 		if len(v.ValidatorFields) > elSlashed && v.ValidatorFields[elSlashed] != ([32]byte{}) {
 			slashed = append(slashed, v)
+		}
+		if why := podRefusal(v.ValidatorFields); why != "" {
+			refused = append(refused, fmt.Sprintf("validator %d (%s)", p.ValidatorIndex, why))
 		}
 	}
 	if len(d.ValidatorProofs) == 0 {
@@ -484,6 +515,10 @@ func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateR
 	}
 	if err := b.call(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields); err != nil {
 		return err
+	}
+	if len(refused) > 0 {
+		b.note = "EigenPod.verifyWithdrawalCredentials reverts for " + strings.Join(refused, ", ") +
+			"; call it with the other validators only"
 	}
 	for _, v := range slashed {
 		if err := b.call(elVerifyStaleBalance, ts, sr, v); err != nil {
