@@ -356,7 +356,7 @@ func TestWarnNotDeployed(t *testing.T) {
 	}
 	for _, format := range []string{"rocketpool", "calldata"} {
 		r := runCLI(t, nil, "prove", "validator", "--fork", "gloas", "--index", "3", "--format", format, file)
-		if r.code != 0 || r.stdout == "" || strings.Count(r.stderr, "\n") != 1 ||
+		if r.code != 0 || r.stdout == "" || strings.Count(r.stderr, "warning:") != 1 ||
 			!strings.Contains(r.stderr, "beaconproof: warning: rocketpool document of gloas: the deployed verifier cannot check it") {
 			t.Fatalf("%s: exit %d, stderr %q", format, r.code, r.stderr)
 		}
