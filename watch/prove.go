@@ -81,6 +81,9 @@ func (w *Watcher) hash(st *beaconstate.Object) (*beaconstate.Prover, error) {
 // prove builds the fact's event: its claims against the checkpoint's
 // state, in the configured format, verified.
 func (s *step) prove(ctx context.Context, f fact) (Event, error) {
+	if err := s.carried(f); err != nil {
+		return Event{}, err
+	}
 	sp, err := s.stateProver(ctx)
 	if err != nil {
 		return Event{}, err
@@ -172,6 +175,9 @@ func (s *step) withdrawalClaim(ctx context.Context, sp *staking.StateProver, f f
 	block := s.blocks[f.block]
 	if block == nil {
 		return staking.Claim{}, "", fmt.Errorf("the block at slot %d is gone", f.slot)
+	}
+	if env := s.envelopes[f.block]; env != nil {
+		return s.gloasWithdrawalClaim(ctx, sp, f, block, env)
 	}
 	src := staking.WithdrawalSource{Block: block, Network: s.net}
 	sphr := s.state.Schemas.Preset.SlotsPerHistoricalRoot
