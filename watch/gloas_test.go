@@ -169,3 +169,73 @@ func checkJSONEvent(t *testing.T, c *chain, e watch.Event) {
 		t.Errorf("%s: calldata in the json format", e.ID)
 	}
 }
+
+// TestGloasHistoricalWithdrawal watches, after downtime, a gloas
+// withdrawal older than the checkpoint state's state_roots: it is proved
+// through historical_summaries and the era's state_roots, from the node's
+// state at the next era's first slot; without that state the watcher
+// fails, naming it.
+func TestGloasHistoricalWithdrawal(t *testing.T) {
+	for _, serveEra := range []bool{true, false} {
+		ch := newGloasChain(t)
+		const past, slot = 100, 8300
+		sc, err := synth.NewChain(synth.ChainOptions{Fork: fork.Gloas, Options: synth.Options{
+			Validators: nValidators, Slot: slot, Seed: 9, WithdrawalAddresses: [][20]byte{addrA, addrB},
+			ForkVersion: ch.forkVersion(), GenesisTime: ch.net.GenesisTime,
+		}, Past: []uint64{past}, Withdrawals: []synth.Withdrawal{{Index: 100, ValidatorIndex: 2, Address: addrA, Amount: 1_000_000}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := sc.Past[past]
+		if !p.Historical {
+			t.Fatal("the past slot is not historical")
+		}
+		ch.add(p.Block)
+		ch.add(sc.Block)
+		eraState, err := synth.State(ch.s.BeaconState, synth.Options{Validators: 4, Slot: 8192, Seed: 9, ForkVersion: ch.forkVersion()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi, err := synth.FieldSpan(ch.s.BeaconState, eraState, "state_roots")
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(eraState[lo:hi], p.EraStateRoots)
+		ch.mu.Lock()
+		ch.states[rootID(p.StateRoot)] = p.State
+		ch.states[rootID(sc.StateRoot)] = sc.State
+		if serveEra {
+			ch.states["8192"] = eraState
+		}
+		ch.envelopes[rootID(p.BlockRoot)] = append(append([]byte{100, 0, 0, 0}, make([]byte, 96)...), p.Envelope...)
+		ch.final = slot
+		ch.mu.Unlock()
+		ch.addBlock(slot + 1)
+		rec := &recorder{}
+		w, st := newWatcher(t, ch, t.TempDir(), rec, func(cfg *watch.Config) { cfg.Format, cfg.StartSlot = format.JSON, past })
+		err = w.CatchUp(context.Background())
+		st.Close()
+		if !serveEra {
+			if err == nil || !strings.Contains(err.Error(), "state at slot 8192") {
+				t.Fatalf("without the era's state: %v", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range rec.events {
+			checkJSONEvent(t, ch, e)
+			if e.Kind == watch.KindWithdrawal {
+				n++
+				if !bytes.Contains(e.Document, []byte(`"kind":"historical_expected_withdrawal"`)) {
+					t.Errorf("%s: no historical_expected_withdrawal:\n%s", e.ID, e.Document)
+				}
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d withdrawal events: %q", n, rec.ids())
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
-	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
@@ -94,9 +93,7 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	}
 	in := format.Input{Fork: s.state.Fork, Preset: s.state.Preset, Anchor: s.anch, Claims: claims,
 		Validators: map[uint64]beaconstate.Validator{}}
-	if _, err := fork.NetworkByName(s.net.Name); err == nil {
-		in.Network = s.net.Name
-	}
+	docNetwork(&in, s.net)
 	if blockFork != s.state.Fork {
 		in.BlockFork = blockFork
 	}
