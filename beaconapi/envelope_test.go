@@ -146,3 +146,42 @@ func TestFindWithdrawalGloas(t *testing.T) {
 		t.Fatalf("%d envelope requests, want 2 (the withheld one and the paying one)", n)
 	}
 }
+
+// TestPostState fetches a block's post-state by its state root, or by
+// its slot when the node serves it only so.
+func TestPostState(t *testing.T) {
+	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Gloas, Preset: fork.PresetMinimal,
+		Options: synth.Options{Validators: 8, Slot: 200, Seed: 3}, Past: []uint64{190}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ch.Past[190]
+	st := &served{fork: fork.Gloas, typeName: "BeaconState", preset: fork.PresetMinimal, ssz: p.State}
+	for _, c := range []struct {
+		name string
+		ids  []string
+	}{{"by root", []string{beaconapi.RootID(p.StateRoot)}}, {"by slot", []string{"190"}}, {"neither", nil}} {
+		t.Run(c.name, func(t *testing.T) {
+			node := newNode(t, minimalNetwork())
+			node.addState(st, c.ids...)
+			node.addBlock(&served{fork: fork.Gloas, typeName: "SignedBeaconBlock", preset: fork.PresetMinimal, ssz: signed(ch.Block)}, "head")
+			cl, err := beaconapi.New(node.URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := cl.PostState(context.Background(), p.StateRoot, 190)
+			if c.ids == nil {
+				if !errors.Is(err, beaconapi.ErrNotFound) || !strings.Contains(err.Error(), beaconapi.RootID(p.StateRoot)) {
+					t.Fatalf("error %v, want ErrNotFound naming the root", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes, p.State) {
+				t.Fatal("not the post-state")
+			}
+		})
+	}
+}

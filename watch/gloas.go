@@ -91,7 +91,7 @@ func (s *step) gloasWithdrawalClaim(ctx context.Context, sp *staking.StateProver
 	if err != nil {
 		return staking.Claim{}, "", err
 	}
-	ws, err := s.w.cfg.Node.State(ctx, beaconapi.RootID([32]byte(root)))
+	ws, err := s.w.cfg.Node.PostState(ctx, [32]byte(root), f.slot)
 	if err != nil {
 		return staking.Claim{}, "", fmt.Errorf("the post-state of the gloas block at slot %d, which the withdrawal is proved from: %w", f.slot, err)
 	}

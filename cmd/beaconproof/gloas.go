@@ -220,7 +220,7 @@ func (s *proveSession) nodeGloasWithdrawal(ctx context.Context, f *kindFlags, bl
 	if err != nil {
 		return nil, err
 	}
-	ws, err := s.node.State(ctx, beaconapi.RootID([32]byte(root)))
+	ws, err := s.node.PostState(ctx, [32]byte(root), slot)
 	if err != nil {
 		return nil, fmt.Errorf("the post-state of the withdrawal's %s block at slot %d (state root 0x%x), which a gloas withdrawal is proved from: %w",
 			block.Fork, slot, root, err)

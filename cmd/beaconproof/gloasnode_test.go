@@ -195,7 +195,11 @@ func TestGloasWithdrawalFromNode(t *testing.T) {
 	delete(g.node.envelopes, g.recentEnvID)
 	runCLI(t, nil, append(base, slotArg(g.recent))...).failsWithOneLine(t, "withheld")
 	g.node.envelopes[g.recentEnvID] = env
+	// A node that serves the post-state by slot only (not by root).
 	delete(g.node.states, beaconapi.RootID(g.Past[g.recent].StateRoot))
+	g.node.states[slotArg(g.recent)] = g.Past[g.recent].State
+	proveAndVerify(t, append(base[1:], slotArg(g.recent))...)
+	delete(g.node.states, slotArg(g.recent))
 	runCLI(t, nil, append(base, slotArg(g.recent))...).failsWithOneLine(t, "post-state of the withdrawal's gloas block")
 }
 
