@@ -10,6 +10,7 @@ import (
 	"github.com/beaconproof/beaconproof/era"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // Gloas withdrawals in the CLI: from gloas the block carries no execution
@@ -212,6 +213,14 @@ func (s *proveSession) nodePayload(ctx context.Context, block *beaconstate.Objec
 // node: the block's post-state (by its state_root), checked against the
 // envelope, and for an old slot the era's state_roots.
 func (s *proveSession) nodeGloasWithdrawal(ctx context.Context, f *kindFlags, block, env *beaconstate.Object, num uint64) ([]staking.Claim, error) {
+	switch {
+	case f.format != string(format.JSON):
+		return nil, fmt.Errorf("--format %s: %w: a gloas withdrawal (expected_withdrawal) is proved in --format json only", f.format, format.ErrUnsupported)
+	case f.gloas.envelope != "":
+		return nil, errors.New("--envelope: with --beacon-url and --validator the envelope comes from the node; give --block-state (and --envelope) instead of --validator to prove from files")
+	case f.eraBlockRoots != "":
+		return nil, errors.New("a gloas withdrawal is proved through the era's state roots: give --era-state-roots or --era, not --era-block-roots")
+	}
 	root, _, err := block.Field("state_root")
 	if err != nil {
 		return nil, err

@@ -190,7 +190,9 @@ func TestGloasWithdrawalFromNode(t *testing.T) {
 	base := []string{"prove", "withdrawal", "--beacon-url", url, "--validator", "4", "--withdrawal-slot"}
 	delete(g.node.states, g.eraStateID)
 	runCLI(t, nil, append(base, slotArg(g.hist))...).failsWithOneLine(t, "--era FILE|DIR")
-	runCLI(t, nil, append(base, slotArg(g.hist), "--format", "rocketpool")...).failsWithOneLine(t, "")
+	runCLI(t, nil, append(base, slotArg(g.recent), "--format", "rocketpool")...).failsWithOneLine(t, "not expressible in this format")
+	runCLI(t, nil, append(base, slotArg(g.recent), "--envelope", "x.ssz")...).failsWithOneLine(t, "the envelope comes from the node")
+	runCLI(t, nil, append(base, slotArg(g.recent), "--era-block-roots", "x.ssz")...).failsWithOneLine(t, "--era-state-roots or --era")
 	env := g.node.envelopes[g.recentEnvID]
 	delete(g.node.envelopes, g.recentEnvID)
 	runCLI(t, nil, append(base, slotArg(g.recent))...).failsWithOneLine(t, "withheld")
