@@ -107,40 +107,64 @@ func rootOf(id string) ([32]byte, error) {
 	return r, h.fixed(r[:], "block root")
 }
 
-// withdrawalsOf returns the withdrawals a block's payload paid: the
-// block's own payload's, or, from gloas on, its envelope's (fetched by the
-// block's root; none when the node has no envelope, a payload its builder
-// withheld), with the envelope.
-func (s *sweeper) withdrawalsOf(ctx context.Context, slot uint64, blk *beaconstate.Object) ([]beaconstate.Withdrawal, *beaconstate.Object, error) {
+// BuilderIndexFlag is gloas's BUILDER_INDEX_FLAG (2**40): a withdrawal
+// whose validator_index has this bit set pays a builder (index
+// validator_index without the flag), not a validator.
+const BuilderIndexFlag uint64 = 1 << 40
+
+// withdrawalsOf returns the validators' withdrawals a block's payload
+// paid: the block's own payload's, or, from gloas on, its envelope's
+// (fetched by the block's root; none when the node has no envelope, a
+// payload its builder withheld) without the builders' withdrawals, with
+// the positions of those kept in the payload (nil when none was left out)
+// and the envelope.
+func (s *sweeper) withdrawalsOf(ctx context.Context, slot uint64, blk *beaconstate.Object) ([]beaconstate.Withdrawal, []int, *beaconstate.Object, error) {
 	ws, err := blk.Withdrawals()
 	if err == nil {
-		return ws, nil, nil
+		return ws, nil, nil, nil
 	}
 	if !errors.Is(err, beaconstate.ErrNoField) {
-		return nil, nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
+		return nil, nil, nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
 	}
 	if f, ferr := fork.Lookup(blk.Fork); ferr != nil || !f.Has(fork.PayloadInEnvelope) {
-		return nil, nil, newErr(fmt.Sprintf("%s: the %s block at slot %d has no execution payload withdrawals (before capella there are none)",
+		return nil, nil, nil, newErr(fmt.Sprintf("%s: the %s block at slot %d has no execution payload withdrawals (before capella there are none)",
 			s.what, blk.Fork, slot), ErrWithdrawalNotFound, err)
 	}
-	msg, err := BlockMessage(blk)
-	if err != nil {
-		return nil, nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
-	}
-	root, err := msg.Root()
-	if err != nil {
-		return nil, nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
-	}
-	env, err := s.c.Envelope(ctx, RootID(root))
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
+	env, err := s.envelopeOf(ctx, slot, blk)
+	if env == nil || err != nil {
+		return nil, nil, nil, err
 	}
 	if ws, err = env.Withdrawals(); err != nil {
 		env.Close()
-		return nil, nil, newErr(fmt.Sprintf("%s: envelope of the block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
+		return nil, nil, nil, newErr(fmt.Sprintf("%s: envelope of the block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
 	}
-	return ws, env, nil
+	var kept []beaconstate.Withdrawal
+	var pos []int
+	for i, w := range ws {
+		if w.ValidatorIndex&BuilderIndexFlag == 0 {
+			kept, pos = append(kept, w), append(pos, i)
+		}
+	}
+	if len(kept) == len(ws) {
+		pos = nil
+	}
+	return kept, pos, env, nil
+}
+
+// envelopeOf fetches the envelope of a gloas block by its root: nil, and
+// no error, when the node has none (a withheld payload).
+func (s *sweeper) envelopeOf(ctx context.Context, slot uint64, blk *beaconstate.Object) (*beaconstate.Object, error) {
+	msg, err := BlockMessage(blk)
+	if err != nil {
+		return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
+	}
+	root, err := msg.Root()
+	if err != nil {
+		return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
+	}
+	env, err := s.c.Envelope(ctx, RootID(root))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return env, err
 }

@@ -112,13 +112,15 @@ func TestEnvelope(t *testing.T) {
 
 // TestFindWithdrawalGloas finds a gloas withdrawal through the blocks'
 // envelopes: the first block's payload was withheld (no envelope), the
-// next one's envelope pays the validator.
+// next one's envelope pays the validator, after a builder's withdrawal
+// (BuilderIndexFlag), which the sweep leaves out but the position counts.
 func TestFindWithdrawalGloas(t *testing.T) {
 	const slot = 200
 	withheld, paid := uint64(190), uint64(192)
 	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Gloas, Preset: fork.PresetMinimal,
 		Options: synth.Options{Validators: 8, Slot: slot, Seed: 4}, Past: []uint64{withheld, paid},
-		Withdrawals: []synth.Withdrawal{{Index: 7, ValidatorIndex: 2, Address: [20]byte{19: 2}, Amount: 10}, {Index: 8, ValidatorIndex: 3, Address: [20]byte{19: 3}, Amount: 1234}}})
+		Withdrawals: []synth.Withdrawal{{Index: 6, ValidatorIndex: beaconapi.BuilderIndexFlag | 3, Address: [20]byte{19: 9}, Amount: 5},
+			{Index: 7, ValidatorIndex: 2, Address: [20]byte{19: 2}, Amount: 10}, {Index: 8, ValidatorIndex: 3, Address: [20]byte{19: 3}, Amount: 1234}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +141,8 @@ func TestFindWithdrawalGloas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wb.Slot != paid || wb.Root != p.BlockRoot || wb.Position != 1 || wb.Withdrawal.Amount != 1234 || wb.Envelope == nil || !bytes.Equal(wb.Envelope.Bytes, env.ssz) {
-		t.Fatalf("found slot %d root %x position %d %+v, envelope %v; want slot %d position 1", wb.Slot, wb.Root, wb.Position, wb.Withdrawal, wb.Envelope != nil, paid)
+	if wb.Slot != paid || wb.Root != p.BlockRoot || wb.Position != 2 || wb.Withdrawal.Amount != 1234 || wb.Envelope == nil || !bytes.Equal(wb.Envelope.Bytes, env.ssz) {
+		t.Fatalf("found slot %d root %x position %d %+v, envelope %v; want slot %d position 2", wb.Slot, wb.Root, wb.Position, wb.Withdrawal, wb.Envelope != nil, paid)
 	}
 	if n := node.count("envelope"); n != 2 {
 		t.Fatalf("%d envelope requests, want 2 (the withheld one and the paying one)", n)

@@ -210,6 +210,7 @@ type sweepObs struct {
 	block *beaconstate.Object
 	env   *beaconstate.Object // gloas on: the block's SignedExecutionPayloadEnvelope
 	ws    []beaconstate.Withdrawal
+	pos   []int // ws's positions in the payload when builders' were left out (gloas); nil: the same
 }
 
 // last returns the validator index of the block's last withdrawal: where
@@ -415,7 +416,7 @@ func (s *sweeper) next(ctx context.Context, from, to uint64) (*sweepObs, error) 
 			continue
 		}
 		missed = 0
-		ws, env, err := s.withdrawalsOf(ctx, slot, blk)
+		ws, pos, env, err := s.withdrawalsOf(ctx, slot, blk)
 		if err != nil {
 			return nil, err
 		}
@@ -425,7 +426,7 @@ func (s *sweeper) next(ctx context.Context, from, to uint64) (*sweepObs, error) 
 		for _, w := range ws {
 			s.maxSeen = max(s.maxSeen, w.ValidatorIndex)
 		}
-		return &sweepObs{slot: slot, block: blk, env: env, ws: ws}, nil
+		return &sweepObs{slot: slot, block: blk, env: env, ws: ws, pos: pos}, nil
 	}
 	return nil, nil
 }
@@ -440,7 +441,11 @@ func (s *sweeper) found(o *sweepObs, i int) (*WithdrawalBlock, error) {
 	if err != nil {
 		return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, o.slot, err), ErrBadResponse, err)
 	}
-	return &WithdrawalBlock{Slot: o.slot, Root: root, Block: o.block, Envelope: o.env, Position: i, Withdrawal: o.ws[i], BlocksFetched: s.requests}, nil
+	p := i
+	if o.pos != nil {
+		p = o.pos[i]
+	}
+	return &WithdrawalBlock{Slot: o.slot, Root: root, Block: o.block, Envelope: o.env, Position: p, Withdrawal: o.ws[i], BlocksFetched: s.requests}, nil
 }
 
 // boundHint says which bound ended a search, and returns the sentinel of

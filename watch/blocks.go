@@ -77,6 +77,9 @@ func (s *step) readBlock(ctx context.Context, slot uint64, signed *beaconstate.O
 		return nil, err
 	}
 	for n, w := range ws {
+		if w.ValidatorIndex&beaconapi.BuilderIndexFlag != 0 {
+			continue // a gloas builder's withdrawal: no validator's
+		}
 		_, known := s.infos[w.ValidatorIndex]
 		if !known && !s.watched[w.ValidatorIndex] && !s.isAddress(w.Address) {
 			continue

@@ -88,6 +88,8 @@ func (l *lockedBuffer) String() string {
 // the watcher says so once, the other events still written.
 func TestGloasWithdrawal(t *testing.T) {
 	w2 := synth.Withdrawal{Index: 100, ValidatorIndex: 2, Address: addrA, Amount: 1_000_000}
+	// A builder paid at the watched address: no validator's withdrawal.
+	builder := synth.Withdrawal{Index: 99, ValidatorIndex: beaconapi.BuilderIndexFlag | 2, Address: addrA, Amount: 7}
 	for _, c := range []struct {
 		name     string
 		format   format.Name
@@ -102,7 +104,7 @@ func TestGloasWithdrawal(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ch := newGloasChain(t)
-			gloasCheckpoint(t, ch, 1024, 1000, c.envelope, w2)
+			gloasCheckpoint(t, ch, 1024, 1000, c.envelope, builder, w2)
 			var logs lockedBuffer
 			rec := &recorder{}
 			w, st := newWatcher(t, ch, t.TempDir(), rec, func(cfg *watch.Config) {
