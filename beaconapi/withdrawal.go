@@ -115,7 +115,8 @@ type WithdrawalBlock struct {
 // reads beacon blocks from capella on; from gloas on, where the payload
 // and its withdrawals are in the execution payload envelope, it reads each
 // probed block's envelope too (Envelope; a payload its builder withheld
-// pays nothing, and the next revealed payload carries its withdrawals). An
+// pays nothing, and the next revealed payload carries its withdrawals;
+// builders' withdrawals, BuilderIndexFlag, are not the sweep's). An
 // electra pending partial withdrawal is paid out of sweep order and is
 // found only if a probed block pays it.
 func (c *Client) FindWithdrawal(ctx context.Context, validator uint64, opts WithdrawalSearch) (*WithdrawalBlock, error) {
