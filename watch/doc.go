@@ -18,7 +18,11 @@
 //     through the state's block_roots, or through historical_summaries once
 //     the block is older than SLOTS_PER_HISTORICAL_ROOT slots;
 //     full_withdrawal when paid at or after its withdrawable_epoch, with
-//     its record and its final balance proved too.
+//     its record and its final balance proved too. From gloas, where the
+//     payload travels in the block's execution payload envelope, the
+//     withdrawal is read from the envelope and proved from the paying
+//     block's post-state (kind expected_withdrawal, json format only; see
+//     gloas.go).
 //
 // Every event carries the anchor its proofs verify against (a beacon
 // block root), the EIP-4788 timestamp under which the beacon roots

@@ -9,7 +9,6 @@ import (
 	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
-	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
@@ -81,6 +80,9 @@ func (w *Watcher) hash(st *beaconstate.Object) (*beaconstate.Prover, error) {
 // prove builds the fact's event: its claims against the checkpoint's
 // state, in the configured format, verified.
 func (s *step) prove(ctx context.Context, f fact) (Event, error) {
+	if err := s.carried(f); err != nil {
+		return Event{}, err
+	}
 	sp, err := s.stateProver(ctx)
 	if err != nil {
 		return Event{}, err
@@ -91,9 +93,7 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	}
 	in := format.Input{Fork: s.state.Fork, Preset: s.state.Preset, Anchor: s.anch, Claims: claims,
 		Validators: map[uint64]beaconstate.Validator{}}
-	if _, err := fork.NetworkByName(s.net.Name); err == nil {
-		in.Network = s.net.Name
-	}
+	docNetwork(&in, s.net)
 	if blockFork != s.state.Fork {
 		in.BlockFork = blockFork
 	}
@@ -172,6 +172,9 @@ func (s *step) withdrawalClaim(ctx context.Context, sp *staking.StateProver, f f
 	block := s.blocks[f.block]
 	if block == nil {
 		return staking.Claim{}, "", fmt.Errorf("the block at slot %d is gone", f.slot)
+	}
+	if env := s.envelopes[f.block]; env != nil {
+		return s.gloasWithdrawalClaim(ctx, sp, f, block, env)
 	}
 	src := staking.WithdrawalSource{Block: block, Network: s.net}
 	sphr := s.state.Schemas.Preset.SlotsPerHistoricalRoot

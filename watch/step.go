@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -34,6 +35,8 @@ type step struct {
 	infos  map[uint64]beaconapi.ValidatorInfo // the watched validators at the checkpoint
 	paid   []payment                          // withdrawals to them since the cursor
 	blocks map[[32]byte]*beaconstate.Object   // the paying blocks, by root
+	// envelopes are the paying gloas blocks' envelopes, by root (gloas.go)
+	envelopes map[[32]byte]*beaconstate.Object
 
 	warnedNoPayload bool // a block without payload withdrawals was logged
 
@@ -72,6 +75,9 @@ func (w *Watcher) newStep(net *fork.Network, target beaconapi.Header, cur Cursor
 func (s *step) close() {
 	for _, b := range s.blocks {
 		b.Close()
+	}
+	for _, e := range s.envelopes {
+		e.Close()
 	}
 }
 
@@ -272,6 +278,9 @@ func (s *step) emit(ctx context.Context, facts []fact) (int, error) {
 			continue
 		}
 		e, err := s.prove(ctx, f)
+		if errors.Is(err, errNotCarried) {
+			continue // said in carried
+		}
 		if err != nil {
 			w.cfg.Metrics.failed()
 			return n, fmt.Errorf("watch: event %s: %w", f.id, err)

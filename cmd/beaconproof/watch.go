@@ -36,6 +36,11 @@ one after withdrawable_epoch with the final balance), in --format
 timestamp and its deadline. --address watches every validator whose
 0x01/0x02 credentials point at it (a megapool, an EigenPod).
 
+From gloas, a block's withdrawals are read from its execution payload
+envelope, and a withdrawal is proved from the paying block's post-state
+(one more state download per paying block): in --format json only; in
+rocketpool its event is not written, and a warning says so.
+
 Events go to DIR, one file per event (<id>.json, written atomically), or,
 without --out, as JSON lines on standard output. The store (--store,
 default DIR/watch.db or ./beaconproof-watch.db) keeps the cursor and the
