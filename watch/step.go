@@ -37,9 +37,10 @@ type step struct {
 
 	warnedNoPayload bool // a block without payload withdrawals was logged
 
-	state *beaconstate.Object  // the checkpoint's state, once downloaded
-	sp    *staking.StateProver // its prover
-	anch  staking.Anchor       // its anchor with the 4788 timestamp
+	downloaded bool                 // a state was downloaded: release it at the end
+	state      *beaconstate.Object  // the checkpoint's state, once downloaded
+	sp         *staking.StateProver // its prover
+	anch       staking.Anchor       // its anchor with the 4788 timestamp
 }
 
 // payment is a withdrawal paid to a watched validator.
@@ -68,10 +69,15 @@ func (w *Watcher) newStep(net *fork.Network, target beaconapi.Header, cur Cursor
 	return s, nil
 }
 
-// close releases the step's objects.
+// close releases the step's objects, and the checkpoint's state when it
+// was downloaded.
 func (s *step) close() {
 	for _, b := range s.blocks {
 		b.Close()
+	}
+	if s.downloaded {
+		s.state, s.sp = nil, nil
+		s.w.release()
 	}
 }
 
