@@ -150,7 +150,13 @@ func (c *chain) blockRoots(slot uint64) map[uint64][32]byte {
 // the finalized checkpoint when final.
 func (c *chain) checkpoint(slot uint64, final bool, edit func(vals []byte)) *block {
 	c.t.Helper()
-	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Options: synth.Options{
+	return c.checkpointPaying(slot, final, edit)
+}
+
+// checkpointPaying is checkpoint with a block that pays ws.
+func (c *chain) checkpointPaying(slot uint64, final bool, edit func(vals []byte), ws ...synth.Withdrawal) *block {
+	c.t.Helper()
+	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Withdrawals: ws, Options: synth.Options{
 		Validators: nValidators, Slot: slot, Seed: 9, WithdrawalAddresses: [][20]byte{addrA, addrB},
 		ForkVersion: c.forkVersion(), GenesisTime: c.net.GenesisTime, BlockRoots: c.blockRoots(slot),
 	}, Edit: func(s *fork.Schemas, st []byte) error {

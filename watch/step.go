@@ -24,7 +24,7 @@ type step struct {
 	net    *fork.Network
 	target beaconapi.Header
 	first  bool   // no cursor: the first run
-	from   uint64 // the first slot whose block is read
+	from   uint64 // the first slot whose block is read (up to target.Slot, excluded)
 
 	watched    map[uint64]bool     // found pointing at a watched address (store)
 	candidates map[string]bool     // ids that may come to point at one (store)
@@ -58,13 +58,18 @@ func (w *Watcher) newStep(net *fork.Network, target beaconapi.Header, cur Cursor
 	}
 	s := &step{w: w, net: net, target: target, first: !ok, watched: watched, candidates: candidates,
 		found: map[uint64][20]byte{}, candUpdate: map[string]bool{}, blocks: map[[32]byte]*beaconstate.Object{}}
+	// The checkpoint's state proves the withdrawals of blocks before its
+	// slot only (its block_roots end at the slot before), so the blocks
+	// read are those from the previous checkpoint's, included, to this
+	// one's, excluded: each block is read at the first checkpoint that
+	// can prove what it pays.
 	switch {
 	case ok:
-		s.from = cur.Slot + 1
+		s.from = cur.Slot
 	case w.cfg.StartSlot > 0:
 		s.from = w.cfg.StartSlot
 	default:
-		s.from = target.Slot + 1 // no history
+		s.from = target.Slot // no history
 	}
 	return s, nil
 }
