@@ -119,6 +119,9 @@ func (w *Watcher) release() {
 // prove builds the fact's event: its claims against the checkpoint's
 // state, in the configured format, verified.
 func (s *step) prove(ctx context.Context, f fact) (Event, error) {
+	if s.w.cfg.Format == format.Lido {
+		return s.proveLido(ctx, f)
+	}
 	sp, err := s.stateProver(ctx)
 	if err != nil {
 		return Event{}, err
@@ -138,6 +141,12 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	if v, err := s.state.Validator(f.validator); err == nil {
 		in.Validators[f.validator] = v
 	}
+	return s.event(f, in)
+}
+
+// event writes the fact's document from in, in the configured format,
+// verified, with its calldata when the anchor's timestamp is known.
+func (s *step) event(f fact, in format.Input) (Event, error) {
 	name := s.w.cfg.Format
 	doc, err := format.Emit(in, name, "")
 	if err != nil {
@@ -146,7 +155,7 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	if err := doc.Verify(); err != nil {
 		return Event{}, fmt.Errorf("the document does not verify: %w", err)
 	}
-	e := Event{ID: f.id, Kind: f.kind, Validator: f.validator, Slot: f.slot, Anchor: s.anch, Format: string(name)}
+	e := Event{ID: f.id, Kind: f.kind, Validator: f.validator, Slot: f.slot, Anchor: in.Anchor, Format: string(name)}
 	if e.Anchor.Timestamp != 0 {
 		if e.Deadline, err = eip4788.Expiry(s.net, e.Anchor.Timestamp); err != nil {
 			return Event{}, err
@@ -155,7 +164,7 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	if e.Document, err = json.Marshal(doc); err != nil {
 		return Event{}, err
 	}
-	if name != format.JSON && s.anch.Timestamp != 0 {
+	if name != format.JSON && in.Anchor.Timestamp != 0 {
 		cd, err := format.NewCalldata(in, name)
 		if err != nil {
 			return Event{}, err

@@ -13,6 +13,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // farFuture is FAR_FUTURE_EPOCH: an exit epoch not set.
@@ -122,7 +123,7 @@ func (s *step) run(ctx context.Context) error {
 	}
 	w.cfg.Metrics.processed(c.Slot, lag(s.net, c.Slot))
 	w.log.Info("checkpoint processed", "slot", c.Slot, "root", beaconapi.RootID(c.Root),
-		"validators", len(s.infos), "facts", len(facts), "emitted", n, "state_downloaded", s.state != nil)
+		"validators", len(s.infos), "facts", len(facts), "emitted", n, "state_downloaded", s.downloaded)
 	return nil
 }
 
@@ -251,7 +252,7 @@ func (s *step) facts() []fact {
 			k = KindFullWithdrawal
 		}
 		fs = append(fs, fact{id: fmt.Sprintf("%s-w%d-s%d-%x", k, p.w.Index, p.slot, p.root[:4]), kind: k,
-			validator: p.w.ValidatorIndex, slot: p.slot, block: p.root, num: p.num})
+			validator: p.w.ValidatorIndex, slot: p.slot, block: p.root, num: p.num, amount: p.w.Amount})
 	}
 	sort.SliceStable(fs, func(a, b int) bool {
 		x, y := fs[a], fs[b]
@@ -281,6 +282,14 @@ func (s *step) emit(ctx context.Context, facts []fact) (int, error) {
 		}
 		if done {
 			continue
+		}
+		if w.cfg.Format == format.Lido {
+			if why := s.lidoUnsupported(f); why != "" {
+				if err := s.skipLido(f, why); err != nil {
+					return n, err
+				}
+				continue
+			}
 		}
 		e, err := s.prove(ctx, f)
 		if err != nil {
