@@ -59,13 +59,21 @@ func newProver(obj *Object, tree *ssz.Tree) (*Prover, error) {
 // (typically the state an epoch later), that reuses the hashes of every
 // validator record, balance chunk and vector entry whose bytes did not
 // change: a watcher re-proving every epoch pays for the changes, not for
-// the whole state. obj must have the same fork, preset and type; p stays
-// usable.
+// the whole state. obj must have the same fork, preset and type. p stays
+// usable, unless it was released (Release): then Next takes its stored
+// nodes over, and a second Next from p fails. Next compares obj with
+// fingerprints of p's bytes, not with the bytes (see ssz.Tree.Next for
+// what that means for the root, which a caller that knows the state root
+// to expect should check).
 func (p *Prover) Next(obj *Object) (*Prover, error) {
 	if obj == nil || obj.Type != p.object().Type {
-		return nil, fmt.Errorf("beaconstate: Prover.Next: %v is not a later version of %v", obj, p.obj)
+		return nil, fmt.Errorf("beaconstate: Prover.Next: %v is not a later version of %v", obj, p.object())
 	}
-	tree, err := p.tree.Next(obj.Bytes)
+	next := p.tree.Next
+	if obj.validated {
+		next = p.tree.NextValidated
+	}
+	tree, err := next(obj.Bytes)
 	if err != nil {
 		return nil, obj.errorf("%w", err)
 	}
@@ -80,8 +88,8 @@ func (p *Prover) Object() *Object { return p.object() }
 // its root and what Next needs (ssz.Tree.Release: a few percent of a
 // state). The caller may then close or drop the object, before it
 // downloads the next state: a watcher holds one state at a time, not two.
-// After Release, Root and Next answer; every proof fails with
-// ErrReleased.
+// After Release, Root and one Next answer; every proof fails with
+// ErrReleased. Release must not run while proofs from p do.
 func (p *Prover) Release() error {
 	o := p.object()
 	if err := p.tree.Release(); err != nil {

@@ -9,6 +9,10 @@ import (
 // bytes.
 var ErrReleased = errors.New("released: the bytes were dropped (Release); only the root and Next remain")
 
+// ErrConsumed reports a second Next from a released Tree: the first one
+// took its stored nodes, updating them in place.
+var ErrConsumed = errors.New("a released tree feeds one Next, which took its nodes")
+
 // Fingerprints: a Tree that a later version of its value may reuse (Next)
 // records, for each node of the lowest stored level of each top-level
 // member made of fixed-size elements or packed basic values, a keyed
@@ -103,12 +107,14 @@ func (l *levels) fillPrints(print func(c0, c1 int) uint64) {
 }
 
 // Release drops the tree's bytes, keeping only its root and what Next
-// needs: the fingerprints and the lowest stored level of the reusable
-// top-level members (for a mainnet state, about 25 MiB against 300 MiB of
-// bytes). The caller may then drop or reuse the bytes, and read the next
-// version of the value before calling Next. After Release, Root answers;
-// Node, Prove and ProveMany fail with ErrReleased. Proofs already running
-// finish on the bytes they hold. Release hashes the tree first if needed.
+// needs: the fingerprints and the stored levels of the reusable top-level
+// members (for a mainnet state, about 27 MiB against 300 MiB of bytes).
+// The caller may then drop or reuse the bytes, and read the next version
+// of the value before calling Next, which takes the kept levels over and
+// updates them in place: a released tree feeds one Next (a second fails
+// with ErrConsumed). After Release, Root answers; Node, Prove and
+// ProveMany fail with ErrReleased. Release must not run while proofs from
+// the tree do. It hashes the tree first if needed.
 func (tr *Tree) Release() error {
 	if err := tr.fingerprint(); err != nil {
 		return err
@@ -136,16 +142,13 @@ func (tr *Tree) Release() error {
 }
 
 // releasedMerkle returns the part of a chunk tree that Next reads — its
-// size, its lowest stored level and its fingerprints — without its chunk
+// size, its stored levels and its fingerprints — without its chunk
 // function, which holds the bytes. The tree itself is left as it is, for
-// proofs still running on it.
+// proofs still running on it (Next then updates the stored levels in
+// place: Release must not run while proofs do).
 func releasedMerkle(m merkle) merkle {
 	trim := func(l *levels) *levels {
-		r := &levels{n: l.n, depth: l.depth, keep: l.keep, top: l.top, upper: l.upper, fp: l.fp, chunk: releasedChunks}
-		if len(l.lv) > 0 {
-			r.lv = [][]byte{l.lv[0]}
-		}
-		return r
+		return &levels{n: l.n, depth: l.depth, keep: l.keep, top: l.top, lv: l.lv, upper: l.upper, fp: l.fp, chunk: releasedChunks}
 	}
 	switch m := m.(type) {
 	case *levels:

@@ -2,6 +2,7 @@ package ssz
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 )
@@ -80,4 +81,56 @@ func hashBytes(b []byte) [32]byte {
 		r = hash2(r, x)
 	}
 	return r
+}
+
+// TestUpdateLevel checks that a level updated from the previous tree's
+// (its nodes whose children did not change taken, the others hashed)
+// equals the level hashed whole, when the level below grew, shrank or
+// kept its size, one or two levels up.
+func TestUpdateLevel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ cOld, c, s int }{
+		{1000, 1000, 1}, {1000, 1000, 2}, {1001, 1000, 1}, {1000, 1003, 2}, {1003, 1000, 2},
+		{999, 1000, 1}, {4, 5, 2}, {5, 4, 2}, {2, 3, 1}, {64, 64, 2},
+	} {
+		const d = 3
+		level := func(c int) []byte {
+			b := make([]byte, c*32, c*32+32)
+			for i := range b {
+				b[i] = byte(rng.Uint32())
+			}
+			return b
+		}
+		up := func(cur []byte) []byte {
+			c := len(cur) / 32
+			n := (c + 1<<tc.s - 1) >> tc.s
+			next := make([]byte, n*32, n*32+32)
+			if tc.s == 1 {
+				hashUp(next, cur, d)
+			} else {
+				hashTwoLevels(next, cur, d)
+			}
+			return next
+		}
+		prevCur := level(tc.cOld)
+		old := up(prevCur)
+		cur := make([]byte, tc.c*32, tc.c*32+32)
+		copy(cur, prevCur)
+		dirty := make([]bool, tc.c)
+		for i := range dirty {
+			if i >= tc.cOld || rng.IntN(50) == 0 {
+				dirty[i] = true
+				cur[i*32] ^= 1
+			}
+		}
+		want := up(cur)
+		next := make([]byte, len(want), len(want)+32)
+		if changed := updateLevel(next, cur, old, dirty, d, tc.s, tc.cOld); changed == nil {
+			t.Logf("%+v: hashed whole", tc)
+			continue
+		}
+		if string(next) != string(want) {
+			t.Errorf("%+v: updated level differs from the level hashed whole", tc)
+		}
+	}
 }

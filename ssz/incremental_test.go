@@ -103,6 +103,9 @@ func TestTreeNext(t *testing.T) {
 				if _, err := prev.Prove(g); !errors.Is(err, ssz.ErrReleased) {
 					t.Fatalf("Prove on a released tree: %v, want ErrReleased", err)
 				}
+				if _, err := prev.Next(next); !errors.Is(err, ssz.ErrConsumed) {
+					t.Fatalf("a second Next from a released tree: %v, want ErrConsumed", err)
+				}
 			}
 		})
 	}

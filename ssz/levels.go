@@ -28,11 +28,36 @@ type levels struct {
 // reuse fingerprints the bytes behind each stored node of the lowest
 // stored level (see fingerprint.go) and lets a tree take the nodes of a
 // previous tree of the same member wherever the fingerprints match: the
-// previous tree's bytes are not needed, only its fingerprints.
+// previous tree's bytes are not needed, only its fingerprints and stored
+// levels. Above the lowest level, a node none of whose children changed
+// is taken too.
 type reuse struct {
 	prev *levels // nil: fingerprint only
 	// print returns the fingerprint of the bytes behind chunks [c0, c1).
 	print func(c0, c1 int) uint64
+	// steal: prev belongs to a released tree, which feeds one Next: its
+	// arrays of the same size become this tree's, updated in place.
+	steal bool
+	// fresh marks the level-keep nodes that were hashed, not taken.
+	fresh []bool
+}
+
+// level returns the previous tree's stored level d, or nil.
+func (re *reuse) level(d int) []byte {
+	if re == nil || re.prev == nil || d < re.prev.keep || d-re.prev.keep >= len(re.prev.lv) {
+		return nil
+	}
+	return re.prev.lv[d-re.prev.keep]
+}
+
+// array returns room for the count nodes of level d: the previous tree's
+// array when it may be taken and has the same size, else a new one (with
+// room for the zero node that pads an odd count).
+func (re *reuse) array(d, count int) []byte {
+	if old := re.level(d); re != nil && re.steal && len(old) == count*32 && cap(old) >= count*32+32 {
+		return old
+	}
+	return make([]byte, count*32, count*32+32)
 }
 
 // keepMode says what a tree's lowest stored level is chosen for.
@@ -86,40 +111,31 @@ func buildLevels(n, depth int, chunk chunker, re *reuse, mode keepMode) (*levels
 	if l.keep > l.top {
 		l.keep = l.top
 	}
-	// Every level gets room for the zero node that pads an odd count, so
-	// that padding never copies a level.
-	nb := ((n + (1 << l.keep) - 1) >> l.keep) * 32
-	base := make([]byte, nb, nb+32)
+	nodes := (n + (1 << l.keep) - 1) >> l.keep
 	if re != nil {
-		l.fp = make([]uint64, len(base)/32)
 		if p := re.prev; p != nil && (p.keep != l.keep || p.n == 0 || len(p.fp) == 0) {
 			re = &reuse{print: re.print}
 		}
+		re.fresh = make([]bool, nodes)
+		if re.prev != nil && re.steal && len(re.prev.fp) == nodes {
+			l.fp = re.prev.fp // each node's is read before it is written
+		} else {
+			l.fp = make([]uint64, nodes)
+		}
 	}
+	// Every level gets room for the zero node that pads an odd count, so
+	// that padding never copies a level.
+	base := re.array(l.keep, nodes)
 	if err := l.fillBase(base, re); err != nil {
 		return nil, err
 	}
 	l.lv = make([][]byte, l.top-l.keep+1)
 	l.lv[0] = base
-	cur := base
-	for d := l.keep; len(cur) > 32; {
-		c := len(cur) / 32
-		if half := (c + 1) / 2; c == 2 || half <= storeEveryLevel {
-			// One level up: the top, or a level small enough to keep.
-			next := make([]byte, half*32, half*32+32)
-			hashUp(next, cur, d)
-			d++
-			l.lv[d-l.keep] = next
-			cur = next
-			continue
-		}
-		up := (c + 3) / 4
-		next := make([]byte, up*32, up*32+32)
-		hashTwoLevels(next, cur, d)
-		d += 2
-		l.lv[d-l.keep] = next
-		cur = next
+	var dirty []bool
+	if re != nil && re.prev != nil {
+		dirty = re.fresh
 	}
+	cur := l.buildUpper(re, dirty)
 	var r [32]byte
 	copy(r[:], cur)
 	l.upper = make([][32]byte, 0, depth-l.top+1)
@@ -172,15 +188,19 @@ func (l *levels) fillBlock(base, buf, scratch []byte, c0, c1 int, re *reuse) err
 	for c := c0; c < c1; c += step {
 		e := min(c+step, c1)
 		k := c >> l.keep
-		l.fp[k] = re.print(c, e)
-		if re.same(k, c, e, l.fp[k]) {
+		fp := re.print(c, e)
+		same := re.same(k, c, e, fp)
+		l.fp[k], re.fresh[k] = fp, !same
+		if same {
 			if run >= 0 {
 				if err := compute(run, c); err != nil {
 					return err
 				}
 				run = -1
 			}
-			copy(base[k*32:k*32+32], re.prev.lv[0][k*32:k*32+32])
+			if old := re.prev.lv[0]; &old[0] != &base[0] {
+				copy(base[k*32:k*32+32], old[k*32:k*32+32])
+			}
 			continue
 		}
 		if run < 0 {
@@ -317,7 +337,7 @@ type progressive struct {
 	rest [][32]byte // rest[j]: root of the progressive tree of chunks from subtree j on
 }
 
-func buildProgressive(n int, chunk chunker, prev *progressive, print func(c0, c1 int) uint64, mode keepMode) (*progressive, error) {
+func buildProgressive(n int, chunk chunker, prev *progressive, print func(c0, c1 int) uint64, steal bool, mode keepMode) (*progressive, error) {
 	p := &progressive{n: n}
 	start := 0
 	for j := 0; start < n; j++ {
@@ -326,7 +346,7 @@ func buildProgressive(n int, chunk chunker, prev *progressive, print func(c0, c1
 		s := start
 		var re *reuse
 		if print != nil {
-			re = &reuse{print: func(c0, c1 int) uint64 { return print(s+c0, s+c1) }}
+			re = &reuse{print: func(c0, c1 int) uint64 { return print(s+c0, s+c1) }, steal: steal}
 			if prev != nil && j < len(prev.subs) {
 				re.prev = prev.subs[j]
 			}

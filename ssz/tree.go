@@ -34,6 +34,7 @@ type Tree struct {
 	root     [32]byte // the root, once known
 	hasRoot  bool
 	released bool // Release dropped the bytes
+	consumed bool // released, and Next took its nodes
 }
 
 type nodeKey struct {
@@ -129,8 +130,9 @@ func (tr *Tree) Root() ([32]byte, error) {
 // fixed-size values, or of packed basic values) have the fingerprint they
 // had in tr, the new tree takes the node from tr instead of hashing it
 // again: a watcher that re-proves every epoch rehashes only what changed.
-// tr may have been released (Release): Next reads only its fingerprints
-// and stored nodes. b is validated; tr stays usable.
+// b is validated. tr stays usable, unless it was released (Release):
+// then Next reads only its fingerprints and stored nodes, and takes them
+// over (one Next per released tree).
 //
 // A fingerprint is a 64-bit keyed hash (hash/maphash, its seed random and
 // kept in memory), so the new root is wrong only if bytes that changed
@@ -139,11 +141,26 @@ func (tr *Tree) Root() ([32]byte, error) {
 // A caller that knows the root to expect (a block's state_root) should
 // check it and, on a mismatch, hash b with NewTree.
 func (tr *Tree) Next(b []byte) (*Tree, error) {
+	if err := Validate(tr.t, b); err != nil {
+		return nil, err
+	}
+	return tr.NextValidated(b)
+}
+
+// NextValidated is Next for bytes that Validate has already accepted (for
+// instance by a loader): it skips the second check, a tenth of Next's
+// work on a mainnet state. Bytes that were not validated may make the
+// tree's answers wrong, never unsafe, as with NewValidatedTree.
+func (tr *Tree) NextValidated(b []byte) (*Tree, error) {
 	if err := tr.fingerprint(); err != nil {
 		return nil, err
 	}
-	if err := Validate(tr.t, b); err != nil {
-		return nil, err
+	tr.mu.Lock()
+	used := tr.consumed
+	tr.consumed = tr.released
+	tr.mu.Unlock()
+	if used {
+		return nil, fmt.Errorf("ssz: %s: Next: %w", tr.t.Name, ErrConsumed)
 	}
 	return &Tree{t: tr.t, b: b, cache: true, entries: make(map[nodeKey]*entry), prev: tr, seed: tr.seed}, nil
 }
@@ -163,13 +180,16 @@ func (tr *Tree) rootSpans() []span {
 // function of its bytes b and the previous tree's chunk tree of the same
 // member (nil when it has none); print is nil for other members and
 // trees that Next did not make.
-func (tr *Tree) previous(t *Type, b []byte, off int) (pm merkle, print func(c0, c1 int) uint64) {
+func (tr *Tree) previous(t *Type, b []byte, off int) (pm merkle, print func(c0, c1 int) uint64, steal bool) {
 	tr.mu.RLock()
 	prev := tr.prev
 	tr.mu.RUnlock()
 	if prev == nil || off == 0 || reusableUnit(t) == 0 {
-		return nil, nil
+		return nil, nil, false
 	}
+	prev.mu.RLock()
+	steal = prev.released
+	prev.mu.RUnlock()
 	spans, pspans := tr.rootSpans(), prev.rootSpans()
 	for i, f := range tr.t.Fields {
 		if i >= len(spans) || spans[i].lo != off || f.Type != t {
@@ -177,22 +197,22 @@ func (tr *Tree) previous(t *Type, b []byte, off int) (pm merkle, print func(c0, 
 		}
 		print = printer(tr.seed, t, b)
 		if len(pspans) != len(spans) {
-			return nil, print
+			return nil, print, false
 		}
 		prev.mu.RLock()
 		e := prev.entries[nodeKey{pspans[i].lo, t}]
 		prev.mu.RUnlock()
 		if e == nil {
-			return nil, print
+			return nil, print, false
 		}
 		select {
 		case <-e.ready:
 		default:
-			return nil, print // still being built: nothing to take yet
+			return nil, print, false // still being built: nothing to take yet
 		}
-		return e.m, print
+		return e.m, print, steal
 	}
-	return nil, nil
+	return nil, nil, false
 }
 
 // rootOf returns the hash tree root of the value of type t encoded in b,
@@ -312,16 +332,16 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 		mode = keepPacked
 	}
 	build := func() (merkle, error) {
-		pm, print := tr.previous(t, b, off)
+		pm, print, steal := tr.previous(t, b, off)
 		switch t.Kind {
 		case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
 			pp, _ := pm.(*progressive)
-			return buildProgressive(n, chunk, pp, print, mode)
+			return buildProgressive(n, chunk, pp, print, steal, mode)
 		}
 		var re *reuse
 		if print != nil {
 			pl, _ := pm.(*levels)
-			re = &reuse{prev: pl, print: print}
+			re = &reuse{prev: pl, print: print, steal: steal}
 		}
 		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re, mode)
 	}

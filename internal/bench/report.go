@@ -545,5 +545,11 @@ func (r *Report) printWatchCycle(w io.Writer) {
 		fmt.Fprintf(w, "watcher's cycle (each epoch's state read into memory, hashed — Prover.Next after the first — proved and released before the next is read): peak RSS %s = %.2f × the state's %s; %.2f s\n",
 			mb(m.PeakRSS), ratio, mb(size), m.Seconds)
 		fmt.Fprintf(w, "  stages (s): %s\n", stages(m.Stages))
+		cold := m.Values["hash_cpu_0_s"]
+		for k := 1; k < len(watchEpochs); k++ {
+			if c, ok := m.Values[fmt.Sprintf("hash_cpu_%d_s", k)]; ok && cold > 0 {
+				fmt.Fprintf(w, "  hashing the %s with Prover.Next: %.3f s of CPU = %.0f%% of the cold hash's %.3f s\n", watchEpochs[k], c, 100*c/cold, cold)
+			}
+		}
 	}
 }

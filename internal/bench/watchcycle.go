@@ -45,6 +45,8 @@ func runWatchCycle(req proto.Request, r *proto.Response) error {
 			return err
 		}
 		tm.Stage("read " + name)
+		r.Set(fmt.Sprintf("peak_rss_after_read_%d_bytes", k), float64(proto.PeakRSS()))
+		cpu := tm.CPU()
 		var p *beaconstate.Prover
 		if prev == nil {
 			p, err = beaconstate.NewProver(obj)
@@ -55,6 +57,8 @@ func runWatchCycle(req proto.Request, r *proto.Response) error {
 			return err
 		}
 		tm.Stage("hash " + name)
+		r.Set(fmt.Sprintf("hash_cpu_%d_s", k), tm.CPU()-cpu)
+		r.Set(fmt.Sprintf("peak_rss_after_hash_%d_bytes", k), float64(proto.PeakRSS()))
 		if _, err := p.ProvePaths([]string{fmt.Sprintf("validators[%d]", req.Validator), "slot"}); err != nil {
 			return err
 		}
