@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/beaconproof/beaconproof/beaconapi"
@@ -109,6 +110,7 @@ func (w *Watcher) release() {
 	if w.prover == nil {
 		return
 	}
+	runtime.GC() // the hashing's garbage: Release's fingerprints reuse its room
 	if err := w.prover.Release(); err != nil {
 		w.log.Warn("releasing the last state failed; the next one is hashed from scratch", "err", err)
 		w.prover = nil

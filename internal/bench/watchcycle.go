@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
@@ -26,8 +27,8 @@ var watchEpochs = []string{"state", "next", "state again"}
 // epoch's state, as watch.Watcher does at each checkpoint with a proof
 // due: the state read whole into memory (as beaconapi.Client.State reads
 // a node's answer), hashed (cold, then Prover.Next), two proofs, then
-// Prover.Release and the memory given back (debug.FreeOSMemory) before
-// the next state is read. Its peak RSS is the watcher's per-epoch peak.
+// a garbage collection, Prover.Release and the memory given back
+// (debug.FreeOSMemory) before the next state is read. Its peak RSS is the watcher's per-epoch peak.
 func runWatchCycle(req proto.Request, r *proto.Response) error {
 	tm := proto.NewTimer(r)
 	var prev *beaconstate.Prover
@@ -65,6 +66,7 @@ func runWatchCycle(req proto.Request, r *proto.Response) error {
 		if k == 0 {
 			r.Root = proof.FormatHash(p.Root())
 		}
+		runtime.GC() // the hashing's garbage: Release's fingerprints reuse its room
 		if err := p.Release(); err != nil {
 			return err
 		}
