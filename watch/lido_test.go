@@ -9,7 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
+	"github.com/beaconproof/beaconproof/ssz"
 	"github.com/beaconproof/beaconproof/staking/format"
 	"github.com/beaconproof/beaconproof/watch"
 )
@@ -115,5 +117,70 @@ func TestLido(t *testing.T) {
 		if !kinds[k] {
 			t.Errorf("no %s fact said unsupported: %v", k, said)
 		}
+	}
+}
+
+// TestLidoHistorical: a full withdrawal paid while the watcher was down,
+// whose block's root has left the EIP-4788 ring buffer by the next
+// checkpoint, is proved for processHistoricalWithdrawalProof: the paying
+// block's header under the checkpoint's historical_summaries, the
+// withdrawal and the validator from the paying block's post-state.
+func TestLidoHistorical(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 16,000 blocks and headers from the fake node")
+	}
+	c := newChain(t)
+	rec := &recorder{}
+	w, st := newWatcher(t, c, t.TempDir(), rec, func(cfg *watch.Config) { cfg.Format = format.Lido })
+	defer st.Close()
+	c.linked = true
+	exit6 := func(v []byte) { setExit(v, 6, 30, 32) }
+	c.addBlock(0)
+	c.addBlock(1000)
+	c.checkpoint(1024, true, exit6)
+	if err := w.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	const ws = 1056
+	c.checkpointPaying(ws, true, exit6, synth.Withdrawal{Index: 400, ValidatorIndex: 6, Address: addrA, Amount: 32_000_000_000})
+	// The watcher is down for more than an era: the next checkpoint's
+	// historical_summaries[0] commits to era 0's block roots, as the
+	// node's headers give them.
+	era := c.blockRoots(8192)
+	vec := make([]byte, 8192*32)
+	for i, r := range era {
+		copy(vec[i*32:], r[:])
+	}
+	c.editState = func(s *fork.Schemas, b []byte) error {
+		root, err := ssz.HashTreeRoot(ssz.Vector(ssz.Bytes32, 8192), vec)
+		if err != nil {
+			return err
+		}
+		lo, _, err := synth.FieldSpan(s.BeaconState, b, "historical_summaries")
+		if err != nil {
+			return err
+		}
+		copy(b[lo:], root[:])
+		return nil
+	}
+	const target = ws + 8200
+	c.checkpoint(target, true, exit6)
+	if err := w.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.events) != 1 {
+		t.Fatalf("events %q, want the full withdrawal", rec.ids())
+	}
+	e := rec.events[0]
+	if !strings.HasPrefix(e.ID, "full_withdrawal-w400-s1056-") || e.Anchor.Slot != target {
+		t.Fatalf("event %s anchored at slot %d, want the checkpoint %d", e.ID, e.Anchor.Slot, target)
+	}
+	checkEvent(t, c, e)
+	doc, err := format.Parse(e.Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := doc.(*format.LidoDocument); !ok || d.OldBlock == nil || uint64(d.OldBlock.Header.Slot) != ws {
+		t.Fatalf("document %T: want processHistoricalWithdrawalProof's, with the block at slot %d", doc, ws)
 	}
 }
