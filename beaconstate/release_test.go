@@ -8,12 +8,14 @@ import (
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
 	"github.com/beaconproof/beaconproof/proof"
+	"github.com/beaconproof/beaconproof/ssz"
 )
 
 // TestProverNextAfterRelease follows the watcher's cycle on every fork
 // from capella: prove a state, release it, clear its bytes, then hash
 // the next epoch's state with Next. The root and the proofs must be a
-// cold prover's.
+// cold prover's, and a third epoch (the first state again) from the
+// released second must find the first state's root.
 func TestProverNextAfterRelease(t *testing.T) {
 	paths := []string{"slot", "validators[0]", "validators[4097]", "validators[4999].exit_epoch", "balances[77]", "block_roots[5]", "randao_mixes[3]", "validators"}
 	for _, name := range []string{fork.Capella, fork.Deneb, fork.Electra, fork.Fulu, fork.Gloas} {
@@ -43,6 +45,7 @@ func TestProverNextAfterRelease(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := p.Root()
+			again := append([]byte(nil), b...) // the third epoch: the first state again
 			if err := p.Release(); err != nil {
 				t.Fatal(err)
 			}
@@ -77,6 +80,29 @@ func TestProverNextAfterRelease(t *testing.T) {
 				if fmt.Sprint(got[i]) != fmt.Sprint(want[i]) {
 					t.Errorf("%s: Next's proof differs from a cold prover's", paths[i])
 				}
+			}
+			// A third epoch from the released second: Next takes over the
+			// nodes that the second took over from the first.
+			if err := np.Release(); err != nil {
+				t.Fatal(err)
+			}
+			clear(next)
+			aobj, err := NewObject(name, fork.PresetMainnet, "BeaconState", again)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ap, err := np.Next(aobj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ap.Root() != root {
+				t.Fatalf("third epoch: Next root %x, the state's %x", ap.Root(), root)
+			}
+			if _, err := np.Next(aobj); !errors.Is(err, ssz.ErrConsumed) {
+				t.Errorf("a second Next from a released prover: %v, want ssz.ErrConsumed", err)
+			}
+			if _, err := ap.ProvePaths(paths); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

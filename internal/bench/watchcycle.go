@@ -20,7 +20,7 @@ const MethodWatchCycle = "beaconproof-watch-cycle"
 // watchEpochs are the states of the cycle: the state, the next epoch's,
 // and the state again (the epoch after, changed from the second as much
 // as the second from the first), so that the last Next starts from a tree
-// that Next built.
+// that Next built, and must find the first state's root.
 var watchEpochs = []string{"state", "next", "state again"}
 
 // runWatchCycle runs the watcher's cycle on the state and the next
@@ -63,8 +63,11 @@ func runWatchCycle(req proto.Request, r *proto.Response) error {
 		if _, err := p.ProvePaths([]string{fmt.Sprintf("validators[%d]", req.Validator), "slot"}); err != nil {
 			return err
 		}
-		if k == 0 {
+		switch {
+		case k == 0:
 			r.Root = proof.FormatHash(p.Root())
+		case name == "state again" && proof.FormatHash(p.Root()) != r.Root:
+			return fmt.Errorf("bench: the state hashed again with Prover.Next has root %s, want %s", proof.FormatHash(p.Root()), r.Root)
 		}
 		runtime.GC() // the hashing's garbage: Release's fingerprints reuse its room
 		if err := p.Release(); err != nil {
