@@ -11,14 +11,15 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 )
 
-// scanBlocks reads the blocks after the cursor up to the checkpoint: their
-// withdrawals to watched validators (kept, with the block, to prove them),
-// and, for watched addresses, the deposits and BLS-to-execution changes
-// that may bring new validators to them (candidates, resolved through the
-// validators endpoint).
+// scanBlocks reads the blocks from the cursor's (included) to the
+// checkpoint's (excluded: its withdrawals are proved from the next
+// checkpoint's state): their withdrawals to watched validators (kept,
+// with the block, to prove them), and, for watched addresses, the
+// deposits and BLS-to-execution changes that may bring new validators to
+// them (candidates, resolved through the validators endpoint).
 func (s *step) scanBlocks(ctx context.Context) error {
 	var newIDs []string
-	for slot := s.from; slot <= s.target.Slot; slot++ {
+	for slot := s.from; slot < s.target.Slot; slot++ {
 		signed, err := s.w.cfg.Node.Block(ctx, beaconapi.SlotID(slot))
 		if errors.Is(err, beaconapi.ErrNotFound) {
 			continue // a missed slot

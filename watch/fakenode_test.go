@@ -55,6 +55,31 @@ type chain struct {
 	// and envelopes the SignedExecutionPayloadEnvelopes by block root id.
 	forkName  string
 	envelopes map[string][]byte
+	// editState, when set, edits every checkpoint state made next.
+	editState func(s *fork.Schemas, st []byte) error
+	// linked: each block made next has the canonical block before it as
+	// its parent (a chain that beaconapi.PeriodBlockRoots accepts).
+	linked bool
+}
+
+// parentOf returns the parent root of a block made at slot: the made-up
+// one, or, when linked, the root of the canonical block before slot.
+func (c *chain) parentOf(slot uint64) [32]byte {
+	if !c.linked {
+		return synth.Hash(9, "parent", slot)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var best *block
+	for s, b := range c.blocks {
+		if s < slot && (best == nil || s > best.slot) {
+			best = b
+		}
+	}
+	if best == nil {
+		return synth.Hash(9, "parent", slot)
+	}
+	return best.root
 }
 
 func newChain(t *testing.T) *chain {
@@ -119,7 +144,7 @@ func (c *chain) add(b []byte) *block {
 // addBlock adds a plain block at slot paying ws.
 func (c *chain) addBlock(slot uint64, ws ...synth.Withdrawal) *block {
 	c.t.Helper()
-	b, err := synth.Block(c.s.BeaconBlock, synth.BlockOptions{Slot: slot, ProposerIndex: slot % nValidators, ParentRoot: synth.Hash(9, "parent", slot),
+	b, err := synth.Block(c.s.BeaconBlock, synth.BlockOptions{Slot: slot, ProposerIndex: slot % nValidators, ParentRoot: c.parentOf(slot),
 		StateRoot: synth.Hash(9, "state", slot), Seed: 9, Withdrawals: ws, Timestamp: c.net.SlotTime(slot), BlockNumber: slot})
 	if err != nil {
 		c.t.Fatal(err)
@@ -155,10 +180,25 @@ func (c *chain) blockRoots(slot uint64) map[uint64][32]byte {
 // the finalized checkpoint when final.
 func (c *chain) checkpoint(slot uint64, final bool, edit func(vals []byte)) *block {
 	c.t.Helper()
-	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Options: synth.Options{
+	return c.checkpointPaying(slot, final, edit)
+}
+
+// checkpointPaying is checkpoint with a block that pays ws.
+func (c *chain) checkpointPaying(slot uint64, final bool, edit func(vals []byte), ws ...synth.Withdrawal) *block {
+	c.t.Helper()
+	parent := [32]byte{}
+	if c.linked {
+		parent = c.parentOf(slot)
+	}
+	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Withdrawals: ws, ParentRoot: parent, Options: synth.Options{
 		Validators: nValidators, Slot: slot, Seed: 9, WithdrawalAddresses: [][20]byte{addrA, addrB},
 		ForkVersion: c.forkVersion(), GenesisTime: c.net.GenesisTime, BlockRoots: c.blockRoots(slot),
 	}, Edit: func(s *fork.Schemas, st []byte) error {
+		if c.editState != nil {
+			if err := c.editState(s, st); err != nil {
+				return err
+			}
+		}
 		if edit == nil {
 			return nil
 		}

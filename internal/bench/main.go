@@ -23,7 +23,9 @@ and the next epoch's state, then measures, each in its own process and one
 after another: beaconproof's cold path (read the file, validate, root, a
 validator proof and the slot proof), beaconproof's root alone, the peers
 (go-eth2-client with dynamic-ssz, with fastssz, and its HashTreeRoot), and
-beaconproof after the load (extra proofs, multiproofs, the next epoch). It
+beaconproof after the load (extra proofs, multiproofs, the next epoch), and
+the watcher's cycle (each epoch's state read, hashed with Prover.Next and
+released before the next: its peak memory against the state's size). It
 prints wall time, peak memory and the ratio to the lower bound (the state's
 SHA-256 hashes at gohashtree's measured rate, plus reading the file).
 
