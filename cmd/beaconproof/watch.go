@@ -47,7 +47,7 @@ operator and key index, which the watcher does not know.
 From gloas, a block's withdrawals are read from its execution payload
 envelope, and a withdrawal is proved from the paying block's post-state
 (one more state download per paying block): in --format json only; in
-rocketpool its event is not written, and a warning says so.
+rocketpool and lido its event is not written, and a warning says so.
 
 Events go to DIR, one file per event (<id>.json, written atomically), or,
 without --out, as JSON lines on standard output. The store (--store,
