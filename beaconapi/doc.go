@@ -16,13 +16,14 @@
 //	Genesis       GET /eth/v1/beacon/genesis
 //	Syncing       GET /eth/v1/node/syncing
 //	Validator     GET /eth/v1/beacon/states/{id}/validators/{index}
+//	Envelope      GET /eth/v1/beacon/execution_payload_envelope/{id} (gloas on)
 //
 // Ids are head, finalized, justified, genesis, a slot ("123", SlotID) or a
 // 0x-prefixed root (RootID).
 //
 // # Transport
 //
-// States and blocks are asked for in SSZ (Accept: application/octet-stream,
+// States, blocks and envelopes are asked for in SSZ (Accept: application/octet-stream,
 // with JSON as second choice); the fork comes from the
 // Eth-Consensus-Version header. A node that answers JSON, or refuses SSZ
 // with 406, gets JSON requests from then on, and its JSON is converted to

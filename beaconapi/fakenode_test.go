@@ -76,6 +76,7 @@ type fakeNode struct {
 	spec        map[string]any
 	states      map[string]*served // by id: "head", "123", "0x..."
 	blocks      map[string]*served // by id
+	envelopes   map[string]*served // SignedExecutionPayloadEnvelope by block id
 	headSlot    uint64
 	prunedBelow uint64 // numeric state ids below: 404 "State not found"
 	chain       *sweepChain
@@ -123,6 +124,7 @@ func newNode(t testing.TB, n *fork.Network) *fakeNode {
 		spec:       specOf(t, n),
 		states:     map[string]*served{},
 		blocks:     map[string]*served{},
+		envelopes:  map[string]*served{},
 		validators: map[uint64]validatorRecord{},
 		headers:    map[string][]byte{},
 		counts:     map[string]int{},
@@ -237,6 +239,7 @@ func (f *fakeNode) mux() http.Handler {
 	m.HandleFunc("GET /eth/v2/debug/beacon/states/{id}", f.route("state", true, f.serveState))
 	m.HandleFunc("GET /eth/v2/beacon/blocks/{id}", f.route("block", true, f.serveBlock))
 	m.HandleFunc("GET /eth/v1/beacon/headers/{id}", f.route("header", false, f.serveHeader))
+	m.HandleFunc("GET /eth/v1/beacon/execution_payload_envelope/{id}", f.route("envelope", true, f.serveEnvelope))
 	m.HandleFunc("GET /eth/v1/beacon/states/{id}/validators/{vid}", f.route("validator", false, f.serveValidator))
 	return m
 }
@@ -350,6 +353,26 @@ func (f *fakeNode) serveBlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.writeObject(w, r, s)
+}
+
+func (f *fakeNode) serveEnvelope(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	s := f.envelopes[r.PathValue("id")]
+	f.mu.Unlock()
+	if s == nil {
+		writeError(w, 404, "Execution payload envelope not found")
+		return
+	}
+	f.writeObject(w, r, s)
+}
+
+// addEnvelope serves a SignedExecutionPayloadEnvelope under ids.
+func (f *fakeNode) addEnvelope(s *served, ids ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range ids {
+		f.envelopes[id] = s
+	}
 }
 
 // block returns the block with that id: a registered one, or one of the

@@ -75,6 +75,9 @@ var fuzzCalls = []fuzzCall{
 		r, ok, err := c.BlockRoot(ctx, 100)
 		return fmt.Sprint(r, ok), err
 	}},
+	{"Envelope", "/eth/v1/beacon/execution_payload_envelope/head", func(ctx context.Context, c *beaconapi.Client) (any, error) {
+		return c.Envelope(ctx, "head")
+	}},
 }
 
 // fuzzStatuses are the HTTP statuses the fuzzer picks from.
@@ -142,11 +145,24 @@ func fuzzSeeds(f *testing.F, n *fork.Network) {
 		}
 		add("State", 200, "application/octet-stream", name, state)
 		add("Block", 200, "application/octet-stream", name, block)
-		for _, o := range []struct {
+		objs := []struct {
 			call string
 			t    *ssz.Type
 			b    []byte
-		}{{"State", s.BeaconState, state}, {"Block", s.SignedBeaconBlock, block}} {
+		}{{"State", s.BeaconState, state}, {"Block", s.SignedBeaconBlock, block}}
+		if s.SignedExecutionPayloadEnvelope != nil {
+			env, err := synth.Build(s.SignedExecutionPayloadEnvelope, nil)
+			if err != nil {
+				f.Fatal(err)
+			}
+			add("Envelope", 200, "application/octet-stream", name, env)
+			objs = append(objs, struct {
+				call string
+				t    *ssz.Type
+				b    []byte
+			}{"Envelope", s.SignedExecutionPayloadEnvelope, env})
+		}
+		for _, o := range objs {
 			j, err := ssz.ToJSON(o.t, o.b)
 			if err != nil {
 				f.Fatal(err)
@@ -180,6 +196,7 @@ func fuzzSeeds(f *testing.F, n *fork.Network) {
 	add("Validator", 200, "application/json", "", []byte(`{"data":{"index":"5","balance":"32000000000","status":"active_ongoing","validator":{"pubkey":"0x`+
 		strings.Repeat("ab", 48)+`","withdrawal_credentials":"`+zero+`","effective_balance":"32000000000","slashed":false,"activation_eligibility_epoch":"0","activation_epoch":"0","exit_epoch":"18446744073709551615","withdrawable_epoch":"18446744073709551615"}}}`))
 	add("State", 404, "application/json", "", []byte(`{"code":404,"message":"State not found"}`))
+	add("Envelope", 404, "application/json", "", []byte(`{"code":404,"message":"Execution payload envelope not found"}`))
 	add("State", 500, "text/plain", "", []byte("internal error\nsecond line"))
 	spec := map[string]string{"CONFIG_NAME": "fuzz-devnet", "PRESET_BASE": "minimal", "SECONDS_PER_SLOT": "6", "SLOTS_PER_EPOCH": "8",
 		"DEPOSIT_CHAIN_ID": "1337", "DEPOSIT_NETWORK_ID": "1337", "GENESIS_FORK_VERSION": "0x00000001"}
@@ -247,7 +264,7 @@ func FuzzResponse(f *testing.F) {
 			contentType: fuzzContentTypes[int(ctype)%len(fuzzContentTypes)], version: version, body: body}
 		mu.Unlock()
 		opts := []beaconapi.Option{beaconapi.WithRetries(0), beaconapi.WithTimeout(5 * time.Second), beaconapi.WithMaxSize(8 << 20)}
-		if c.name == "State" || c.name == "Block" {
+		if c.name == "State" || c.name == "Block" || c.name == "Envelope" {
 			opts = append(opts, beaconapi.WithNetwork(n))
 		}
 		client, err := beaconapi.New(srv.URL, opts...)

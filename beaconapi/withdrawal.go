@@ -52,9 +52,14 @@ type WithdrawalBlock struct {
 	Root [32]byte
 	// Block is the SignedBeaconBlock; BlockMessage gives its BeaconBlock.
 	Block *beaconstate.Object
+	// Envelope is, from gloas on, the block's
+	// SignedExecutionPayloadEnvelope, whose payload paid the withdrawal;
+	// nil before gloas.
+	Envelope *beaconstate.Object
 	// Position is the withdrawal's index in the payload's withdrawals
 	// list (body.execution_payload.withdrawals[Position] of the
-	// BeaconBlock), and Withdrawal the withdrawal itself.
+	// BeaconBlock, or message.payload.withdrawals[Position] of the
+	// Envelope), and Withdrawal the withdrawal itself.
 	Position   int
 	Withdrawal beaconstate.Withdrawal
 	// BlocksFetched is how many blocks the search fetched (404s of missed
@@ -107,8 +112,11 @@ type WithdrawalBlock struct {
 // opts.MaxRequests, with an error that says which bound stopped it (and
 // wraps ErrSearchSlots or ErrSearchRequests); for a validator that has
 // not exited, without opts.FromSlot, the error wraps ErrSearchStart. It
-// reads beacon blocks, so it covers capella to fulu; from gloas on the
-// payload, and its withdrawals, are in the execution payload envelope. An
+// reads beacon blocks from capella on; from gloas on, where the payload
+// and its withdrawals are in the execution payload envelope, it reads each
+// probed block's envelope too (Envelope; a payload its builder withheld
+// pays nothing, and the next revealed payload carries its withdrawals;
+// builders' withdrawals, BuilderIndexFlag, are not the sweep's). An
 // electra pending partial withdrawal is paid out of sweep order and is
 // found only if a probed block pays it.
 func (c *Client) FindWithdrawal(ctx context.Context, validator uint64, opts WithdrawalSearch) (*WithdrawalBlock, error) {
@@ -201,7 +209,9 @@ type sweeper struct {
 type sweepObs struct {
 	slot  uint64
 	block *beaconstate.Object
+	env   *beaconstate.Object // gloas on: the block's SignedExecutionPayloadEnvelope
 	ws    []beaconstate.Withdrawal
+	pos   []int // ws's positions in the payload when builders' were left out (gloas); nil: the same
 }
 
 // last returns the validator index of the block's last withdrawal: where
@@ -407,13 +417,9 @@ func (s *sweeper) next(ctx context.Context, from, to uint64) (*sweepObs, error) 
 			continue
 		}
 		missed = 0
-		ws, err := blk.Withdrawals()
+		ws, pos, env, err := s.withdrawalsOf(ctx, slot, blk)
 		if err != nil {
-			if errors.Is(err, beaconstate.ErrNoField) {
-				return nil, newErr(fmt.Sprintf("%s: the %s block at slot %d has no execution payload withdrawals (before capella there are none; from gloas on they are in the execution payload envelope, which this search does not read)",
-					s.what, blk.Fork, slot), ErrWithdrawalNotFound, err)
-			}
-			return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, slot, err), ErrBadResponse, err)
+			return nil, err
 		}
 		if len(ws) == 0 {
 			continue
@@ -421,7 +427,7 @@ func (s *sweeper) next(ctx context.Context, from, to uint64) (*sweepObs, error) 
 		for _, w := range ws {
 			s.maxSeen = max(s.maxSeen, w.ValidatorIndex)
 		}
-		return &sweepObs{slot: slot, block: blk, ws: ws}, nil
+		return &sweepObs{slot: slot, block: blk, env: env, ws: ws, pos: pos}, nil
 	}
 	return nil, nil
 }
@@ -436,7 +442,11 @@ func (s *sweeper) found(o *sweepObs, i int) (*WithdrawalBlock, error) {
 	if err != nil {
 		return nil, newErr(fmt.Sprintf("%s: block at slot %d: %v", s.what, o.slot, err), ErrBadResponse, err)
 	}
-	return &WithdrawalBlock{Slot: o.slot, Root: root, Block: o.block, Position: i, Withdrawal: o.ws[i], BlocksFetched: s.requests}, nil
+	p := i
+	if o.pos != nil {
+		p = o.pos[i]
+	}
+	return &WithdrawalBlock{Slot: o.slot, Root: root, Block: o.block, Envelope: o.env, Position: p, Withdrawal: o.ws[i], BlocksFetched: s.requests}, nil
 }
 
 // boundHint says which bound ended a search, and returns the sentinel of

@@ -113,7 +113,7 @@ func (p *Prover) MultiproofSet(paths []string) (*MultiproofSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &MultiproofSet{Fork: p.obj.Fork, Preset: p.obj.Preset, Type: p.obj.TypeName, Root: p.root, Multiproof: *m,
+	s := &MultiproofSet{Fork: p.object().Fork, Preset: p.object().Preset, Type: p.object().TypeName, Root: p.root, Multiproof: *m,
 		Paths: make([]string, len(m.Gindices))}
 	for _, path := range paths {
 		g, err := p.Gindex(path)
@@ -122,7 +122,7 @@ func (p *Prover) MultiproofSet(paths []string) (*MultiproofSet, error) {
 		}
 		i := slices.IndexFunc(m.Gindices, g.Equal)
 		if i < 0 {
-			return nil, p.obj.errorf("internal error: %q (gindex %s) is not in its multiproof", path, g)
+			return nil, p.object().errorf("internal error: %q (gindex %s) is not in its multiproof", path, g)
 		}
 		s.Paths[i] = path
 	}

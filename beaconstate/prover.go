@@ -2,6 +2,7 @@ package beaconstate
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/ssz"
@@ -12,10 +13,18 @@ import (
 // kept tree. Every proof is verified against the root before it is
 // returned. A Prover is safe for concurrent use.
 type Prover struct {
-	obj  *Object
-	tree *ssz.Tree
-	root [32]byte
+	obj      atomic.Pointer[Object] // without its bytes after Release
+	released atomic.Bool
+	tree     *ssz.Tree
+	root     [32]byte
 }
+
+// ErrReleased reports a Prover asked for a proof after Release (it is
+// ssz.ErrReleased).
+var ErrReleased = ssz.ErrReleased
+
+// object returns the Prover's object.
+func (p *Prover) object() *Object { return p.obj.Load() }
 
 // NewProver hashes obj and returns a Prover for it. obj.Bytes must not
 // change while the Prover is used (nor, for a memory-mapped Object, be
@@ -41,28 +50,56 @@ func newProver(obj *Object, tree *ssz.Tree) (*Prover, error) {
 	if err != nil {
 		return nil, obj.errorf("hash tree root: %w", err)
 	}
-	return &Prover{obj: obj, tree: tree, root: root}, nil
+	p := &Prover{tree: tree, root: root}
+	p.obj.Store(obj)
+	return p, nil
 }
 
 // Next returns a Prover for obj, a later version of the same kind of object
 // (typically the state an epoch later), that reuses the hashes of every
 // validator record, balance chunk and vector entry whose bytes did not
 // change: a watcher re-proving every epoch pays for the changes, not for
-// the whole state. obj must have the same fork, preset and type; p stays
-// usable.
+// the whole state. obj must have the same fork, preset and type. p stays
+// usable, unless it was released (Release): then Next takes its stored
+// nodes over, and a second Next from p fails. Next compares obj with
+// fingerprints of p's bytes, not with the bytes (see ssz.Tree.Next for
+// what that means for the root, which a caller that knows the state root
+// to expect should check).
 func (p *Prover) Next(obj *Object) (*Prover, error) {
-	if obj == nil || obj.Type != p.obj.Type {
-		return nil, fmt.Errorf("beaconstate: Prover.Next: %v is not a later version of %v", obj, p.obj)
+	if obj == nil || obj.Type != p.object().Type {
+		return nil, fmt.Errorf("beaconstate: Prover.Next: %v is not a later version of %v", obj, p.object())
 	}
-	tree, err := p.tree.Next(obj.Bytes)
+	next := p.tree.Next
+	if obj.validated {
+		next = p.tree.NextValidated
+	}
+	tree, err := next(obj.Bytes)
 	if err != nil {
 		return nil, obj.errorf("%w", err)
 	}
 	return newProver(obj, tree)
 }
 
-// Object returns the object the Prover proves.
-func (p *Prover) Object() *Object { return p.obj }
+// Object returns the object the Prover proves: after Release, its fork,
+// preset and type without its bytes.
+func (p *Prover) Object() *Object { return p.object() }
+
+// Release drops the Prover's references to the object's bytes, keeping
+// its root and what Next needs (ssz.Tree.Release: a few percent of a
+// state). The caller may then close or drop the object, before it
+// downloads the next state: a watcher holds one state at a time, not two.
+// After Release, Root and one Next answer; every proof fails with
+// ErrReleased. Release must not run while proofs from p do.
+func (p *Prover) Release() error {
+	o := p.object()
+	if err := p.tree.Release(); err != nil {
+		return o.errorf("release: %w", err)
+	}
+	stub := &Object{Fork: o.Fork, Preset: o.Preset, TypeName: o.TypeName, Type: o.Type, Schemas: o.Schemas, validated: o.validated}
+	p.released.Store(true)
+	p.obj.Store(stub)
+	return nil
+}
 
 // Root returns the object's hash tree root.
 func (p *Prover) Root() [32]byte { return p.root }
@@ -71,12 +108,16 @@ func (p *Prover) Root() [32]byte { return p.root }
 // in the object, after checking that the path exists in this object: every
 // list index must be below the list's length, not only its limit.
 func (p *Prover) Gindex(path string) (proof.Gindex, error) {
-	g, _, err := p.obj.Type.Gindex(path)
+	o := p.object()
+	g, _, err := o.Type.Gindex(path)
+	if err == nil && p.released.Load() {
+		err = ErrReleased
+	}
 	if err == nil {
-		err = checkPath(p.obj.Type, p.obj.Bytes, path)
+		err = checkPath(o.Type, o.Bytes, path)
 	}
 	if err != nil {
-		return proof.Gindex{}, p.obj.errorf("path %q: %w", path, err)
+		return proof.Gindex{}, o.errorf("path %q: %w", path, err)
 	}
 	return g, nil
 }
@@ -93,7 +134,7 @@ func (p *Prover) Prove(path string) (proof.Proof, error) {
 	}
 	pr, err := p.tree.Prove(g)
 	if err != nil {
-		return proof.Proof{}, p.obj.errorf("path %q: %w", path, err)
+		return proof.Proof{}, p.object().errorf("path %q: %w", path, err)
 	}
 	return pr, nil
 }
@@ -114,7 +155,7 @@ func (p *Prover) ProvePaths(paths []string) ([]proof.Proof, error) {
 	}
 	out, err := p.tree.ProveMany(gs)
 	if err != nil {
-		return nil, p.obj.errorf("%d paths: %w", len(paths), err)
+		return nil, p.object().errorf("%d paths: %w", len(paths), err)
 	}
 	return out, nil
 }
@@ -125,7 +166,7 @@ func (p *Prover) ProvePaths(paths []string) ([]proof.Proof, error) {
 func (p *Prover) ProveGindex(g proof.Gindex) (proof.Proof, error) {
 	pr, err := p.tree.Prove(g)
 	if err != nil {
-		return proof.Proof{}, p.obj.errorf("gindex %s: %w", g, err)
+		return proof.Proof{}, p.object().errorf("gindex %s: %w", g, err)
 	}
 	return pr, nil
 }
@@ -146,10 +187,10 @@ func (p *Prover) Multiproof(paths []string) (*proof.Multiproof, error) {
 	}
 	m, err := proof.NewMultiproof(gs, p.tree.Node)
 	if err != nil {
-		return nil, p.obj.errorf("multiproof of %q: %w", paths, err)
+		return nil, p.object().errorf("multiproof of %q: %w", paths, err)
 	}
 	if err := m.Verify(p.root); err != nil {
-		return nil, p.obj.errorf("internal error: multiproof of %q does not verify: %w", paths, err)
+		return nil, p.object().errorf("internal error: multiproof of %q does not verify: %w", paths, err)
 	}
 	return m, nil
 }
@@ -162,9 +203,9 @@ func (p *Prover) ProofSet(paths []string) (*ProofSet, error) {
 		return nil, err
 	}
 	s := &ProofSet{
-		Fork:   p.obj.Fork,
-		Preset: p.obj.Preset,
-		Type:   p.obj.TypeName,
+		Fork:   p.object().Fork,
+		Preset: p.object().Preset,
+		Type:   p.object().TypeName,
 		Root:   p.root,
 		Proofs: make([]PathProof, len(paths)),
 	}

@@ -226,6 +226,16 @@ func (a *Archive) BlockRoots(ctx context.Context, era uint64) ([][32]byte, error
 	return f.BlockRoots(ctx, era)
 }
 
+// StateRoots returns an era's state roots from its state (see
+// File.StateRoots).
+func (a *Archive) StateRoots(ctx context.Context, era uint64) ([][32]byte, error) {
+	f, err := a.File(era)
+	if err != nil {
+		return nil, err
+	}
+	return f.StateRoots(ctx, era)
+}
+
 // BlockRootsFromBlocks returns an era's block roots from its blocks (see
 // File.BlockRootsFromBlocks).
 func (a *Archive) BlockRootsFromBlocks(ctx context.Context, era uint64) ([][32]byte, error) {

@@ -31,7 +31,9 @@
 // (File.Block), a state (File.State), or the era's block roots
 // (File.BlockRoots reads the state's block_roots field, decompressing
 // only the state's first bytes; File.BlockRootsFromBlocks hashes the
-// blocks instead). Open reads a file or a folder of them (Archive), in
+// blocks instead), or the era's state roots (File.StateRoots, the
+// state's state_roots field, read the same way: what a gloas withdrawal
+// is proved through). Open reads a file or a folder of them (Archive), in
 // which it finds an era by the files' names and contents.
 //
 // # Limits
@@ -47,7 +49,8 @@
 // # Eras and historical summaries
 //
 // The block roots of era n are the block_roots vector that
-// historical_summaries[n - 1 - offset].block_summary_root summarises,
+// historical_summaries[n - 1 - offset].block_summary_root summarises (its
+// state roots, the state_summary_root's),
 // where offset is the network's fork.Network.HistoricalSummariesOffset
 // (758 on mainnet): see SummaryEra and EraOfSlot.
 package era

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -22,12 +23,30 @@ import (
 // historical_summaries entry's block_summary_root; the caller checks them
 // against it.
 func (f *File) BlockRoots(ctx context.Context, era uint64) ([][32]byte, error) {
+	return f.rootVector(ctx, era, "block_roots")
+}
+
+// StateRoots returns the state roots of an era's slots, as BlockRoots
+// returns the block roots: the state at the era's end's state_roots field,
+// read up to its end only. Entry i is the root of the state at the end of
+// slot (era-1)*SLOTS_PER_HISTORICAL_ROOT + i: a block's post-state when
+// the slot has a block. Their hash tree root is the period's
+// historical_summaries entry's state_summary_root, against which the
+// caller checks them. A gloas withdrawal is proved through them
+// (staking.GloasWithdrawalSource.EraStateRoots).
+func (f *File) StateRoots(ctx context.Context, era uint64) ([][32]byte, error) {
+	return f.rootVector(ctx, era, "state_roots")
+}
+
+// rootVector reads an era's block_roots or state_roots from the state at
+// its end, decompressing the state up to the field's end.
+func (f *File) rootVector(ctx context.Context, era uint64, field string) ([][32]byte, error) {
 	g, err := f.group(era)
 	if err != nil {
 		return nil, err
 	}
 	if g.blocks == nil {
-		return nil, f.errorf("%w: era 0 (genesis) holds no blocks and no block roots", ErrNotFound)
+		return nil, f.errorf("%w: era 0 (genesis) holds no blocks and no %s", ErrNotFound, strings.ReplaceAll(field, "_", " "))
 	}
 	zr, done := stream(ctx, f.r, g.state)
 	defer done()
@@ -39,20 +58,20 @@ func (f *File) BlockRoots(ctx context.Context, era uint64) ([][32]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo, hi, err := fixedFieldSpan(schemas.BeaconState, "block_roots")
+	lo, hi, err := fixedFieldSpan(schemas.BeaconState, field)
 	if err == nil && (uint64(hi-lo) != 32*f.sphr || lo < stateHeaderSize) {
-		err = fmt.Errorf("block_roots is bytes %d to %d, not %d roots after the first %d bytes", lo, hi, f.sphr, stateHeaderSize)
+		err = fmt.Errorf("%s is bytes %d to %d, not %d roots after the first %d bytes", field, lo, hi, f.sphr, stateHeaderSize)
 	}
 	if err != nil {
 		return nil, f.errorf("state of era %d: %s BeaconState: %v", era, schemas.Fork, err)
 	}
 	what := fmt.Sprintf("state of era %d", era)
 	if _, err := io.CopyN(io.Discard, zr, int64(lo-stateHeaderSize)); err != nil {
-		return nil, f.errorf("%w", f.shortState(ctx, g, err, what))
+		return nil, f.errorf("%w", f.shortState(ctx, g, err, what, field))
 	}
 	vec := make([]byte, hi-lo)
 	if _, err := io.ReadFull(zr, vec); err != nil {
-		return nil, f.errorf("%w", f.shortState(ctx, g, err, what))
+		return nil, f.errorf("%w", f.shortState(ctx, g, err, what, field))
 	}
 	roots := make([][32]byte, f.sphr)
 	for i := range roots {
@@ -62,10 +81,10 @@ func (f *File) BlockRoots(ctx context.Context, era uint64) ([][32]byte, error) {
 }
 
 // shortState describes a state that ended, or failed to decompress,
-// before its block_roots.
-func (f *File) shortState(ctx context.Context, g *group, err error, what string) error {
+// before the end of its field.
+func (f *File) shortState(ctx context.Context, g *group, err error, what, field string) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return corrupt("%s at byte %d: ends before its block_roots", what, g.state.Offset)
+		return corrupt("%s at byte %d: ends before its %s", what, g.state.Offset, field)
 	}
 	return snappyErr(ctx, err, what, g.state)
 }

@@ -2,6 +2,7 @@ package ssz_test
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -12,10 +13,21 @@ import (
 
 // TestTreeNext checks that a tree built with Next from the previous
 // version of a state gives exactly the root and proofs of a fresh tree,
-// when validator records, balances and vector entries changed.
+// when validator records, balances and vector entries changed: from a
+// previous tree that still holds its bytes, and from one released before
+// the new bytes were made (the watcher's cycle).
 func TestTreeNext(t *testing.T) {
-	for _, forkName := range []string{fork.Fulu, fork.Gloas} {
-		t.Run(forkName, func(t *testing.T) {
+	type tc struct {
+		fork    string
+		release bool
+	}
+	var cases []tc
+	for _, f := range []string{fork.Capella, fork.Deneb, fork.Electra, fork.Fulu, fork.Gloas} {
+		cases = append(cases, tc{f, false}, tc{f, true})
+	}
+	for _, c := range cases {
+		forkName := c.fork
+		t.Run(fmt.Sprintf("%s/release=%v", c.fork, c.release), func(t *testing.T) {
 			f, err := fork.Lookup(forkName)
 			if err != nil {
 				t.Fatal(err)
@@ -37,6 +49,12 @@ func TestTreeNext(t *testing.T) {
 				t.Fatal(err)
 			}
 			next := append([]byte(nil), old...)
+			if c.release {
+				if err := prev.Release(); err != nil {
+					t.Fatal(err)
+				}
+				clear(old) // the bytes are the caller's again
+			}
 			set := func(path string, v uint64) {
 				g := fieldOffset(t, s.BeaconState, next, path)
 				binary.LittleEndian.PutUint64(next[g:], v)
@@ -79,6 +97,15 @@ func TestTreeNext(t *testing.T) {
 			// The previous tree still answers for the old state.
 			if r, _ := prev.Root(); r == want {
 				t.Fatal("previous tree changed")
+			}
+			if c.release {
+				g, _, _ := s.BeaconState.Gindex("slot")
+				if _, err := prev.Prove(g); !errors.Is(err, ssz.ErrReleased) {
+					t.Fatalf("Prove on a released tree: %v, want ErrReleased", err)
+				}
+				if _, err := prev.Next(next); !errors.Is(err, ssz.ErrConsumed) {
+					t.Fatalf("a second Next from a released tree: %v, want ErrConsumed", err)
+				}
 			}
 		})
 	}
@@ -151,7 +178,12 @@ func TestTreeNextResized(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sz := range sizes[1:] {
+	for k, sz := range sizes[1:] {
+		if k%2 == 0 { // every other version from a released tree
+			if err := prev.Release(); err != nil {
+				t.Fatal(err)
+			}
+		}
 		b := make1(sz[0], sz[1], 0)
 		tr, err := prev.Next(b)
 		if err != nil {

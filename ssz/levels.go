@@ -20,15 +20,44 @@ type levels struct {
 	lv    [][]byte // lv[d-keep] holds the nodes of level d when stored, else nil
 	upper [][32]byte
 	chunk chunker
+	// fp holds, when the tree is kept for a later version of the value,
+	// the fingerprint of the bytes behind each node of level keep.
+	fp []uint64
 }
 
-// reuse lets a tree take the nodes of a previous tree of the same member
-// for every block of chunks whose source bytes did not change.
+// reuse fingerprints the bytes behind each stored node of the lowest
+// stored level (see fingerprint.go) and lets a tree take the nodes of a
+// previous tree of the same member wherever the fingerprints match: the
+// previous tree's bytes are not needed, only its fingerprints and stored
+// levels. Above the lowest level, a node none of whose children changed
+// is taken too.
 type reuse struct {
-	prev *levels
-	// same reports whether chunks [c0, c1) are computed from the same
-	// bytes as in the previous tree.
-	same func(c0, c1 int) bool
+	prev *levels // nil: fingerprint only
+	// print returns the fingerprint of the bytes behind chunks [c0, c1).
+	print func(c0, c1 int) uint64
+	// steal: prev belongs to a released tree, which feeds one Next: its
+	// arrays of the same size become this tree's, updated in place.
+	steal bool
+	// fresh marks the level-keep nodes that were hashed, not taken.
+	fresh []bool
+}
+
+// level returns the previous tree's stored level d, or nil.
+func (re *reuse) level(d int) []byte {
+	if re == nil || re.prev == nil || d < re.prev.keep || d-re.prev.keep >= len(re.prev.lv) {
+		return nil
+	}
+	return re.prev.lv[d-re.prev.keep]
+}
+
+// array returns room for the count nodes of level d: the previous tree's
+// array when it may be taken and has the same size, else a new one (with
+// room for the zero node that pads an odd count).
+func (re *reuse) array(d, count int) []byte {
+	if old := re.level(d); re != nil && re.steal && len(old) == count*32 && cap(old) >= count*32+32 {
+		return old
+	}
+	return make([]byte, count*32, count*32+32)
 }
 
 // keepMode says what a tree's lowest stored level is chosen for.
@@ -82,37 +111,31 @@ func buildLevels(n, depth int, chunk chunker, re *reuse, mode keepMode) (*levels
 	if l.keep > l.top {
 		l.keep = l.top
 	}
+	nodes := (n + (1 << l.keep) - 1) >> l.keep
+	if re != nil {
+		if p := re.prev; p != nil && (p.keep != l.keep || p.n == 0 || len(p.fp) == 0) {
+			re = &reuse{print: re.print}
+		}
+		re.fresh = make([]bool, nodes)
+		if re.prev != nil && re.steal && len(re.prev.fp) == nodes {
+			l.fp = re.prev.fp // each node's is read before it is written
+		} else {
+			l.fp = make([]uint64, nodes)
+		}
+	}
 	// Every level gets room for the zero node that pads an odd count, so
 	// that padding never copies a level.
-	nb := ((n + (1 << l.keep) - 1) >> l.keep) * 32
-	base := make([]byte, nb, nb+32)
-	if re != nil && (re.prev == nil || re.prev.keep != l.keep || re.prev.n == 0) {
-		re = nil
-	}
+	base := re.array(l.keep, nodes)
 	if err := l.fillBase(base, re); err != nil {
 		return nil, err
 	}
 	l.lv = make([][]byte, l.top-l.keep+1)
 	l.lv[0] = base
-	cur := base
-	for d := l.keep; len(cur) > 32; {
-		c := len(cur) / 32
-		if half := (c + 1) / 2; c == 2 || half <= storeEveryLevel {
-			// One level up: the top, or a level small enough to keep.
-			next := make([]byte, half*32, half*32+32)
-			hashUp(next, cur, d)
-			d++
-			l.lv[d-l.keep] = next
-			cur = next
-			continue
-		}
-		up := (c + 3) / 4
-		next := make([]byte, up*32, up*32+32)
-		hashTwoLevels(next, cur, d)
-		d += 2
-		l.lv[d-l.keep] = next
-		cur = next
+	var dirty []bool
+	if re != nil && re.prev != nil {
+		dirty = re.fresh
 	}
+	cur := l.buildUpper(re, dirty)
 	var r [32]byte
 	copy(r[:], cur)
 	l.upper = make([][32]byte, 0, depth-l.top+1)
@@ -143,8 +166,9 @@ func (l *levels) fillBase(base []byte, re *reuse) error {
 }
 
 // fillBlock computes the level-keep nodes of chunks [c0, c1) into base.
-// With re, a node whose chunks come from unchanged bytes is copied from the
-// previous tree, and only the runs of changed nodes are hashed.
+// With re, it fingerprints each node's bytes, copies the nodes whose
+// fingerprint the previous tree recorded for the same chunks, and hashes
+// only the runs of changed nodes.
 func (l *levels) fillBlock(base, buf, scratch []byte, c0, c1 int, re *reuse) error {
 	step := 1 << l.keep
 	compute := func(a, z int) error {
@@ -157,29 +181,26 @@ func (l *levels) fillBlock(base, buf, scratch []byte, c0, c1 int, re *reuse) err
 		copy(base[(a>>l.keep)*32:], merkleizeInPlace(b, scratch, l.keep))
 		return nil
 	}
-	if re == nil || c0 >= re.prev.n {
+	if re == nil {
 		return compute(c0, c1)
-	}
-	// A node may be taken from the previous tree only if it covered the same
-	// chunks there: a whole node, or the last node of both trees.
-	whole := func(c, e int) bool { return e <= re.prev.n && (e-c == step || e == re.prev.n) }
-	if whole(c0, c1) && (c1%step == 0 || c1 == re.prev.n) && re.same(c0, c1) {
-		lo, hi := (c0>>l.keep)*32, ((c1+step-1)>>l.keep)*32
-		copy(base[lo:hi], re.prev.lv[0][lo:hi])
-		return nil
 	}
 	run := -1 // start of a run of changed nodes
 	for c := c0; c < c1; c += step {
 		e := min(c+step, c1)
-		if whole(c, e) && re.same(c, e) {
+		k := c >> l.keep
+		fp := re.print(c, e)
+		same := re.same(k, c, e, fp)
+		l.fp[k], re.fresh[k] = fp, !same
+		if same {
 			if run >= 0 {
 				if err := compute(run, c); err != nil {
 					return err
 				}
 				run = -1
 			}
-			i := (c >> l.keep) * 32
-			copy(base[i:i+32], re.prev.lv[0][i:i+32])
+			if old := re.prev.lv[0]; &old[0] != &base[0] {
+				copy(base[k*32:k*32+32], old[k*32:k*32+32])
+			}
 			continue
 		}
 		if run < 0 {
@@ -190,6 +211,18 @@ func (l *levels) fillBlock(base, buf, scratch []byte, c0, c1 int, re *reuse) err
 		return compute(run, c1)
 	}
 	return nil
+}
+
+// same reports whether node k, chunks [c, e) with fingerprint fp, may be
+// taken from the previous tree: it covered the same chunks there (a whole
+// node, or the last node of both trees) and its bytes had the same
+// fingerprint.
+func (re *reuse) same(k, c, e int, fp uint64) bool {
+	p := re.prev
+	if p == nil || k >= len(p.fp) || e > p.n {
+		return false
+	}
+	return (e-c == 1<<p.keep || e == p.n) && p.fp[k] == fp
 }
 
 // count returns the number of non-padding nodes at level d.
@@ -304,7 +337,7 @@ type progressive struct {
 	rest [][32]byte // rest[j]: root of the progressive tree of chunks from subtree j on
 }
 
-func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 int) bool, mode keepMode) (*progressive, error) {
+func buildProgressive(n int, chunk chunker, prev *progressive, print func(c0, c1 int) uint64, steal bool, mode keepMode) (*progressive, error) {
 	p := &progressive{n: n}
 	start := 0
 	for j := 0; start < n; j++ {
@@ -312,8 +345,11 @@ func buildProgressive(n int, chunk chunker, prev *progressive, same func(c0, c1 
 		cnt := min(size, n-start)
 		s := start
 		var re *reuse
-		if prev != nil && same != nil && j < len(prev.subs) {
-			re = &reuse{prev: prev.subs[j], same: func(c0, c1 int) bool { return same(s+c0, s+c1) }}
+		if print != nil {
+			re = &reuse{print: func(c0, c1 int) uint64 { return print(s+c0, s+c1) }, steal: steal}
+			if prev != nil && j < len(prev.subs) {
+				re.prev = prev.subs[j]
+			}
 		}
 		sub, err := buildLevels(cnt, 2*j, func(i0, i1 int, out []byte) error {
 			return chunk(s+i0, s+i1, out)

@@ -344,13 +344,30 @@ func (s *streamSeg) same(c0, c1 int) bool {
 }
 
 // levels returns the segment's blocks hashed ahead as the previous tree
-// of a reuse: buildLevels takes a node from it where same says so.
+// of a reuse that steals its arrays: buildLevels hashes into the base
+// level the nodes not hashed ahead and keeps the others, without a copy.
+// Every node's "fingerprint" is 1, and the reuse's print function (same)
+// gives 1 exactly for the nodes hashed ahead.
 func (s *streamSeg) levels() *levels {
-	return &levels{n: s.cnt, keep: s.keep, lv: [][]byte{s.base}}
+	fp := make([]uint64, len(s.base)/32)
+	for i := range fp {
+		fp[i] = 1
+	}
+	return &levels{n: s.cnt, keep: s.keep, lv: [][]byte{s.base}, fp: fp}
+}
+
+// same returns 1 when every block of chunks [c0, c1) of the segment was
+// hashed ahead, else 0: the print function of the reuse that levels feeds.
+func (s *streamSeg) print(c0, c1 int) uint64 {
+	if s.same(c0, c1) {
+		return 1
+	}
+	return 0
 }
 
 // build returns the member's chunk tree, taking the blocks hashed ahead
-// and hashing the rest.
+// and hashing the rest. The trees record no fingerprints (the reuse's are
+// markers), as a NewTree's: Next or Release records them when asked.
 func (f *streamField) build(b []byte) (merkle, error) {
 	chunk := func(i0, i1 int, out []byte) error {
 		f.chunks(b, i0, i1, out)
@@ -358,21 +375,31 @@ func (f *streamField) build(b []byte) (merkle, error) {
 	}
 	if f.t.Kind != KindProgressiveList {
 		s := f.segs[0]
-		return buildLevels(f.n, s.depth, chunk, &reuse{prev: s.levels(), same: s.same}, f.mode)
+		l, err := buildLevels(f.n, s.depth, chunk, &reuse{prev: s.levels(), print: s.print, steal: true}, f.mode)
+		if l != nil {
+			l.fp = nil
+		}
+		return l, err
 	}
 	prev := &progressive{subs: make([]*levels, len(f.segs))}
 	for j, s := range f.segs {
 		prev.subs[j] = s.levels()
 	}
-	same := func(c0, c1 int) bool {
+	print := func(c0, c1 int) uint64 {
 		for _, s := range f.segs {
 			if c0 >= s.start && c0 < s.start+s.cnt {
-				return s.same(c0-s.start, c1-s.start)
+				return s.print(c0-s.start, c1-s.start)
 			}
 		}
-		return false
+		return 0
 	}
-	return buildProgressive(f.n, chunk, prev, same, f.mode)
+	p, err := buildProgressive(f.n, chunk, prev, print, true, f.mode)
+	if p != nil {
+		for _, sub := range p.subs {
+			sub.fp = nil
+		}
+	}
+	return p, err
 }
 
 // HashedAhead returns how many chunks of the members followed were hashed

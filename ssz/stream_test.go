@@ -69,6 +69,13 @@ func TestHasher(t *testing.T) {
 				}
 				sameTrees(t, s.BeaconState, tr, cold, paths)
 				sameNodes(t, s.BeaconState, tr, cold, 2000)
+				// A watcher's next epoch from the tree: its fingerprints are
+				// the bytes', not the hasher's markers.
+				next, err := tr.Next(st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameTrees(t, s.BeaconState, next, cold, paths)
 			})
 		}
 	}

@@ -1,9 +1,9 @@
 package ssz
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"sync"
 
 	"github.com/beaconproof/beaconproof/proof"
@@ -27,6 +27,14 @@ type Tree struct {
 	prev      *Tree
 	spansOnce sync.Once
 	spans     []span // byte ranges of the root container's fields
+
+	// seed keys the fingerprints of the bytes (see fingerprint.go): one
+	// seed per chain of versions, made by NewTree, passed on by Next.
+	seed     maphash.Seed
+	root     [32]byte // the root, once known
+	hasRoot  bool
+	released bool // Release dropped the bytes
+	consumed bool // released, and Next took its nodes
 }
 
 type nodeKey struct {
@@ -58,7 +66,7 @@ func NewTree(t *Type, b []byte) (*Tree, error) {
 	if err := Validate(t, b); err != nil {
 		return nil, err
 	}
-	return &Tree{t: t, b: b, cache: true, entries: make(map[nodeKey]*entry)}, nil
+	return NewValidatedTree(t, b), nil
 }
 
 // NewValidatedTree is NewTree for bytes that Validate has already accepted
@@ -66,7 +74,7 @@ func NewTree(t *Type, b []byte) (*Tree, error) {
 // were not validated may make the tree's answers wrong, never unsafe: every
 // read is still bounds-checked.
 func NewValidatedTree(t *Type, b []byte) *Tree {
-	return &Tree{t: t, b: b, cache: true, entries: make(map[nodeKey]*entry)}
+	return &Tree{t: t, b: b, cache: true, entries: make(map[nodeKey]*entry), seed: maphash.MakeSeed()}
 }
 
 // HashTreeRoot validates b as a value of type t and returns its hash tree
@@ -82,14 +90,34 @@ func HashTreeRoot(t *Type, b []byte) ([32]byte, error) {
 // Type returns the tree's type.
 func (tr *Tree) Type() *Type { return tr.t }
 
-// Bytes returns the encoded value the tree reads.
-func (tr *Tree) Bytes() []byte { return tr.b }
+// Bytes returns the encoded value the tree reads (nil after Release).
+func (tr *Tree) Bytes() []byte {
+	b, _ := tr.bytes()
+	return b
+}
+
+// bytes returns the encoded value, or ErrReleased.
+func (tr *Tree) bytes() ([]byte, error) {
+	tr.mu.RLock()
+	defer tr.mu.RUnlock()
+	if tr.released {
+		return nil, fmt.Errorf("ssz: %s: %w", tr.t.Name, ErrReleased)
+	}
+	return tr.b, nil
+}
 
 // Root returns the hash tree root of the value.
 func (tr *Tree) Root() ([32]byte, error) {
-	r, err := tr.rootOf(tr.t, tr.b, 0)
+	tr.mu.RLock()
+	r, ok, b := tr.root, tr.hasRoot, tr.b
+	tr.mu.RUnlock()
+	if ok {
+		return r, nil
+	}
+	r, err := tr.rootOf(tr.t, b, 0)
 	if err == nil {
 		tr.mu.Lock()
+		tr.root, tr.hasRoot = r, true
 		tr.prev = nil // every member that could reuse it is built
 		tr.mu.Unlock()
 	}
@@ -97,19 +125,44 @@ func (tr *Tree) Root() ([32]byte, error) {
 }
 
 // Next returns the tree of b, a new encoding of a value of the same type —
-// typically the same state an epoch later. Where the bytes behind a block
-// of chunks of a top-level member (a list or vector of fixed-size values,
-// or of packed basic values) did not change, the new tree takes the hashes
-// from tr instead of recomputing them: a watcher that re-proves every epoch
-// rehashes only what changed. b is validated; tr stays usable.
+// typically the same state an epoch later. Where the bytes behind a node
+// of the lowest stored level of a top-level member (a list or vector of
+// fixed-size values, or of packed basic values) have the fingerprint they
+// had in tr, the new tree takes the node from tr instead of hashing it
+// again: a watcher that re-proves every epoch rehashes only what changed.
+// b is validated. tr stays usable, unless it was released (Release):
+// then Next reads only its fingerprints and stored nodes, and takes them
+// over (one Next per released tree).
+//
+// A fingerprint is a 64-bit keyed hash (hash/maphash, its seed random and
+// kept in memory), so the new root is wrong only if bytes that changed
+// keep their fingerprint: a chance of 2^-64 for each changed node, which
+// no input can aim at without the seed (about 10^-15 for a mainnet epoch).
+// A caller that knows the root to expect (a block's state_root) should
+// check it and, on a mismatch, hash b with NewTree.
 func (tr *Tree) Next(b []byte) (*Tree, error) {
-	if _, err := tr.Root(); err != nil {
-		return nil, err
-	}
 	if err := Validate(tr.t, b); err != nil {
 		return nil, err
 	}
-	return &Tree{t: tr.t, b: b, cache: true, entries: make(map[nodeKey]*entry), prev: tr}, nil
+	return tr.NextValidated(b)
+}
+
+// NextValidated is Next for bytes that Validate has already accepted (for
+// instance by a loader): it skips the second check, a tenth of Next's
+// work on a mainnet state. Bytes that were not validated may make the
+// tree's answers wrong, never unsafe, as with NewValidatedTree.
+func (tr *Tree) NextValidated(b []byte) (*Tree, error) {
+	if err := tr.fingerprint(); err != nil {
+		return nil, err
+	}
+	tr.mu.Lock()
+	used := tr.consumed
+	tr.consumed = tr.released
+	tr.mu.Unlock()
+	if used {
+		return nil, fmt.Errorf("ssz: %s: Next: %w", tr.t.Name, ErrConsumed)
+	}
+	return &Tree{t: tr.t, b: b, cache: true, entries: make(map[nodeKey]*entry), prev: tr, seed: tr.seed}, nil
 }
 
 // rootSpans returns the byte ranges of the root container's fields.
@@ -122,63 +175,44 @@ func (tr *Tree) rootSpans() []span {
 	return tr.spans
 }
 
-// previous returns the previous tree's chunk tree of the top-level member
-// of type t at byte off, and a function that tells whether a range of its
-// chunks comes from unchanged bytes; nil when there is nothing to reuse.
-func (tr *Tree) previous(t *Type, b []byte, off int) (merkle, func(c0, c1 int) bool) {
+// previous returns, for the top-level member of type t at byte off whose
+// chunks a later version may take (see reusable), the fingerprint
+// function of its bytes b and the previous tree's chunk tree of the same
+// member (nil when it has none); print is nil for other members and
+// trees that Next did not make.
+func (tr *Tree) previous(t *Type, b []byte, off int) (pm merkle, print func(c0, c1 int) uint64, steal bool) {
 	tr.mu.RLock()
 	prev := tr.prev
 	tr.mu.RUnlock()
-	if prev == nil || off == 0 {
-		return nil, nil
+	if prev == nil || off == 0 || reusableUnit(t) == 0 {
+		return nil, nil, false
 	}
+	prev.mu.RLock()
+	steal = prev.released
+	prev.mu.RUnlock()
 	spans, pspans := tr.rootSpans(), prev.rootSpans()
-	if len(spans) == 0 || len(spans) != len(pspans) {
-		return nil, nil
-	}
 	for i, f := range tr.t.Fields {
-		if spans[i].lo != off || f.Type != t {
+		if i >= len(spans) || spans[i].lo != off || f.Type != t {
 			continue
 		}
-		prev.mu.Lock()
+		print = printer(tr.seed, t, b)
+		if len(pspans) != len(spans) {
+			return nil, print, false
+		}
+		prev.mu.RLock()
 		e := prev.entries[nodeKey{pspans[i].lo, t}]
-		prev.mu.Unlock()
+		prev.mu.RUnlock()
 		if e == nil {
-			return nil, nil
+			return nil, print, false
 		}
 		select {
 		case <-e.ready:
 		default:
-			return nil, nil // still being built: nothing to take yet
+			return nil, print, false // still being built: nothing to take yet
 		}
-		if e.m == nil {
-			return nil, nil
-		}
-		old := prev.b[pspans[i].lo:pspans[i].hi]
-		var unit int // bytes behind one chunk
-		switch {
-		case t.Kind == KindBitlist || t.Kind == KindProgressiveBitlist:
-			return nil, nil
-		case isPacked(t):
-			unit = 32
-		case (t.Kind == KindVector || t.Kind == KindList || t.Kind == KindProgressiveList) && t.Elem.IsFixed():
-			unit = int(t.Elem.fixedSize)
-		default:
-			return nil, nil
-		}
-		return e.m, func(c0, c1 int) bool {
-			lo, hi := c0*unit, c1*unit
-			if hi > len(b) || hi > len(old) {
-				// A last partial chunk of packed bytes: both must end here.
-				if len(b) != len(old) || lo > len(b) {
-					return false
-				}
-				hi = len(b)
-			}
-			return bytes.Equal(old[lo:hi], b[lo:hi])
-		}
+		return e.m, print, steal
 	}
-	return nil, nil
+	return nil, nil, false
 }
 
 // rootOf returns the hash tree root of the value of type t encoded in b,
@@ -298,15 +332,16 @@ func (tr *Tree) merkleOf(t *Type, b []byte, off int) (merkle, error) {
 		mode = keepPacked
 	}
 	build := func() (merkle, error) {
-		pm, same := tr.previous(t, b, off)
+		pm, print, steal := tr.previous(t, b, off)
 		switch t.Kind {
 		case KindProgressiveList, KindProgressiveBitlist, KindProgressiveContainer:
 			pp, _ := pm.(*progressive)
-			return buildProgressive(n, chunk, pp, same, mode)
+			return buildProgressive(n, chunk, pp, print, steal, mode)
 		}
 		var re *reuse
-		if pl, ok := pm.(*levels); ok {
-			re = &reuse{prev: pl, same: same}
+		if print != nil {
+			pl, _ := pm.(*levels)
+			re = &reuse{prev: pl, print: print, steal: steal}
 		}
 		return buildLevels(n, ceilLog2(chunkLimit(t)), chunk, re, mode)
 	}
@@ -515,8 +550,12 @@ func (tr *Tree) Prove(g proof.Gindex) (proof.Proof, error) {
 // way: branch[k] is the sibling of the ancestor with k bits of g below it,
 // as in a bottom-up Merkle branch.
 func (tr *Tree) walk(g proof.Gindex, branch [][32]byte) ([32]byte, error) {
+	b, err := tr.bytes()
+	if err != nil {
+		return [32]byte{}, err
+	}
 	w := walker{tr: tr, g: g, branch: branch}
-	return w.walk(tr.t, tr.b, 0, g.Depth())
+	return w.walk(tr.t, b, 0, g.Depth())
 }
 
 // walker follows one generalized index down a Tree.

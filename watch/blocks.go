@@ -11,14 +11,15 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 )
 
-// scanBlocks reads the blocks after the cursor up to the checkpoint: their
-// withdrawals to watched validators (kept, with the block, to prove them),
-// and, for watched addresses, the deposits and BLS-to-execution changes
-// that may bring new validators to them (candidates, resolved through the
-// validators endpoint).
+// scanBlocks reads the blocks from the cursor's (included) to the
+// checkpoint's (excluded: its withdrawals are proved from the next
+// checkpoint's state): their withdrawals to watched validators (kept,
+// with the block, to prove them), and, for watched addresses, the
+// deposits and BLS-to-execution changes that may bring new validators to
+// them (candidates, resolved through the validators endpoint).
 func (s *step) scanBlocks(ctx context.Context) error {
 	var newIDs []string
-	for slot := s.from; slot <= s.target.Slot; slot++ {
+	for slot := s.from; slot < s.target.Slot; slot++ {
 		signed, err := s.w.cfg.Node.Block(ctx, beaconapi.SlotID(slot))
 		if errors.Is(err, beaconapi.ErrNotFound) {
 			continue // a missed slot
@@ -26,7 +27,7 @@ func (s *step) scanBlocks(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("watch: block at slot %d: %w", slot, err)
 		}
-		ids, err := s.readBlock(slot, signed)
+		ids, err := s.readBlock(ctx, slot, signed)
 		if err != nil {
 			return err
 		}
@@ -46,7 +47,7 @@ func (s *step) scanBlocks(ctx context.Context) error {
 
 // readBlock reads one block: it keeps the block when it pays a watched
 // validator, and returns the candidates it names.
-func (s *step) readBlock(slot uint64, signed *beaconstate.Object) ([]string, error) {
+func (s *step) readBlock(ctx context.Context, slot uint64, signed *beaconstate.Object) ([]string, error) {
 	block, err := beaconapi.BlockMessage(signed)
 	if err != nil {
 		signed.Close()
@@ -59,9 +60,14 @@ func (s *step) readBlock(slot uint64, signed *beaconstate.Object) ([]string, err
 		}
 	}()
 	ws, err := block.Withdrawals()
+	var env *beaconstate.Object // gloas on: the payload's envelope (gloas.go)
+	if errors.Is(err, beaconstate.ErrNoField) && hasEnvelope(block) {
+		if ws, env, err = s.envelopeWithdrawals(ctx, slot, block); err != nil {
+			return nil, err
+		}
+	}
 	if errors.Is(err, beaconstate.ErrNoField) && !s.warnedNoPayload {
-		// before capella, or from gloas on (the payload is in the
-		// execution payload envelope, which the watcher does not read)
+		// before capella
 		s.w.log.Warn("blocks without payload withdrawals: withdrawals are not watched", "slot", slot, "fork", block.Fork)
 		s.warnedNoPayload = true
 	} else if err != nil && !errors.Is(err, beaconstate.ErrNoField) {
@@ -72,12 +78,20 @@ func (s *step) readBlock(slot uint64, signed *beaconstate.Object) ([]string, err
 		return nil, err
 	}
 	for n, w := range ws {
+		if w.ValidatorIndex&beaconapi.BuilderIndexFlag != 0 {
+			continue // a gloas builder's withdrawal: no validator's
+		}
 		_, known := s.infos[w.ValidatorIndex]
 		if !known && !s.watched[w.ValidatorIndex] && !s.isAddress(w.Address) {
 			continue
 		}
 		s.paid = append(s.paid, payment{slot: slot, root: root, num: uint64(n), w: w})
 		s.blocks[root], keep = block, true
+	}
+	if keep && env != nil {
+		s.keepEnvelope(root, env)
+	} else if env != nil {
+		env.Close()
 	}
 	if len(s.w.cfg.Addresses) == 0 {
 		return nil, nil

@@ -26,8 +26,16 @@ type Config struct {
 	Pubkeys   [][48]byte
 	Addresses [][20]byte
 	// Format is the documents' format: rocketpool (DefaultFormat),
-	// eigenlayer or json. EigenLayer's structs have no withdrawal proof:
-	// its withdrawal events carry the validator and its balance.
+	// eigenlayer, lido or json. EigenLayer's structs have no withdrawal
+	// proof: its withdrawal events carry the validator and its balance.
+	// Lido CSM's CSVerifier takes only a validator's full withdrawal (8
+	// ETH or more, or any amount of a slashed validator, from its
+	// withdrawable epoch), proved from the paying block's post-state (one
+	// more state download per such withdrawal): the other facts
+	// (credentials, exit, slashed, partial withdrawals) are recorded as
+	// handled with one log line each saying why, and not written. Lido's
+	// calldata holds the structs but not the calls, which take the key's
+	// node operator and key index, unknown to the watcher.
 	Format format.Name
 	// Sink receives the events; Store remembers the cursor and what was
 	// emitted. Both are required.
@@ -68,9 +76,9 @@ func (c *Config) check() error {
 		c.Format = DefaultFormat
 	}
 	switch c.Format {
-	case format.RocketPool, format.EigenLayer, format.JSON:
+	case format.RocketPool, format.EigenLayer, format.Lido, format.JSON:
 	default:
-		return fmt.Errorf("watch: format %q: want %s, %s or %s", c.Format, format.RocketPool, format.EigenLayer, format.JSON)
+		return fmt.Errorf("watch: format %q: want %s, %s, %s or %s", c.Format, format.RocketPool, format.EigenLayer, format.Lido, format.JSON)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -18,7 +18,11 @@
 //     through the state's block_roots, or through historical_summaries once
 //     the block is older than SLOTS_PER_HISTORICAL_ROOT slots;
 //     full_withdrawal when paid at or after its withdrawable_epoch, with
-//     its record and its final balance proved too.
+//     its record and its final balance proved too. From gloas, where the
+//     payload travels in the block's execution payload envelope, the
+//     withdrawal is read from the envelope and proved from the paying
+//     block's post-state (kind expected_withdrawal, json format only; see
+//     gloas.go).
 //
 // Every event carries the anchor its proofs verify against (a beacon
 // block root), the EIP-4788 timestamp under which the beacon roots
@@ -35,16 +39,24 @@
 // Config.Poll when the stream is down or not served. For each new
 // checkpoint it asks the node only for cheap things: the watched
 // validators' records (/eth/v1/beacon/states/{id}/validators) and the
-// blocks since the previous checkpoint (their withdrawals, deposits and
-// BLS-to-execution changes). It downloads the checkpoint's state only when
-// a proof is due, at most one per checkpoint, and hashes it with
+// blocks from the previous checkpoint's to this one's, excluded (their
+// withdrawals, deposits and BLS-to-execution changes: a checkpoint's state
+// proves the withdrawals of the blocks before it, so the checkpoint's own
+// block is read at the next one). It downloads the checkpoint's state only
+// when a proof is due, at most one per checkpoint, and hashes it with
 // beaconstate.Prover.Next from the previous one, so that a new epoch costs
-// the changes, not the whole state.
+// the changes, not the whole state. At the end of the checkpoint it
+// releases the state (Prover.Release) and gives its memory back: between
+// checkpoints it holds no state, and the next is downloaded into the room
+// of the last.
 //
 // Facts are proved against the current checkpoint, not the block where
 // they happened: after downtime, an event whose own block's root has
 // left the ring buffer gets a proof against a current anchor (a
-// withdrawal through historical_summaries when it is that old).
+// withdrawal through historical_summaries when it is that old). The lido
+// format is the exception, as Lido's CSVerifier wants it: a full
+// withdrawal is proved from its block's post-state, anchored to that
+// block while its root is in the ring buffer (see Config.Format).
 //
 // # Exactly once
 //

@@ -115,6 +115,7 @@ type fact struct {
 	slot      uint64
 	// withdrawal: the paying block's root and the withdrawal's position
 	// in its payload.
-	block [32]byte
-	num   uint64
+	block  [32]byte
+	num    uint64
+	amount uint64 // Gwei
 }

@@ -51,6 +51,35 @@ type chain struct {
 	final  uint64               // slot
 	subs   map[chan string]bool // event streams
 	calls  map[string]int       // requests by kind
+	// forkName is the fork of every object (deneb; gloas in gloas_test.go)
+	// and envelopes the SignedExecutionPayloadEnvelopes by block root id.
+	forkName  string
+	envelopes map[string][]byte
+	// editState, when set, edits every checkpoint state made next.
+	editState func(s *fork.Schemas, st []byte) error
+	// linked: each block made next has the canonical block before it as
+	// its parent (a chain that beaconapi.PeriodBlockRoots accepts).
+	linked bool
+}
+
+// parentOf returns the parent root of a block made at slot: the made-up
+// one, or, when linked, the root of the canonical block before slot.
+func (c *chain) parentOf(slot uint64) [32]byte {
+	if !c.linked {
+		return synth.Hash(9, "parent", slot)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var best *block
+	for s, b := range c.blocks {
+		if s < slot && (best == nil || s > best.slot) {
+			best = b
+		}
+	}
+	if best == nil {
+		return synth.Hash(9, "parent", slot)
+	}
+	return best.root
 }
 
 func newChain(t *testing.T) *chain {
@@ -74,7 +103,8 @@ func newChainNoCleanup(t *testing.T) *chain {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &chain{t: t, net: net, s: s, blocks: map[uint64]*block{}, states: map[string][]byte{}, subs: map[chan string]bool{}, calls: map[string]int{}}
+	c := &chain{t: t, net: net, s: s, blocks: map[uint64]*block{}, states: map[string][]byte{}, subs: map[chan string]bool{}, calls: map[string]int{},
+		forkName: fork.Deneb, envelopes: map[string][]byte{}}
 	c.srv = httptest.NewServer(c.mux())
 	return c
 }
@@ -84,7 +114,7 @@ func rootID(r [32]byte) string { return "0x" + hex.EncodeToString(r[:]) }
 // add registers a BeaconBlock as the canonical block of its slot.
 func (c *chain) add(b []byte) *block {
 	c.t.Helper()
-	obj, err := beaconstate.NewObject(fork.Deneb, fork.PresetMainnet, "BeaconBlock", b)
+	obj, err := beaconstate.NewObject(c.forkName, fork.PresetMainnet, "BeaconBlock", b)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -114,7 +144,7 @@ func (c *chain) add(b []byte) *block {
 // addBlock adds a plain block at slot paying ws.
 func (c *chain) addBlock(slot uint64, ws ...synth.Withdrawal) *block {
 	c.t.Helper()
-	b, err := synth.Block(c.s.BeaconBlock, synth.BlockOptions{Slot: slot, ProposerIndex: slot % nValidators, ParentRoot: synth.Hash(9, "parent", slot),
+	b, err := synth.Block(c.s.BeaconBlock, synth.BlockOptions{Slot: slot, ProposerIndex: slot % nValidators, ParentRoot: c.parentOf(slot),
 		StateRoot: synth.Hash(9, "state", slot), Seed: 9, Withdrawals: ws, Timestamp: c.net.SlotTime(slot), BlockNumber: slot})
 	if err != nil {
 		c.t.Fatal(err)
@@ -150,10 +180,25 @@ func (c *chain) blockRoots(slot uint64) map[uint64][32]byte {
 // the finalized checkpoint when final.
 func (c *chain) checkpoint(slot uint64, final bool, edit func(vals []byte)) *block {
 	c.t.Helper()
-	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Options: synth.Options{
+	return c.checkpointPaying(slot, final, edit)
+}
+
+// checkpointPaying is checkpoint with a block that pays ws.
+func (c *chain) checkpointPaying(slot uint64, final bool, edit func(vals []byte), ws ...synth.Withdrawal) *block {
+	c.t.Helper()
+	parent := [32]byte{}
+	if c.linked {
+		parent = c.parentOf(slot)
+	}
+	ch, err := synth.NewChain(synth.ChainOptions{Fork: fork.Deneb, Withdrawals: ws, ParentRoot: parent, Options: synth.Options{
 		Validators: nValidators, Slot: slot, Seed: 9, WithdrawalAddresses: [][20]byte{addrA, addrB},
 		ForkVersion: c.forkVersion(), GenesisTime: c.net.GenesisTime, BlockRoots: c.blockRoots(slot),
 	}, Edit: func(s *fork.Schemas, st []byte) error {
+		if c.editState != nil {
+			if err := c.editState(s, st); err != nil {
+				return err
+			}
+		}
 		if edit == nil {
 			return nil
 		}
@@ -179,7 +224,7 @@ func (c *chain) checkpoint(slot uint64, final bool, edit func(vals []byte)) *blo
 }
 
 func (c *chain) forkVersion() [4]byte {
-	fs, _ := c.net.Fork(fork.Deneb)
+	fs, _ := c.net.Fork(c.forkName)
 	return fs.Version
 }
 
@@ -268,6 +313,7 @@ func (c *chain) mux() *http.ServeMux {
 	m.HandleFunc("GET /eth/v2/debug/beacon/states/{id}", c.state)
 	m.HandleFunc("GET /eth/v1/beacon/states/{id}/validators", c.validators)
 	m.HandleFunc("GET /eth/v1/events", c.events)
+	m.HandleFunc("GET /eth/v1/beacon/execution_payload_envelope/{id}", c.envelope)
 	return m
 }
 
@@ -288,8 +334,8 @@ func (c *chain) header(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-func serveSSZ(w http.ResponseWriter, b []byte) {
-	w.Header().Set("Eth-Consensus-Version", fork.Deneb)
+func (c *chain) serveSSZ(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Eth-Consensus-Version", c.forkName)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
@@ -306,7 +352,7 @@ func (c *chain) block(w http.ResponseWriter, r *http.Request) {
 	}
 	signed := binary.LittleEndian.AppendUint32(nil, 100)
 	signed = append(signed, make([]byte, 96)...)
-	serveSSZ(w, append(signed, b.bytes...))
+	c.serveSSZ(w, append(signed, b.bytes...))
 }
 
 func (c *chain) stateBytes(id string) []byte {
@@ -324,7 +370,19 @@ func (c *chain) state(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 404, "State not found")
 		return
 	}
-	serveSSZ(w, b)
+	c.serveSSZ(w, b)
+}
+
+func (c *chain) envelope(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	c.calls["envelope"]++
+	b := c.envelopes[r.PathValue("id")]
+	c.mu.Unlock()
+	if b == nil {
+		writeError(w, 404, "Execution payload envelope not found")
+		return
+	}
+	c.serveSSZ(w, b)
 }
 
 func (c *chain) validators(w http.ResponseWriter, r *http.Request) {
@@ -336,7 +394,7 @@ func (c *chain) validators(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 404, "State not found")
 		return
 	}
-	st, err := beaconstate.NewObject(fork.Deneb, fork.PresetMainnet, "BeaconState", b)
+	st, err := beaconstate.NewObject(c.forkName, fork.PresetMainnet, "BeaconState", b)
 	if err != nil {
 		writeError(w, 500, err.Error())
 		return

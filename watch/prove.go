@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/beaconproof/beaconproof/beaconapi"
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/eip4788"
-	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/proof"
 	"github.com/beaconproof/beaconproof/staking"
 	"github.com/beaconproof/beaconproof/staking/format"
@@ -28,16 +29,10 @@ func (s *step) stateProver(ctx context.Context) (*staking.StateProver, error) {
 		return nil, fmt.Errorf("watch: the checkpoint's state: %w", err)
 	}
 	w.cfg.Metrics.state()
-	p, err := w.hash(st)
+	s.downloaded = true
+	sp, err := w.checkpointProver(st, s.target)
 	if err != nil {
 		return nil, err
-	}
-	sp, err := staking.NewStateProver(p, staking.AnchorBlock)
-	if err != nil {
-		return nil, err
-	}
-	if sp.Anchor().Root != proof.Hash32(s.target.Root) {
-		return nil, fmt.Errorf("watch: the state %s is not the post-state of the checkpoint's block %s", s.stateID(), beaconapi.RootID(s.target.Root))
 	}
 	s.anch = sp.Anchor()
 	a, err := eip4788.AnchorOf(ctx, s.net, w.cfg.Node, s.target.Slot)
@@ -59,28 +54,81 @@ func (s *step) stateProver(ctx context.Context) (*staking.StateProver, error) {
 	return sp, nil
 }
 
-// hash returns the Prover of a new state: Prover.Next of the last one when
-// it has the same type (rehashing what changed), a cold hash otherwise.
-func (w *Watcher) hash(st *beaconstate.Object) (*beaconstate.Prover, error) {
+// checkpointProver hashes the checkpoint's state and checks that it is
+// the post-state of the checkpoint's block. A state hashed with
+// Prover.Next whose root does not match is hashed again from scratch
+// before the watcher gives up: Next's fingerprints make a wrong root
+// vanishingly unlikely, and this makes it harmless.
+func (w *Watcher) checkpointProver(st *beaconstate.Object, target beaconapi.Header) (*staking.StateProver, error) {
+	for _, incremental := range []bool{true, false} {
+		p, next, err := w.hash(st, incremental)
+		if err != nil {
+			return nil, err
+		}
+		sp, err := staking.NewStateProver(p, staking.AnchorBlock)
+		if err != nil {
+			return nil, err
+		}
+		if sp.Anchor().Root == proof.Hash32(target.Root) {
+			return sp, nil
+		}
+		if !next {
+			break
+		}
+		w.log.Warn("the state hashed from the previous one does not match the checkpoint's block; hashing it from scratch", "slot", target.Slot)
+	}
+	return nil, fmt.Errorf("watch: the state %s is not the post-state of the checkpoint's block %s", beaconapi.RootID(target.StateRoot), beaconapi.RootID(target.Root))
+}
+
+// proverNext is Prover.Next; tests replace it to make it wrong.
+var proverNext = (*beaconstate.Prover).Next
+
+// hash returns the Prover of a new state: with incremental, Prover.Next
+// of the last one when it has the same type (rehashing what changed;
+// next is true), a cold hash otherwise.
+func (w *Watcher) hash(st *beaconstate.Object, incremental bool) (p *beaconstate.Prover, next bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var p *beaconstate.Prover
-	var err error
-	if w.prover != nil && w.prover.Object().Type == st.Type {
-		p, err = w.prover.Next(st)
+	if incremental && w.prover != nil && w.prover.Object().Type == st.Type {
+		p, err = proverNext(w.prover, st)
+		next = err == nil
 	}
 	if p == nil || err != nil {
 		if p, err = beaconstate.NewProver(st); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	w.prover = p
-	return p, nil
+	return p, next, nil
+}
+
+// release drops the bytes of the last state hashed, keeping what
+// Prover.Next needs, and gives their memory back to the system: between
+// checkpoints the watcher holds no state, and the next one is downloaded
+// into the room of the last (one state at a time, not two).
+func (w *Watcher) release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.prover == nil {
+		return
+	}
+	runtime.GC() // the hashing's garbage: Release's fingerprints reuse its room
+	if err := w.prover.Release(); err != nil {
+		w.log.Warn("releasing the last state failed; the next one is hashed from scratch", "err", err)
+		w.prover = nil
+	}
+	debug.FreeOSMemory()
 }
 
 // prove builds the fact's event: its claims against the checkpoint's
 // state, in the configured format, verified.
 func (s *step) prove(ctx context.Context, f fact) (Event, error) {
+	if err := s.carried(f); err != nil {
+		return Event{}, err
+	}
+	if s.w.cfg.Format == format.Lido {
+		return s.proveLido(ctx, f)
+	}
 	sp, err := s.stateProver(ctx)
 	if err != nil {
 		return Event{}, err
@@ -91,15 +139,19 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	}
 	in := format.Input{Fork: s.state.Fork, Preset: s.state.Preset, Anchor: s.anch, Claims: claims,
 		Validators: map[uint64]beaconstate.Validator{}}
-	if _, err := fork.NetworkByName(s.net.Name); err == nil {
-		in.Network = s.net.Name
-	}
+	docNetwork(&in, s.net)
 	if blockFork != s.state.Fork {
 		in.BlockFork = blockFork
 	}
 	if v, err := s.state.Validator(f.validator); err == nil {
 		in.Validators[f.validator] = v
 	}
+	return s.event(f, in)
+}
+
+// event writes the fact's document from in, in the configured format,
+// verified, with its calldata when the anchor's timestamp is known.
+func (s *step) event(f fact, in format.Input) (Event, error) {
 	name := s.w.cfg.Format
 	doc, err := format.Emit(in, name, "")
 	if err != nil {
@@ -108,7 +160,7 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	if err := doc.Verify(); err != nil {
 		return Event{}, fmt.Errorf("the document does not verify: %w", err)
 	}
-	e := Event{ID: f.id, Kind: f.kind, Validator: f.validator, Slot: f.slot, Anchor: s.anch, Format: string(name)}
+	e := Event{ID: f.id, Kind: f.kind, Validator: f.validator, Slot: f.slot, Anchor: in.Anchor, Format: string(name)}
 	if e.Anchor.Timestamp != 0 {
 		if e.Deadline, err = eip4788.Expiry(s.net, e.Anchor.Timestamp); err != nil {
 			return Event{}, err
@@ -117,7 +169,7 @@ func (s *step) prove(ctx context.Context, f fact) (Event, error) {
 	if e.Document, err = json.Marshal(doc); err != nil {
 		return Event{}, err
 	}
-	if name != format.JSON && s.anch.Timestamp != 0 {
+	if name != format.JSON && in.Anchor.Timestamp != 0 {
 		cd, err := format.NewCalldata(in, name)
 		if err != nil {
 			return Event{}, err
@@ -172,6 +224,9 @@ func (s *step) withdrawalClaim(ctx context.Context, sp *staking.StateProver, f f
 	block := s.blocks[f.block]
 	if block == nil {
 		return staking.Claim{}, "", fmt.Errorf("the block at slot %d is gone", f.slot)
+	}
+	if env := s.envelopes[f.block]; env != nil {
+		return s.gloasWithdrawalClaim(ctx, sp, f, block, env)
 	}
 	src := staking.WithdrawalSource{Block: block, Network: s.net}
 	sphr := s.state.Schemas.Preset.SlotsPerHistoricalRoot

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/staking"
+	"github.com/beaconproof/beaconproof/staking/format"
 )
 
 // farFuture is FAR_FUTURE_EPOCH: an exit epoch not set.
@@ -24,7 +26,7 @@ type step struct {
 	net    *fork.Network
 	target beaconapi.Header
 	first  bool   // no cursor: the first run
-	from   uint64 // the first slot whose block is read
+	from   uint64 // the first slot whose block is read (up to target.Slot, excluded)
 
 	watched    map[uint64]bool     // found pointing at a watched address (store)
 	candidates map[string]bool     // ids that may come to point at one (store)
@@ -34,12 +36,15 @@ type step struct {
 	infos  map[uint64]beaconapi.ValidatorInfo // the watched validators at the checkpoint
 	paid   []payment                          // withdrawals to them since the cursor
 	blocks map[[32]byte]*beaconstate.Object   // the paying blocks, by root
+	// envelopes are the paying gloas blocks' envelopes, by root (gloas.go)
+	envelopes map[[32]byte]*beaconstate.Object
 
 	warnedNoPayload bool // a block without payload withdrawals was logged
 
-	state *beaconstate.Object  // the checkpoint's state, once downloaded
-	sp    *staking.StateProver // its prover
-	anch  staking.Anchor       // its anchor with the 4788 timestamp
+	downloaded bool                 // a state was downloaded: release it at the end
+	state      *beaconstate.Object  // the checkpoint's state, once downloaded
+	sp         *staking.StateProver // its prover
+	anch       staking.Anchor       // its anchor with the 4788 timestamp
 }
 
 // payment is a withdrawal paid to a watched validator.
@@ -57,21 +62,34 @@ func (w *Watcher) newStep(net *fork.Network, target beaconapi.Header, cur Cursor
 	}
 	s := &step{w: w, net: net, target: target, first: !ok, watched: watched, candidates: candidates,
 		found: map[uint64][20]byte{}, candUpdate: map[string]bool{}, blocks: map[[32]byte]*beaconstate.Object{}}
+	// The checkpoint's state proves the withdrawals of blocks before its
+	// slot only (its block_roots end at the slot before), so the blocks
+	// read are those from the previous checkpoint's, included, to this
+	// one's, excluded: each block is read at the first checkpoint that
+	// can prove what it pays.
 	switch {
 	case ok:
-		s.from = cur.Slot + 1
+		s.from = cur.Slot
 	case w.cfg.StartSlot > 0:
 		s.from = w.cfg.StartSlot
 	default:
-		s.from = target.Slot + 1 // no history
+		s.from = target.Slot // no history
 	}
 	return s, nil
 }
 
-// close releases the step's objects.
+// close releases the step's objects, and the checkpoint's state when it
+// was downloaded.
 func (s *step) close() {
 	for _, b := range s.blocks {
 		b.Close()
+	}
+	for _, e := range s.envelopes {
+		e.Close()
+	}
+	if s.downloaded {
+		s.state, s.sp = nil, nil
+		s.w.release()
 	}
 }
 
@@ -111,7 +129,7 @@ func (s *step) run(ctx context.Context) error {
 	}
 	w.cfg.Metrics.processed(c.Slot, lag(s.net, c.Slot))
 	w.log.Info("checkpoint processed", "slot", c.Slot, "root", beaconapi.RootID(c.Root),
-		"validators", len(s.infos), "facts", len(facts), "emitted", n, "state_downloaded", s.state != nil)
+		"validators", len(s.infos), "facts", len(facts), "emitted", n, "state_downloaded", s.downloaded)
 	return nil
 }
 
@@ -240,7 +258,7 @@ func (s *step) facts() []fact {
 			k = KindFullWithdrawal
 		}
 		fs = append(fs, fact{id: fmt.Sprintf("%s-w%d-s%d-%x", k, p.w.Index, p.slot, p.root[:4]), kind: k,
-			validator: p.w.ValidatorIndex, slot: p.slot, block: p.root, num: p.num})
+			validator: p.w.ValidatorIndex, slot: p.slot, block: p.root, num: p.num, amount: p.w.Amount})
 	}
 	sort.SliceStable(fs, func(a, b int) bool {
 		x, y := fs[a], fs[b]
@@ -271,7 +289,18 @@ func (s *step) emit(ctx context.Context, facts []fact) (int, error) {
 		if done {
 			continue
 		}
+		if w.cfg.Format == format.Lido {
+			if why := s.lidoUnsupported(f); why != "" {
+				if err := s.skipLido(f, why); err != nil {
+					return n, err
+				}
+				continue
+			}
+		}
 		e, err := s.prove(ctx, f)
+		if errors.Is(err, errNotCarried) {
+			continue // said in carried
+		}
 		if err != nil {
 			w.cfg.Metrics.failed()
 			return n, fmt.Errorf("watch: event %s: %w", f.id, err)

@@ -42,7 +42,11 @@ node. withdrawal then takes --validator N [--withdrawal-slot S]: without
 withdrawable epoch (or --search-from, which finds a partial withdrawal;
 --search-slots and --search-requests bound the search); a historical
 withdrawal's era block_roots are rebuilt from the node's block headers,
-or else taken from its state at the next era's first slot.
+or else taken from its state at the next era's first slot. On gloas the
+payload's withdrawals are read from the block's execution payload
+envelope, and the withdrawal is proved from the block's post-state (by
+its state root) and, when old, the era's state_roots (the node's state at
+the next era's first slot, or --era, --era-state-roots).
 block-field takes --block ID, a block id, and needs no state.
 
 Example:
@@ -236,12 +240,15 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 	if !f.node.hasValidator {
 		return nil, errors.New("withdrawal from a beacon node: --validator is required")
 	}
-	block, num, err := s.nodeWithdrawalBlock(ctx, f)
+	block, env, num, err := s.nodeWithdrawalBlock(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	if len(f.withdrawalNums) > 0 {
 		num = f.withdrawalNums[0]
+	}
+	if env != nil {
+		return s.nodeGloasWithdrawal(ctx, f, block, env, num)
 	}
 	src := staking.WithdrawalSource{Block: block, Network: s.net}
 	ws, err := block.Uint64("slot")
@@ -269,9 +276,11 @@ func (s *proveSession) nodeWithdrawals(ctx context.Context, f *kindFlags) ([]sta
 }
 
 // nodeWithdrawalBlock returns the BeaconBlock that paid --validator's
-// withdrawal and the withdrawal's position in it: the block at
-// --withdrawal-slot, or the one the node's withdrawal search finds.
-func (s *proveSession) nodeWithdrawalBlock(ctx context.Context, f *kindFlags) (*beaconstate.Object, uint64, error) {
+// withdrawal, from gloas on the block's SignedExecutionPayloadEnvelope
+// (whose payload paid it; nil before gloas), and the withdrawal's
+// position in the payload: the block at --withdrawal-slot, or the one the
+// node's withdrawal search finds.
+func (s *proveSession) nodeWithdrawalBlock(ctx context.Context, f *kindFlags) (*beaconstate.Object, *beaconstate.Object, uint64, error) {
 	v := f.node.validator
 	if f.node.withdrawalSlot == 0 {
 		id := f.state
@@ -282,29 +291,33 @@ func (s *proveSession) nodeWithdrawalBlock(ctx context.Context, f *kindFlags) (*
 			FromSlot: f.node.searchFrom, StateID: id, MaxSlots: f.node.searchSlots, MaxRequests: int(min(f.node.searchRequests, 1<<20)),
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		block, err := beaconapi.BlockMessage(wb.Block)
-		return block, uint64(wb.Position), err
+		return block, wb.Envelope, uint64(wb.Position), err
 	}
 	signed, err := s.node.Block(ctx, beaconapi.SlotID(f.node.withdrawalSlot))
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	block, err := beaconapi.BlockMessage(signed)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	ws, err := block.Withdrawals()
+	payload, env, err := s.nodePayload(ctx, block)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
+	}
+	ws, err := payload.Withdrawals()
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	for i, w := range ws {
 		if w.ValidatorIndex == v {
-			return block, uint64(i), nil
+			return block, env, uint64(i), nil
 		}
 	}
-	return nil, 0, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
+	return nil, nil, 0, fmt.Errorf("the block at slot %d pays no withdrawal to validator %d", f.node.withdrawalSlot, v)
 }
 
 // historyRoots returns the block_roots of a historical withdrawal's era:

@@ -52,6 +52,10 @@ type fakeNode struct {
 	blocks  map[string][]byte // SignedBeaconBlock by id
 	headers map[string]header // by id ("head", a slot)
 	syncing bool
+	// envelopes are SignedExecutionPayloadEnvelopes by block id, and
+	// version the Eth-Consensus-Version of every object (default fulu).
+	envelopes map[string][]byte
+	version   string
 }
 
 // header is a block header the node serves.
@@ -89,7 +93,7 @@ func fuluSchemas(t *testing.T) *fork.Schemas {
 }
 
 func newFakeNode(t *testing.T, net *fork.Network) *fakeNode {
-	n := &fakeNode{t: t, net: net, states: map[string][]byte{}, blocks: map[string][]byte{}, headers: map[string]header{}}
+	n := &fakeNode{t: t, net: net, states: map[string][]byte{}, blocks: map[string][]byte{}, headers: map[string]header{}, envelopes: map[string][]byte{}}
 	m := http.NewServeMux()
 	m.HandleFunc("GET /eth/v1/config/spec", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, map[string]any{"data": specOf(t, n.net)}) })
 	m.HandleFunc("GET /eth/v1/beacon/genesis", func(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +109,7 @@ func newFakeNode(t *testing.T, net *fork.Network) *fakeNode {
 	})
 	m.HandleFunc("GET /eth/v2/debug/beacon/states/{id}", n.object(n.states, "State not found"))
 	m.HandleFunc("GET /eth/v2/beacon/blocks/{id}", n.object(n.blocks, "NOT_FOUND: beacon block"))
+	m.HandleFunc("GET /eth/v1/beacon/execution_payload_envelope/{id}", n.object(n.envelopes, "Execution payload envelope not found"))
 	m.HandleFunc("GET /eth/v1/beacon/headers/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if n.isSyncing() {
 			writeError(w, 503, "Beacon node is currently syncing")
@@ -149,12 +154,16 @@ func (n *fakeNode) object(objs map[string][]byte, notFound string) http.HandlerF
 		}
 		n.mu.Lock()
 		b, ok := objs[r.PathValue("id")]
+		version := n.version
 		n.mu.Unlock()
 		if !ok {
 			writeError(w, 404, notFound)
 			return
 		}
-		w.Header().Set("Eth-Consensus-Version", fork.Fulu)
+		if version == "" {
+			version = fork.Fulu
+		}
+		w.Header().Set("Eth-Consensus-Version", version)
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.Write(b)

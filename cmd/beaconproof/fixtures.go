@@ -32,10 +32,16 @@ import (
 // (pending-deposit) are written as json documents: leaf, branch, gindex
 // and decoded value, for a generic leaf check such as the reference
 // verifier's verifyLeaf.
+//
+// With --format lido the set is Lido CSM's: for each withdrawal a lido
+// document and the calldata document of CSVerifier's call
+// (processWithdrawalProof, or processHistoricalWithdrawalProof), as
+// `prove withdrawal --format lido` and `--format calldata --protocol lido`
+// write them.
 
 var fixturesCommand = &command{
 	name:  "fixtures",
-	usage: "beaconproof fixtures (--beacon-url URL [--state ID] | --state FILE) --out DIR --index N [--index N ...] [flags]",
+	usage: "beaconproof fixtures (--beacon-url URL [--state ID] | --state FILE) --out DIR (--index N [--index N ...] | --format lido --block BLOCK --withdrawal-num N) [flags]",
 	help: `Writes a Foundry-ready fixture set into DIR: for the state (from a beacon
 node, default finalized, or a local file) the slot proof, and for each
 --index a validator, exit and balance proof; a withdrawal proof with
@@ -55,6 +61,15 @@ timestamp under which to mock the root: call the beacon roots contract
 with abi.encode(timestamp), return abi.encode(root)), the fork and the
 network.
 
+With --format lido, the set is Lido CSM's instead: for each --withdrawal-num
+N of BLOCK, withdrawal-N.json, a lido document (CSVerifier's structs, as
+'prove withdrawal --format lido' writes it), and withdrawal-N.calldata.json,
+its calldata document with the call of processWithdrawalProof (the state is
+BLOCK's post-state) or processHistoricalWithdrawalProof (a later state, with
+BLOCK's post-state in --block-state and --era-block-roots); the calls take
+--node-operator-id and --key-index. CSVerifier takes no other kind: --index
+and --pending-deposit are refused.
+
 The anchor's timestamp comes from the node (its child block's time) or,
 from files, --timestamp (default: the slot after the anchor's). A fixture
 whose anchor has left the EIP-4788 window is refused unless
@@ -63,7 +78,8 @@ at the current time.
 
 Example:
   beaconproof fixtures --beacon-url http://localhost:5052 --state finalized --index 123 --validator 123 --out test/fixtures
-  beaconproof fixtures --state state.ssz --block block.ssz --withdrawal-num 0 --index 7 --out test/fixtures --allow-expired`,
+  beaconproof fixtures --state state.ssz --block block.ssz --withdrawal-num 0 --index 7 --out test/fixtures --allow-expired
+  beaconproof fixtures --format lido --state post-state.ssz --block block.ssz --withdrawal-num 1 --node-operator-id 3 --key-index 5 --out test/lido`,
 	run: cmdFixtures,
 }
 
@@ -96,7 +112,7 @@ type fixtureManifest struct {
 	Fork        string            `json:"fork"`
 	Network     string            `json:"network"`
 	Preset      string            `json:"preset"`
-	Structs     map[string]string `json:"structs"`
+	Structs     map[string]string `json:"structs,omitempty"`
 }
 
 // manifestAnchor is the anchor as the manifest writes it for Foundry,
@@ -132,6 +148,7 @@ func (a *manifestAnchor) UnmarshalJSON(b []byte) error {
 // fixtureRun is one run of fixtures, its flags parsed.
 type fixtureRun struct {
 	f            kindFlags
+	format       format.Name // rocketpool or lido
 	out          string
 	allowExpired bool
 	deposits     uintList
@@ -147,7 +164,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	if err := r.f.resolveNetwork(); err != nil {
 		return e.fail(err)
 	}
-	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true, progress: progressTo(e.stderr)}
+	s := &proveSession{validators: map[uint64]beaconstate.Validator{}, whole: true, lido: r.format == format.Lido, progress: progressTo(e.stderr)}
 	release, err := s.openState(ctx, e, &r.f, r.fromNode, r.f.state, staking.AnchorBlock)
 	if err != nil {
 		return e.fail(err)
@@ -177,7 +194,7 @@ func cmdFixtures(ctx context.Context, e *env, args []string) int {
 	}
 	a := s.in.Anchor
 	fmt.Fprintf(e.stdout, "wrote %d fixtures and manifest.json to %s (anchor slot %d, timestamp %d)\n", len(files)-1, r.out, a.Slot, a.Timestamp)
-	warnNotDeployed(e, format.RocketPool, "", s.in.Fork)
+	warnNotDeployed(e, r.format, "", s.in.Fork)
 	return exitOK
 }
 
@@ -203,23 +220,24 @@ func parseFixtures(e *env, args []string) (r *fixtureRun, code int, ok bool) {
 	fs.Var(&r.deposits, "pending-deposit", "pending_deposits index to prove; repeat for more")
 	fs.StringVar(&r.out, "out", "", "directory to write the fixtures into (created if needed)")
 	fs.BoolVar(&r.allowExpired, "allow-expired", false, "write fixtures whose anchor has left the EIP-4788 window")
+	fs.Func("format", "the protocol of the fixtures: rocketpool (default) or lido (CSVerifier's withdrawals)", func(s string) error {
+		r.format = format.Name(s)
+		return nil
+	})
+	fs.StringVar(&f.lido.blockState, "block-state", "", "with --format lido: the post-state of BLOCK when BLOCK is older than the state's block")
+	fs.Var(uintFlag{&f.lido.operator, &f.lido.hasOperator}, "node-operator-id", "with --format lido: the validator's Lido CSM node operator, for the calls")
+	fs.Var(uintFlag{&f.lido.key, &f.lido.hasKey}, "key-index", "with --format lido: the validator's key index in the operator's keys, for the calls")
 	f.node.register(fs)
 	f.node.registerWithdrawal(fs)
 	pos, done, code := c.parse(e, fs, args)
 	if done {
 		return nil, code, false
 	}
-	switch {
-	case len(pos) > 0:
+	if len(pos) > 0 {
 		return nil, c.usageError(e, "unexpected arguments %q", pos), false
-	case r.out == "":
-		return nil, c.usageError(e, "--out is required"), false
-	case f.node.url == "" && f.state == "":
-		return nil, c.usageError(e, "want --beacon-url or a --state FILE"), false
-	case len(f.indices) == 0:
-		return nil, c.usageError(e, "at least one --index is required"), false
-	case f.block != "" && len(f.withdrawalNums) == 0:
-		return nil, c.usageError(e, "--block needs --withdrawal-num"), false
+	}
+	if msg := r.check(); msg != "" {
+		return nil, c.usageError(e, "%s", msg), false
 	}
 	ts, _, err := parseTimestamp(f.timestamp)
 	if err != nil || f.timestamp == "next" {
@@ -229,6 +247,39 @@ func parseFixtures(e *env, args []string) (r *fixtureRun, code int, ok bool) {
 	f.anchor = string(staking.AnchorBlock)
 	r.fromNode = f.node.url != "" && !isFile(f.state)
 	return r, 0, true
+}
+
+// check checks the parsed flags; a message is a usage error.
+func (r *fixtureRun) check() string {
+	f := &r.f
+	switch {
+	case r.out == "":
+		return "--out is required"
+	case f.node.url == "" && f.state == "":
+		return "want --beacon-url or a --state FILE"
+	case f.block != "" && len(f.withdrawalNums) == 0:
+		return "--block needs --withdrawal-num"
+	}
+	switch r.format {
+	case "", format.RocketPool:
+		r.format = format.RocketPool
+		if f.lido.blockState != "" || f.lido.hasOperator || f.lido.hasKey {
+			return "--block-state, --node-operator-id and --key-index go with --format lido"
+		}
+		if len(f.indices) == 0 {
+			return "at least one --index is required"
+		}
+	case format.Lido:
+		if len(f.indices) > 0 || len(r.deposits) > 0 {
+			return "--format lido writes withdrawal fixtures only (CSVerifier takes no other proof): drop --index and --pending-deposit"
+		}
+		if f.block == "" {
+			return "--format lido needs --block and --withdrawal-num"
+		}
+	default:
+		return fmt.Sprintf("--format %q: want rocketpool or lido", r.format)
+	}
+	return ""
 }
 
 // fixtureTimestamp sets the anchor's timestamp (the node's, or --timestamp,
@@ -283,6 +334,12 @@ func fixtureJobs(r *fixtureRun) []fixtureJob {
 		mod(&k)
 		jobs = append(jobs, fixtureJob{kind, file, k})
 	}
+	if r.format == format.Lido {
+		for _, n := range r.f.withdrawalNums {
+			add("withdrawal", fmt.Sprintf("withdrawal-%d.json", n), func(k *kindFlags) { k.withdrawalNums = uintList{n} })
+		}
+		return jobs
+	}
 	add("slot", "slot.json", func(*kindFlags) {})
 	for _, i := range r.f.indices {
 		add("validator", fmt.Sprintf("validator-%d.json", i), func(k *kindFlags) { k.indices = uintList{i} })
@@ -316,15 +373,18 @@ func (s *proveSession) fixtureFiles(ctx context.Context, e *env, r *fixtureRun, 
 	m := fixtureManifest{
 		Anchor:      manifestAnchor{Anchor: s.in.Anchor, Expiry: expiry},
 		BeaconRoots: eip4788.BeaconRootsAddress.Hex(),
-		Fork:        s.obj.Fork, Network: r.f.network, Preset: s.obj.Preset, Structs: fixtureStructs,
+		Fork:        s.obj.Fork, Network: r.f.network, Preset: s.obj.Preset,
+	}
+	if r.format == format.RocketPool {
+		m.Structs = fixtureStructs
 	}
 	for _, j := range fixtureJobs(r) {
-		data, entry, err := s.fixtureFile(ctx, e, j)
+		written, entries, err := s.fixtureFile(ctx, e, j)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", j.file, err)
 		}
-		files = append(files, writtenFile{j.file, data})
-		m.Files = append(m.Files, entry)
+		files = append(files, written...)
+		m.Files = append(m.Files, entries...)
 	}
 	mdata, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -333,32 +393,65 @@ func (s *proveSession) fixtureFiles(ctx context.Context, e *env, r *fixtureRun, 
 	return append(files, writtenFile{"manifest.json", append(mdata, '\n')}), nil
 }
 
-// fixtureFile proves one fixture and returns its file and manifest entry.
-func (s *proveSession) fixtureFile(ctx context.Context, e *env, j fixtureJob) ([]byte, fixtureFile, error) {
+// fixtureFile proves one fixture and returns its files and manifest
+// entries: a rocketpool (or json) document, or a lido document and its
+// calldata.
+func (s *proveSession) fixtureFile(ctx context.Context, e *env, j fixtureJob) ([]writtenFile, []fixtureFile, error) {
 	k := kindByName(j.kind)
 	if k == nil {
-		return nil, fixtureFile{}, fmt.Errorf("no proof kind %q", j.kind)
+		return nil, nil, fmt.Errorf("no proof kind %q", j.kind)
 	}
-	in := s.in
 	claims, err := k.claims(ctx, e, &j.flags, s)
 	if err != nil {
-		return nil, fixtureFile{}, err
+		return nil, nil, err
 	}
-	in.BlockFork, s.in.BlockFork = s.in.BlockFork, ""
+	in := s.in
+	s.in.BlockFork, s.in.LidoOperator = "", nil
 	in.Claims, in.Validators = claims, s.validators
+	if s.lido {
+		return lidoFixture(in, j)
+	}
 	name := format.RocketPool
 	if !slices.Contains(k.protocols, format.RocketPool) {
 		name = format.JSON
 	}
 	doc, err := format.Emit(in, name, format.RocketPool)
 	if err != nil {
-		return nil, fixtureFile{}, err
+		return nil, nil, err
 	}
 	data, keys, err := foundryJSON(doc)
 	if err != nil {
-		return nil, fixtureFile{}, err
+		return nil, nil, err
 	}
-	return data, fixtureFile{File: j.file, Kind: j.kind, Format: string(name), Keys: keys}, nil
+	return []writtenFile{{j.file, data}}, []fixtureFile{{File: j.file, Kind: j.kind, Format: string(name), Keys: keys}}, nil
+}
+
+// lidoFixture returns the lido document of a withdrawal and its calldata
+// document (FILE.calldata.json), as prove writes them.
+func lidoFixture(in format.Input, j fixtureJob) ([]writtenFile, []fixtureFile, error) {
+	doc, err := format.Emit(in, format.Lido, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	cd, err := format.CalldataOf(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	cdFile := strings.TrimSuffix(j.file, ".json") + ".calldata.json"
+	var files []writtenFile
+	var entries []fixtureFile
+	for _, f := range []struct {
+		name string
+		doc  format.Document
+	}{{j.file, doc}, {cdFile, cd}} {
+		data, err := format.Marshal(f.doc)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, writtenFile{f.name, data})
+		entries = append(entries, fixtureFile{File: f.name, Kind: j.kind, Format: string(f.doc.Format())})
+	}
+	return files, entries, nil
 }
 
 // kindByName returns the proof kind of that name, or nil.

@@ -29,7 +29,8 @@ type goldenCase struct {
 }
 
 // goldenCases are runs of every proof kind in every format, and the
-// fixture sets, from synth.History's files.
+// fixture sets, from synth.History's files; and EigenPod's calls of a
+// slashed validator (verifyStaleBalance).
 func goldenCases(f fixtures) []goldenCase {
 	mainnet, err := fork.NetworkByName("mainnet")
 	if err != nil {
@@ -59,6 +60,8 @@ func goldenCases(f fixtures) []goldenCase {
 	}
 	cases = append(cases,
 		goldenCase{name: "prove-paths", args: []string{"prove", "--path", "slot", "--path", "validators[5].exit_epoch", f.later}},
+		goldenCase{name: "prove-stale-balance-calldata", args: []string{"prove", "validator", "--format", "calldata", "--protocol", "eigenlayer",
+			"--index", "7", "--index", strconv.Itoa(slashedIndex), "--timestamp", later, f.slashed}},
 		goldenCase{name: "root", args: []string{"root", f.later}},
 		goldenCase{name: "gindex", args: []string{"gindex", "--fork", "gloas", "historical_summaries[3].block_summary_root"}},
 		goldenCase{name: "fixtures-recent", out: true, args: []string{"fixtures", "--state", f.later, "--block", f.block,

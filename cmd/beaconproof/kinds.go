@@ -69,7 +69,9 @@ var kinds = []*kind{
 		help: `Proves whole validator records (the leaf is the record's root, the value
 its 8 fields) and the state's slot. As rocketpool, each is a ValidatorProof
 and the slot a SlotProof; as eigenlayer, validatorFields under the state root
-and the StateRootProof.
+and the StateRootProof. As calldata of eigenlayer (--protocol eigenlayer),
+the calls of EigenPod's verifyWithdrawalCredentials, and of its
+verifyStaleBalance for each slashed validator.
 
 Example:
   beaconproof prove validator --index 7 --index 12 --format rocketpool --timestamp next state.ssz`,
@@ -186,10 +188,14 @@ From gloas a block carries no execution payload: give, instead of --block,
 --block-state, the post-state of the block at the withdrawal slot, whose
 payload_expected_withdrawals the block's payload must carry. It is proved
 through the state's state_roots, or, for an older slot, historical_summaries
-and --era-state-roots (the era's state_roots: raw, or the state at the next
-era's first slot). --envelope, the block's (Signed)ExecutionPayloadEnvelope,
-is checked against it off chain. The proof does not show that the payload was
-revealed (see the README). Only --format json has these proofs.
+and the era's state_roots: --era-state-roots (raw, or the state at the next
+era's first slot) or --era (the era file's state). Era files hold neither the
+block's post-state nor its envelope. --envelope, the block's
+(Signed)ExecutionPayloadEnvelope, is checked against it off chain. With
+--beacon-url and --validator, the block's post-state, its envelope and an old
+slot's era state_roots (unless --era or --era-state-roots) come from the
+node. The proof does not show that the payload was revealed (see the
+README). Only --format json has these proofs.
 
 With --format lido (or --format calldata --protocol lido), one withdrawal as
 Lido CSM's CSVerifier takes it: FILE is the post-state of BLOCK
@@ -210,6 +216,9 @@ Example:
 				return ""
 			}
 			if f.block == "" && f.lido.blockState == "" {
+				if f.eraFiles != "" {
+					return "--block is required (on gloas: --block-state)" + eraGloasHint
+				}
 				return "--block is required (on gloas: --block-state)"
 			}
 			if len(f.withdrawalNums) == 0 {

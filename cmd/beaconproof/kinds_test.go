@@ -21,10 +21,14 @@ import (
 const fixtureSlot = synth.FixtureSlot
 
 // fixtures are the embedded fulu state and block, and two made-up later
-// states whose history holds the block (synth.History), written to files.
+// states whose history holds the block (synth.History), written to files;
+// slashed is the later state with validator slashedIndex slashed.
 type fixtures struct {
-	dir, state, block, later, historical, eraRoots string
+	dir, state, block, later, historical, eraRoots, slashed string
 }
+
+// slashedIndex is the validator slashed in fixtures.slashed.
+const slashedIndex = 9
 
 func writeFixtures(t *testing.T) fixtures {
 	t.Helper()
@@ -33,7 +37,36 @@ func writeFixtures(t *testing.T) fixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixtures{dir: dir, state: h.State, block: h.Block, later: h.Later, historical: h.Historical, eraRoots: h.EraRoots}
+	return fixtures{dir: dir, state: h.State, block: h.Block, later: h.Later, historical: h.Historical, eraRoots: h.EraRoots,
+		slashed: writeSlashed(t, h.Later, filepath.Join(dir, "slashed.ssz"))}
+}
+
+// writeSlashed writes to out the fulu state file with validator
+// slashedIndex's slashed flag set, and returns out.
+func writeSlashed(t *testing.T, file, out string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := fork.SchemasOf(fork.Fulu, "mainnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, err := synth.FieldSpan(s.BeaconState, b, "validators")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size, slashedAt = 121, 88 // a Validator's encoding, and its slashed byte
+	if at := lo + slashedIndex*size + slashedAt; at < hi {
+		b[at] = 1
+	} else {
+		t.Fatalf("no validator %d", slashedIndex)
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // proveAndVerify runs prove and verifies its output with verify, from a
@@ -188,6 +221,14 @@ func TestKindsProtocols(t *testing.T) {
 		if len(d.Calls) != 0 || len(d.Values) != 2 {
 			t.Errorf("no timestamp: %+v", d)
 		}
+		// A slashed validator: EigenPod.verifyStaleBalance after
+		// verifyWithdrawalCredentials; none for one not slashed.
+		d = parseDoc(t, proveAndVerify(t, "--format", "calldata", "--protocol", "eigenlayer", "validator", "--index", "7",
+			"--index", strconv.Itoa(slashedIndex), "--timestamp", "next", f.slashed))
+		if len(d.Calls) != 2 || !strings.HasPrefix(d.Calls[0].Function, "verifyWithdrawalCredentials(") ||
+			d.Calls[1].Function != "verifyStaleBalance(uint64,(bytes32,bytes),(bytes32[],bytes))" {
+			t.Errorf("slashed validator: %+v", d.Calls)
+		}
 	})
 }
 
@@ -207,6 +248,8 @@ func TestKindsTamper(t *testing.T) {
 		{[]string{"withdrawal", "--block", f.block, "--withdrawal-num", "0", "--format", "rocketpool", f.later}, `"withdrawalSlot": "13165000"`, `"withdrawalSlot": "13164999"`, "withdrawalProofs[0]"},
 		{[]string{"balance", "--index", "7", "--format", "eigenlayer", f.state}, `"validatorIndex": "7"`, `"validatorIndex": "6"`, "balanceProofs[0] (validator 6)"},
 		{[]string{"validator", "--index", "7", "--format", "calldata", "--timestamp", "next", f.state}, `"timestamp": "1764804035"`, `"timestamp": "1764804047"`, "calls[0]"},
+		{[]string{"validator", "--index", strconv.Itoa(slashedIndex), "--format", "calldata", "--protocol", "eigenlayer", "--timestamp", "next", f.slashed},
+			`"function": "verifyStaleBalance(uint64,(bytes32,bytes),(bytes32[],bytes))"`, `"function": "verifyStaleBalance(uint64,(bytes32,bytes),(bytes32[],bytes),uint40)"`, "calls[1]"},
 	} {
 		out := runCLI(t, nil, append([]string{"prove"}, c.args...)...).ok(t).stdout
 		bad := strings.Replace(out, c.old, c.new, 1)
@@ -313,7 +356,7 @@ func TestWarnNotDeployed(t *testing.T) {
 	}
 	for _, format := range []string{"rocketpool", "calldata"} {
 		r := runCLI(t, nil, "prove", "validator", "--fork", "gloas", "--index", "3", "--format", format, file)
-		if r.code != 0 || r.stdout == "" || strings.Count(r.stderr, "\n") != 1 ||
+		if r.code != 0 || r.stdout == "" || strings.Count(r.stderr, "warning:") != 1 ||
 			!strings.Contains(r.stderr, "beaconproof: warning: rocketpool document of gloas: the deployed verifier cannot check it") {
 			t.Fatalf("%s: exit %d, stderr %q", format, r.code, r.stderr)
 		}

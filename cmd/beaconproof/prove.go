@@ -97,6 +97,9 @@ func (k *kind) run(ctx context.Context, e *env, args []string) int {
 		return e.fail(err)
 	}
 	warnNotDeployed(e, r.name, r.protocol, r.fork)
+	if cd, ok := doc.(*format.CalldataDocument); ok && cd.Note != "" {
+		fmt.Fprintln(e.stderr, "beaconproof: note: "+cd.Note)
+	}
 	return exitOK
 }
 

@@ -32,9 +32,22 @@ writes, once each, the verified proofs of what the watched validators need
 proved: credentials (a validator appears or its credentials change),
 exit (exit_epoch set), slashed, and each withdrawal (partial, and the full
 one after withdrawable_epoch with the final balance), in --format
-(rocketpool, eigenlayer or json) with its calldata, the anchor's EIP-4788
-timestamp and its deadline. --address watches every validator whose
-0x01/0x02 credentials point at it (a megapool, an EigenPod).
+(rocketpool, eigenlayer, lido or json) with its calldata, the anchor's
+EIP-4788 timestamp and its deadline. --address watches every validator
+whose 0x01/0x02 credentials point at it (a megapool, an EigenPod).
+
+--format lido writes only what Lido CSM's CSVerifier takes: a validator's
+full withdrawal (from its withdrawable epoch; 8 ETH or more, or slashed),
+proved from the paying block's post-state (one more state download each).
+Every other event (credentials, exit, slashed, partial withdrawals) is
+logged once with the reason and recorded as handled, not written. Lido's
+calldata holds the structs, not the calls: these take the key's node
+operator and key index, which the watcher does not know.
+
+From gloas, a block's withdrawals are read from its execution payload
+envelope, and a withdrawal is proved from the paying block's post-state
+(one more state download per paying block): in --format json only; in
+rocketpool and lido its event is not written, and a warning says so.
 
 Events go to DIR, one file per event (<id>.json, written atomically), or,
 without --out, as JSON lines on standard output. The store (--store,
@@ -47,6 +60,7 @@ error; --metrics-addr serves Prometheus metrics on /metrics.
 Example:
   beaconproof watch --beacon-url http://localhost:5052 --address 0x1234...abcd --out proofs/
   beaconproof watch --beacon-url http://localhost:5052 --index 7 --index 9 --format json --once
+  beaconproof watch --beacon-url http://localhost:5052 --address 0x1234...abcd --format lido --out csm-proofs/
   beaconproof watch --beacon-url http://localhost:5052 --address 0x1234...abcd --out proofs/ --metrics-addr 127.0.0.1:9464`,
 	run: cmdWatch,
 }
@@ -77,7 +91,7 @@ func (f *watchFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.indices, "index", "validator index to watch (repeatable, or comma-separated)")
 	fs.Var(&f.pubkeys, "pubkey", "validator pubkey to watch, 0x-hex (repeatable)")
 	fs.Var(&f.addresses, "address", "withdrawal address: watch every validator whose 0x01/0x02 credentials point at it (repeatable)")
-	fs.StringVar(&f.format, "format", string(watch.DefaultFormat), "document format: rocketpool, eigenlayer or json")
+	fs.StringVar(&f.format, "format", string(watch.DefaultFormat), "document format: rocketpool, eigenlayer, lido (full withdrawals only) or json")
 	fs.StringVar(&f.out, "out", "", "directory for the events, one file each (default: JSON lines on standard output)")
 	fs.StringVar(&f.store, "store", "", "store file (default DIR/watch.db, or ./beaconproof-watch.db without --out)")
 	fs.BoolVar(&f.head, "head", false, "follow the head instead of the finalized checkpoint (an orphaned block's events are proved again)")

@@ -58,6 +58,8 @@ func runOurs(req proto.Request, r *proto.Response) error {
 		return runRoot(req, r)
 	case MethodAfterLoad:
 		return runAfterLoad(req, r)
+	case MethodWatchCycle:
+		return runWatchCycle(req, r)
 	case methodPrepare:
 		return runPrepare(req, r)
 	case methodRead:

@@ -38,6 +38,7 @@ var methods = []methodSpec{
 	{name: PeerFastSSZ, label: "go-eth2-client decode + fastssz tree + Prove", peer: true, forks: []string{fork.Electra, fork.Fulu}},
 	{name: PeerHTR, label: "go-eth2-client decode + HashTreeRoot (root only)", peer: true, forks: peerForks},
 	{name: MethodAfterLoad, label: "beaconproof after load (see below)"},
+	{name: MethodWatchCycle, label: "beaconproof watcher's cycle (see below)"},
 }
 
 // MethodNames returns the names of all methods, in the order they run.

@@ -1,6 +1,7 @@
 // Package bench is the benchmark runner behind 'beaconproof bench': it
 // generates a mainnet-shaped state (internal/synth), then measures
-// beaconproof's cold path, beaconproof after the load, the peers
+// beaconproof's cold path, beaconproof after the load, the watcher's
+// per-epoch cycle, the peers
 // (go-eth2-client with dynamic-ssz, with fastssz, and its HashTreeRoot) and
 // the lower bound (the state's SHA-256 hashes at gohashtree's measured
 // rate, plus reading the file), and prints wall time, CPU time, peak memory

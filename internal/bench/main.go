@@ -23,11 +23,14 @@ and the next epoch's state, then measures, each in its own process and one
 after another: beaconproof's cold path (read the file, validate, root, a
 validator proof and the slot proof), beaconproof's root alone, the peers
 (go-eth2-client with dynamic-ssz, with fastssz, and its HashTreeRoot), and
-beaconproof after the load (extra proofs, multiproofs, the next epoch); then
+beaconproof after the load (extra proofs, multiproofs, the next epoch), the
+watcher's cycle (each epoch's state read, hashed with Prover.Next and
+released before the next: its peak memory against the state's size), and
 the network path: the state served over loopback HTTP as a beacon node
 serves it (chunked SSZ), unthrottled and at --serve-rate, fetched with
 beaconapi and hashed as it arrives, to two verified proofs, against a bare
-download of the same bytes. It prints wall time, peak memory and the ratio to the lower bound (the state's
+download of the same bytes. It prints wall time, peak memory and the ratio
+to the lower bound (the state's
 SHA-256 hashes at gohashtree's measured rate, plus reading the file).
 
 The peers run in a separate binary built with the go command from the

@@ -348,7 +348,7 @@ func (r *Report) printTables(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "method\twall\tpeak RSS\t× lower bound\tCPU\tCPU × lower bound\tstages (s)")
 	for _, m := range r.Methods {
-		if m.Method == MethodAfterLoad {
+		if m.Method == MethodAfterLoad || m.Method == MethodWatchCycle {
 			continue
 		}
 		switch {
@@ -412,6 +412,7 @@ func (r *Report) printTables(w io.Writer) {
 		}
 		tw.Flush()
 	}
+	r.printWatchCycle(w)
 	printNetwork(w, r.Network)
 	fmt.Fprintln(w)
 	for _, n := range r.Notes {
@@ -521,4 +522,37 @@ func loadAvg() float64 {
 	}
 	v, _ := strconv.ParseFloat(f[0], 64)
 	return v
+}
+
+// printWatchCycle prints the watcher's cycle: its peak RSS against the
+// state's size, and its stages.
+func (r *Report) printWatchCycle(w io.Writer) {
+	for _, m := range r.Methods {
+		if m.Method != MethodWatchCycle {
+			continue
+		}
+		fmt.Fprintln(w)
+		switch {
+		case m.Skipped != "":
+			fmt.Fprintf(w, "watcher's cycle: skipped: %s\n", m.Skipped)
+			continue
+		case m.Error != "":
+			fmt.Fprintf(w, "watcher's cycle: FAILED: %s\n", m.Error)
+			continue
+		}
+		size := int64(m.Values["state_bytes"])
+		ratio := 0.0
+		if size > 0 {
+			ratio = float64(m.PeakRSS) / float64(size)
+		}
+		fmt.Fprintf(w, "watcher's cycle (each epoch's state read into memory, hashed — Prover.Next after the first — proved and released before the next is read): peak RSS %s = %.2f × the state's %s; %.2f s\n",
+			mb(m.PeakRSS), ratio, mb(size), m.Seconds)
+		fmt.Fprintf(w, "  stages (s): %s\n", stages(m.Stages))
+		cold := m.Values["hash_cpu_0_s"]
+		for k := 1; k < len(watchEpochs); k++ {
+			if c, ok := m.Values[fmt.Sprintf("hash_cpu_%d_s", k)]; ok && cold > 0 {
+				fmt.Fprintf(w, "  hashing the %s with Prover.Next: %.3f s of CPU = %.0f%% of the cold hash's %.3f s\n", watchEpochs[k], c, 100*c/cold, cold)
+			}
+		}
+	}
 }

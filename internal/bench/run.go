@@ -141,6 +141,9 @@ func Measure(ctx context.Context, cfg Config) (*Report, error) {
 		j.req.Method = m.name
 		j.req.StatePath = filepath.Join(dir, stateFile)
 		j.req.Validator = cfg.Validator
+		if m.name == MethodWatchCycle {
+			j.req.NextPath = filepath.Join(dir, nextFile)
+		}
 		if m.name == MethodAfterLoad {
 			j.req.NextPath = filepath.Join(dir, nextFile)
 			j.req.Proofs = cfg.Proofs

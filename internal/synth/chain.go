@@ -41,6 +41,9 @@ type ChainOptions struct {
 	// of those queues (electra on); Options.PendingDeposits gives the
 	// pending deposits.
 	PendingPartialWithdrawals, PendingConsolidations int
+	// ParentRoot, when not zero, is the block's parent_root (and its
+	// post-state's latest_block_header's), instead of a made-up root.
+	ParentRoot [32]byte
 	// Edit, when set, changes the state's bytes in place (validator
 	// records, balances) before the state becomes its block's post-state.
 	Edit func(s *fork.Schemas, state []byte) error
@@ -206,6 +209,9 @@ func NewChain(o ChainOptions) (*Chain, error) {
 		Withdrawals:   withdrawals,
 		Timestamp:     o.GenesisTime + 12*slot,
 		BlockNumber:   slot + 7_000_000,
+	}
+	if o.ParentRoot != ([32]byte{}) {
+		bopts.ParentRoot = o.ParentRoot
 	}
 	if c.State, c.Block, c.StateRoot, c.BlockRoot, err = PostState(s, state, bopts); err != nil {
 		return nil, err

@@ -23,6 +23,9 @@ type Options struct {
 	HistoricalSummaries int
 	// ExitedEvery marks every n-th validator exited (0: none).
 	ExitedEvery int
+	// SlashedEvery marks every n-th validator slashed, and exited as a
+	// slashing exits it (0: none).
+	SlashedEvery int
 	// PendingDeposits is the length of pending_deposits (electra on).
 	PendingDeposits int
 	// WithdrawalAddresses are the execution addresses validators withdraw
@@ -96,11 +99,15 @@ func writeValidator(out []byte, opts Options, i int) {
 	clear(out[49:60])
 	copy(out[60:80], addr[:])
 	binary.LittleEndian.PutUint64(out[80:], 32_000_000_000)
-	out[88] = 0 // slashed
+	slashed := opts.SlashedEvery > 0 && i%opts.SlashedEvery == opts.SlashedEvery-1
+	out[88] = 0
+	if slashed {
+		out[88] = 1
+	}
 	binary.LittleEndian.PutUint64(out[89:], 0)
 	binary.LittleEndian.PutUint64(out[97:], 0)
 	exit, withdrawable := FarFutureEpoch, FarFutureEpoch
-	if opts.ExitedEvery > 0 && i%opts.ExitedEvery == opts.ExitedEvery-1 {
+	if slashed || opts.ExitedEvery > 0 && i%opts.ExitedEvery == opts.ExitedEvery-1 {
 		epoch := opts.Slot / 32
 		exit = epoch / 2
 		withdrawable = exit + 256

@@ -27,6 +27,10 @@ type (
 		BalanceRoot [32]byte
 		Proof       []byte
 	}
+	elValidatorProof struct {
+		ValidatorFields [][32]byte
+		Proof           []byte
+	}
 )
 
 // elDoc is the eigenlayer format as the CLI prints it.
@@ -153,6 +157,21 @@ func (m *elModel) withdrawalCredentials(args []any) bool {
 	return true
 }
 
+// staleBalance models the harness's verifyStaleBalance: a validator whose
+// credentials were verified (its index recorded by pubkey hash), slashed,
+// its fields under the state root under the timestamp's block root.
+func (m *elModel) staleBalance(args []any) bool {
+	ts, srp, p := args[0].(uint64), args[1].(elStateRootProof), args[2].(elValidatorProof)
+	if len(p.ValidatorFields) <= 3 {
+		return false
+	}
+	i, ok := m.indices[p.ValidatorFields[0]]
+	if !ok || p.ValidatorFields[3] == ([32]byte{}) || !m.stateRoot(ts, srp) {
+		return false
+	}
+	return m.validatorFields(m.version(ts), srp.BeaconStateRoot, p.ValidatorFields, p.Proof, new(big.Int).SetUint64(i))
+}
+
 // checkpointBalances models the harness's verifyCheckpointProofs.
 func (m *elModel) checkpointBalances(args []any) ([]uint64, bool) {
 	bcp, proofs := args[0].(elBalanceContainerProof), args[1].([]elBalanceProof)
@@ -204,8 +223,11 @@ type elSetup struct {
 	version    uint8
 	vdoc, bdoc *elDoc
 	vcd, bcd   *calldataDoc
-	srp        elStateRootProof
-	bcp        elBalanceContainerProof
+	// sdoc and scd are the slashed validator's document and calldata.
+	sdoc *elDoc
+	scd  *calldataDoc
+	srp  elStateRootProof
+	bcp  elBalanceContainerProof
 }
 
 func newELSetup(t *testing.T, in *inputs, g *gasTable) *elSetup {
@@ -235,16 +257,24 @@ func newELSetup(t *testing.T, in *inputs, g *gasTable) *elSetup {
 	s.vcd = decode[calldataDoc](t, in.prove(t, "validator", append(indexArgs(), "--format", "calldata", "--protocol", "eigenlayer")...))
 	s.bdoc = decode[elDoc](t, in.prove(t, "balance", append(indexArgs(), "--format", "eigenlayer")...))
 	s.bcd = decode[calldataDoc](t, in.prove(t, "balance", append(indexArgs(), "--format", "calldata", "--protocol", "eigenlayer")...))
-	for _, a := range []anchorJSON{s.vdoc.Anchor, s.vcd.Anchor, s.bdoc.Anchor, s.bcd.Anchor} {
+	slashed := []string{"--index", fmt.Sprint(slashedValidator)}
+	s.sdoc = decode[elDoc](t, in.prove(t, "validator", append(slashed, "--format", "eigenlayer")...))
+	s.scd = decode[calldataDoc](t, in.prove(t, "validator", append(slashed, "--format", "calldata", "--protocol", "eigenlayer")...))
+	if len(s.sdoc.ValidatorProofs) != 1 || len(s.scd.Calls) != 2 || s.sdoc.StateRootProof == nil {
+		t.Fatalf("slashed validator's documents: %+v; calls %+v", s.sdoc, s.scd.Calls)
+	}
+	for _, a := range []anchorJSON{s.vdoc.Anchor, s.vcd.Anchor, s.bdoc.Anchor, s.bcd.Anchor, s.sdoc.Anchor, s.scd.Anchor} {
 		in.checkAnchor(t, a)
 	}
 	if s.vdoc.StateRootProof == nil || len(s.vdoc.ValidatorProofs) != len(provedValidators) || s.bdoc.BalanceContainerProof == nil ||
 		len(s.bdoc.BalanceProofs) != len(provedValidators) || len(s.vcd.Calls) != 1 || len(s.bcd.Calls) != 1 {
 		t.Fatalf("documents: %+v %+v; %d and %d calls", s.vdoc, s.bdoc, len(s.vcd.Calls), len(s.bcd.Calls))
 	}
-	for _, c := range []*calldataDoc{s.vcd, s.bcd} {
-		if sig := s.el.Contract.ABI.Methods[strings.Split(c.Calls[0].Function, "(")[0]].Sig; c.Calls[0].Function != sig {
-			t.Fatalf("the CLI's %s is not the harness's %s", c.Calls[0].Function, sig)
+	for _, c := range []*calldataDoc{s.vcd, s.bcd, s.scd} {
+		for _, call := range c.Calls {
+			if sig := s.el.Contract.ABI.Methods[strings.Split(call.Function, "(")[0]].Sig; call.Function != sig {
+				t.Fatalf("the CLI's %s is not the harness's %s", call.Function, sig)
+			}
 		}
 	}
 	s.srp = elStateRootProof{BeaconStateRoot: s.vdoc.StateRootProof.BeaconStateRoot, Proof: s.vdoc.StateRootProof.Proof}
@@ -274,6 +304,31 @@ func (s *elSetup) validatorCases() []callCase {
 	}
 	return append(cases, callCase{name: "verifyWithdrawalCredentials", d: s.el, method: "verifyWithdrawalCredentials",
 		args: []any{ts, s.srp, indices, proofs, fields}, printed: s.vcd.Calls[0].Data, accepted: succeeds, model: m.withdrawalCredentials})
+}
+
+// staleCases are the slashed validator's calls: its credentials verified
+// with the CLI's first call (as the pod did before the slashing; the
+// harness records its index by pubkey hash), then EigenPod's
+// verifyStaleBalance with the CLI's second, whose arguments are the
+// document's StateRootProof and ValidatorProof.
+func (s *elSetup) staleCases(t *testing.T, now uint64) []callCase {
+	t.Helper()
+	if s.scd.Calls[0].Function != s.el.Contract.ABI.Methods["verifyWithdrawalCredentials"].Sig ||
+		s.scd.Calls[1].Function != s.el.Contract.ABI.Methods["verifyStaleBalance"].Sig {
+		t.Fatalf("the slashed validator's calls: %+v", s.scd.Calls)
+	}
+	if r := s.el.Call(s.scd.Calls[0].Data, now); r.Err != nil {
+		t.Fatalf("verifyWithdrawalCredentials of the slashed validator: %v %s", r.Err, s.el.EVM.Revert(r.Return))
+	}
+	p := s.sdoc.ValidatorProofs[0]
+	if p.ValidatorIndex != slashedValidator || p.ValidatorFields[3] != hash32(le(1)) {
+		t.Fatalf("validator %d with slashed field %x", p.ValidatorIndex, p.ValidatorFields[3])
+	}
+	s.m.indices[p.ValidatorFields[0]] = slashedValidator
+	srp := elStateRootProof{BeaconStateRoot: s.sdoc.StateRootProof.BeaconStateRoot, Proof: s.sdoc.StateRootProof.Proof}
+	vp := elValidatorProof{ValidatorFields: hashes(p.ValidatorFields), Proof: p.Proof}
+	return []callCase{{name: "verifyStaleBalance", d: s.el, method: "verifyStaleBalance", args: []any{s.in.timestamp, srp, vp},
+		printed: s.scd.Calls[1].Data, accepted: succeeds, model: s.m.staleBalance}}
 }
 
 // balanceCases are the balance documents' calls: verifyBalanceContainer,
@@ -313,15 +368,17 @@ func (s *elSetup) balanceCases(t *testing.T) []callCase {
 // testEigenLayer runs the fork's CLI output through BeaconChainProofs:
 // each library function with the document's structs (ProofVersion DENEB on
 // deneb, PECTRA after), then EigenPod's two entry points with the calldata
-// the CLI prints for them (verifyWithdrawalCredentials, then
-// verifyCheckpointProofs after a checkpoint at the same block). Every one
+// the CLI prints for them (verifyWithdrawalCredentials, verifyStaleBalance
+// of a slashed validator, then verifyCheckpointProofs after a checkpoint at
+// the same block). Every one
 // is accepted and every changed copy rejected; the library's
 // verifyValidatorBalance does not read the BalanceProof's pubkeyHash
 // (EigenPod looks the validator up by it), so that one change passes there.
 func testEigenLayer(t *testing.T, in *inputs, g *gasTable) {
 	s := newELSetup(t, in, g)
 	now, ts := in.timestamp+12, in.timestamp
-	for _, c := range append(s.validatorCases(), s.balanceCases(t)...) {
+	cases := append(s.validatorCases(), s.staleCases(t, now)...)
+	for _, c := range append(cases, s.balanceCases(t)...) {
 		if c.method == "verifyCheckpointProofs" {
 			// EigenPod.startCheckpoint: the checkpoint at the proofs' block.
 			start, err := s.el.Pack("startCheckpoint", ts)

@@ -79,11 +79,13 @@ var gasProtocols = []gasProtocol{
 			{"verifyBalanceContainer", "verifyLeaf"},
 			{"verifyValidatorBalance", ""},
 			{"verifyWithdrawalCredentials", ""},
+			{"verifyStaleBalance", ""},
 			{"verifyCheckpointProofs", ""},
 		}},
 	{"lido-csm", "Lido CSM `CSVerifier`, with `internal/verifiers/testdata/CSModuleStandIn.sol`", "optimizer on, 160 runs, EVM cancun, no metadata hash (Lido's settings)",
 		[]string{"electra", "fulu"}, [][2]string{
 			{"processWithdrawalProof", ""},
+			{"processHistoricalWithdrawalProof", ""},
 		}},
 }
 
@@ -97,16 +99,19 @@ func (g *gasTable) gasMarkdown() string {
 		"with Osaka rules (`internal/verifiers`, `TestProductionVerifiers`; the contracts are read from `BEACONPROOF_CONTRACTS` " +
 		"and compiled with solc-js). Each cell is `execution / transaction` as above. `reference` is this project's " +
 		"`BeaconProofVerifier` checking the same proof (same witnesses, its gindex given) where it has an entry point for it.\n\n" +
-		"The proofs are `beaconproof prove validator|withdrawal|balance --format rocketpool|eigenlayer|calldata` of a " +
+		"The proofs are `beaconproof prove validator|withdrawal|balance --format rocketpool|eigenlayer|lido|calldata` of a " +
 		"mainnet-preset state with 64 validators, 30,000 slots into each fork on mainnet: validator 7, withdrawal 0 of a " +
 		"block 8,192 slots back (recent, through `block_roots`) and of one 8,193 slots back (historical, through " +
 		"`historical_summaries`). EigenLayer's rows call the library through the harness, whose own cost is in the cells " +
 		"(calldata decoding and, for `verifyStateRoot` and `verifyBalanceContainer`, which take the block's timestamp, the " +
-		"read of the EIP-4788 root); `verifyWithdrawalCredentials` (the state root and 2 validators) and " +
-		"`verifyCheckpointProofs` (the balances container and 2 balances) are EigenPod's entry points with the calldata " +
-		"the CLI prints, the pod's bookkeeping left out. Lido's row is a full withdrawal proved with the library's proofs " +
-		"composed as CSVerifier takes them (on gloas too, which the lido format does not take), including the stand-in module's " +
-		"calls; the CLI's lido output, recent and historical, passes CSVerifier in the same test on electra and fulu. " +
+		"read of the EIP-4788 root); `verifyWithdrawalCredentials` (the state root and 2 validators), `verifyStaleBalance` " +
+		"(the state root and a slashed validator whose credentials were verified) and `verifyCheckpointProofs` (the balances " +
+		"container and 2 balances) are EigenPod's entry points with the calldata the CLI prints, the pod's bookkeeping left " +
+		"out. Lido's rows are the calldata the CLI prints for `prove withdrawal --format calldata --protocol lido` (the " +
+		"same documents `fixtures --format lido` writes), including the stand-in module's calls: a full withdrawal paid by " +
+		"the anchor block, FILE its post-state (`processWithdrawalProof`), and one paid three eras and 77 slots back, " +
+		"through `historical_summaries` (`processHistoricalWithdrawalProof`). The pinned `CSVerifier` has no " +
+		"`processSlashingProof`, so no row has it (`TestLidoHasNoSlashingProof` fails when a contract update adds it). " +
 		"Regenerate with `BEACONPROOF_UPDATE_GAS=1 go test -run TestProductionVerifiers ./internal/verifiers/`; the test " +
 		"fails when this section is stale.\n")
 	for _, p := range gasProtocols {

@@ -200,15 +200,13 @@ func (r *lidoRun) process(t *testing.T, b lidoProvableHeader, w lidoWithdrawalWi
 // amount in wei. Changed proofs revert with CSVerifier's errors. The proofs
 // come from the library's trees, composed as CSVerifier takes them, on
 // every fork but deneb (gloas too, which the lido format does not take);
-// testLidoCLI runs the CLI's lido format.
-func testLido(t *testing.T, forkName string, seed uint64, g *gasTable) {
+// testLidoCLI runs the CLI's lido format (and records the gas).
+func testLido(t *testing.T, forkName string, seed uint64) {
 	r := newLidoRun(t, forkName, seed)
-	res, input := r.process(t, r.block, r.witness)
+	res, _ := r.process(t, r.block, r.witness)
 	if res.Err != nil {
 		t.Fatalf("processWithdrawalProof: %v %s", res.Err, r.e.Revert(res.Return))
 	}
-	g.compiler("lido-csm", r.csv.Contract.Compiler)
-	g.record("lido-csm", "processWithdrawalProof", forkName, cell{res.Gas, must(r.e.TxGas(r.csv.Address, input, res.Gas))}, nil)
 	in, err := r.mod.Pack("submitted")
 	if err != nil {
 		t.Fatal(err)

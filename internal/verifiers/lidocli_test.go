@@ -144,10 +144,13 @@ func (m *lidoModel) historical(args []any) bool {
 // eras and 77 slots back (processHistoricalWithdrawalProof), each as the
 // lido document and as the calldata the CLI prints, which must be the
 // contract ABI's encoding of the document; the verifier is constructed
-// with the gindices `beaconproof gindex --lido` prints. Every one is
-// accepted and the module told the amount; every changed copy rejected
-// exactly when the model says.
-func testLidoCLI(t *testing.T, forkName string, seed uint64) {
+// with the gindices `beaconproof gindex --lido` prints. The same
+// withdrawals are written by `beaconproof fixtures --format lido` (a lido
+// document and its calldata document per withdrawal), which must be the
+// documents prove writes, and are sent as well. Every one is accepted and
+// the module told the amount; every changed copy rejected exactly when the
+// model says. The gas of prove's calls goes into g.
+func testLidoCLI(t *testing.T, forkName string, seed uint64, g *gasTable) {
 	net, err := fork.NetworkByName("mainnet")
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +180,7 @@ func testLidoCLI(t *testing.T, forkName string, seed uint64) {
 	capella, electra := net.ForkEpoch(fork.Capella)*net.SlotsPerEpoch, net.ForkEpoch(fork.Electra)*net.SlotsPerEpoch
 	csv := Deploy(t, e, verifier, common.Address(synth.DefaultAddress), mod.Address, net.SlotsPerEpoch, uint64(8192),
 		printed, electra, electra, capella, common.HexToAddress("0xad"))
+	g.compiler("lido-csm", csv.Contract.Compiler)
 	vb := synth.ValidatorBytes(opts, 7)
 	if in, err := mod.Pack("setSigningKey", lidoOperator, lidoKey, vb[:48]); err != nil {
 		t.Fatal(err)
@@ -197,20 +201,69 @@ func testLidoCLI(t *testing.T, forkName string, seed uint64) {
 		{"recent", "processWithdrawalProof", append([]string{"--block", block, "--withdrawal-num", "1"}, ids...), m.recent},
 		{"historical", "processHistoricalWithdrawalProof", append([]string{"--block", oldBlock, "--withdrawal-num", "1", "--block-state", oldState, "--era-block-roots", era}, ids...), m.historical},
 	}
-	for k, c := range cases {
+	sent := 0
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc := decode[lidoDoc](t, in.prove(t, "withdrawal", append(c.args, "--format", "lido")...))
-			cd := decode[calldataDoc](t, in.prove(t, "withdrawal", append(c.args, "--format", "calldata", "--protocol", "lido")...))
-			in.checkAnchor(t, doc.Anchor)
-			in.checkAnchor(t, cd.Anchor)
-			if doc.Format != "lido" || cd.Protocol != "lido" || len(cd.Calls) != 1 || cd.Calls[0].Function != csv.Contract.ABI.Methods[c.method].Sig {
-				t.Fatalf("documents %s, calldata of %s with calls %+v", doc.Format, cd.Protocol, cd.Calls)
+			docJSON := in.prove(t, "withdrawal", append(c.args, "--format", "lido")...)
+			cdJSON := in.prove(t, "withdrawal", append(c.args, "--format", "calldata", "--protocol", "lido")...)
+			for _, from := range []string{"prove", "fixtures"} {
+				if from == "fixtures" {
+					docJSON, cdJSON = lidoFixtures(t, in, c.args, docJSON, cdJSON)
+				}
+				doc, cd := decode[lidoDoc](t, docJSON), decode[calldataDoc](t, cdJSON)
+				in.checkAnchor(t, doc.Anchor)
+				in.checkAnchor(t, cd.Anchor)
+				if doc.Format != "lido" || cd.Protocol != "lido" || len(cd.Calls) != 1 || cd.Calls[0].Function != csv.Contract.ABI.Methods[c.method].Sig {
+					t.Fatalf("%s: documents %s, calldata of %s with calls %+v", from, doc.Format, cd.Protocol, cd.Calls)
+				}
+				cc := callCase{name: "lido " + c.name + " from " + from, d: csv, method: c.method, args: doc.args(), printed: cd.Calls[0].Data, model: c.model, accepted: succeeds}
+				exec, tx := cc.run(t, ts+12)
+				sent++
+				lidoSubmitted(t, mod, ts, sent)
+				if from == "prove" {
+					g.record("lido-csm", c.method, forkName, cell{exec, tx}, nil)
+				}
 			}
-			cc := callCase{name: "lido " + c.name, d: csv, method: c.method, args: doc.args(), printed: cd.Calls[0].Data, model: c.model, accepted: succeeds}
-			cc.run(t, ts+12)
-			lidoSubmitted(t, mod, ts, k+1)
 		})
 	}
+}
+
+// lidoFixtures runs `beaconproof fixtures --format lido` with the
+// withdrawal's arguments, checks that it writes withdrawal-1.json and
+// withdrawal-1.calldata.json, byte for byte the documents prove wrote
+// (proveDoc, proveCalldata), and a manifest that lists them with the
+// anchor, and returns the two files.
+func lidoFixtures(t *testing.T, in *inputs, args []string, proveDoc, proveCalldata []byte) (doc, calldata []byte) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "fixtures")
+	all := append([]string{"fixtures", "--format", "lido", "--state", in.state, "--out", out, "--allow-expired"}, args...)
+	if b, err := exec.Command(cliBin, all...).CombinedOutput(); err != nil {
+		t.Fatalf("beaconproof %v: %v\n%s", all, err, b)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	doc, calldata = read("withdrawal-1.json"), read("withdrawal-1.calldata.json")
+	if string(doc) != string(proveDoc) || string(calldata) != string(proveCalldata) {
+		t.Fatalf("the fixtures are not the documents prove writes:\n%s\n%s", doc, calldata)
+	}
+	var m struct {
+		Anchor struct{ Slot, Timestamp uint64 }
+		Files  []struct{ File, Format, Kind string }
+	}
+	if err := json.Unmarshal(read("manifest.json"), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Anchor.Slot != in.slot || m.Anchor.Timestamp != in.timestamp || len(m.Files) != 2 ||
+		m.Files[0] != (struct{ File, Format, Kind string }{"withdrawal-1.json", "lido", "withdrawal"}) ||
+		m.Files[1] != (struct{ File, Format, Kind string }{"withdrawal-1.calldata.json", "calldata", "withdrawal"}) {
+		t.Fatalf("manifest %+v", m)
+	}
+	return doc, calldata
 }
 
 // lidoChainFiles generates a chain of the fork whose anchor block pays

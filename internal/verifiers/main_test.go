@@ -51,6 +51,10 @@ var forkCases = []struct{ fork, network string }{
 // lane 3 of its balance chunk, 13 is active in lane 1.
 var provedValidators = []uint64{7, 13}
 
+// slashedValidator is slashed (synth slashes every 10th), for EigenPod's
+// verifyStaleBalance.
+const slashedValidator = 9
+
 // inputs are the files one fork's proofs are written from: a state at
 // slot, the post-state of its block (whose root EIP-4788 stores under
 // timestamp, the next slot's time), and past blocks with withdrawals that
@@ -107,7 +111,7 @@ func writeInputs(t *testing.T, forkName, network string, seed uint64) *inputs {
 	}
 	in.chain, err = synth.NewChain(synth.ChainOptions{
 		Fork: forkName,
-		Options: synth.Options{Validators: 64, Slot: slot, Seed: seed, ExitedEvery: 8, ForkVersion: ver.Version,
+		Options: synth.Options{Validators: 64, Slot: slot, Seed: seed, ExitedEvery: 8, SlashedEvery: 10, ForkVersion: ver.Version,
 			GenesisTime: net.GenesisTime, GenesisValidatorsRoot: net.GenesisValidatorsRoot},
 		SummariesOffset: offset,
 		Past:            past,

@@ -1,6 +1,8 @@
 package verifiers
 
 import (
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/beaconproof/beaconproof/fork"
@@ -32,14 +34,14 @@ func TestProductionVerifiers(t *testing.T) {
 		}
 		t.Run("lido-csm/"+fc.fork, func(t *testing.T) {
 			t.Parallel()
-			testLido(t, fc.fork, uint64(40+i), g)
+			testLido(t, fc.fork, uint64(40+i))
 		})
 		if fc.fork == fork.Gloas {
 			continue
 		}
 		t.Run("lido-csm-cli/"+fc.fork, func(t *testing.T) {
 			t.Parallel()
-			testLidoCLI(t, fc.fork, uint64(50+i))
+			testLidoCLI(t, fc.fork, uint64(50+i), g)
 		})
 	}
 	t.Cleanup(func() {
@@ -47,4 +49,27 @@ func TestProductionVerifiers(t *testing.T) {
 			g.check(t)
 		}
 	})
+}
+
+// TestLidoHasNoSlashingProof pins what the CSVerifier in
+// BEACONPROOF_CONTRACTS takes: processWithdrawalProof and
+// processHistoricalWithdrawalProof, and no processSlashingProof (issue
+// 12 lists one; the pinned commit has none). The README and
+// eip4788/GAS.md say so; when a contract update adds it, this fails, and
+// the lido format has a call to add.
+func TestLidoHasNoSlashingProof(t *testing.T) {
+	verifier, _ := CompileLido(t)
+	var process []string
+	for name := range verifier.ABI.Methods {
+		if strings.HasPrefix(name, "process") {
+			process = append(process, name)
+		}
+	}
+	sort.Strings(process)
+	if got, want := strings.Join(process, " "), "processHistoricalWithdrawalProof processWithdrawalProof"; got != want {
+		t.Errorf("CSVerifier's process functions: %s, want %s (no processSlashingProof)", got, want)
+	}
+	if _, ok := verifier.ABI.Methods["processSlashingProof"]; ok {
+		t.Error("the pinned CSVerifier has processSlashingProof: the lido format and the docs say it has not")
+	}
 }

@@ -21,7 +21,9 @@ import (
 //     verifyWithdrawal(uint64 _slotTimestamp, uint64 _slot, WithdrawalProof);
 //   - eigenlayer: EigenPod.verifyWithdrawalCredentials(uint64
 //     beaconTimestamp, StateRootProof, uint40[] validatorIndices, bytes[]
-//     validatorFieldsProofs, bytes32[][] validatorFields) and
+//     validatorFieldsProofs, bytes32[][] validatorFields),
+//     EigenPod.verifyStaleBalance(uint64 beaconTimestamp, StateRootProof,
+//     ValidatorProof) of each slashed validator, and
 //     EigenPod.verifyCheckpointProofs(BalanceContainerProof, BalanceProof[]);
 //   - lido: CSVerifier.processWithdrawalProof(ProvableBeaconBlockHeader,
 //     WithdrawalWitness, uint256 nodeOperatorId, uint256 keyIndex) or
@@ -247,17 +249,10 @@ func (d *CalldataDocument) decode() (Document, error) {
 // and verifies it (leaves from the decoded fields, gindices from the fork
 // and indices), then checks that every value and call is exactly the
 // encoding of that document: a tampered byte anywhere fails.
-func (d *CalldataDocument) Verify() error {
-	if err := d.verify(); err != nil {
-		return fmt.Errorf("calldata: %w", err)
-	}
-	return nil
-}
+func (d *CalldataDocument) Verify() error { return verifyDoc(Calldata, d.Anchor, d.verify) }
 
+// verify checks the values and calls, the anchor checked.
 func (d *CalldataDocument) verify() error {
-	if err := d.Anchor.Check(); err != nil {
-		return err
-	}
 	doc, err := d.decode()
 	if err != nil {
 		return err

@@ -1,8 +1,11 @@
 package format
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
+	"strings"
 
 	"github.com/beaconproof/beaconproof/beaconstate"
 	"github.com/beaconproof/beaconproof/fork"
@@ -21,7 +24,9 @@ import (
 //   - ValidatorProofs: each validator's 8 fields under the state root;
 //     EigenPod.verifyWithdrawalCredentials(beaconTimestamp, stateRootProof,
 //     validatorIndices, validatorFieldsProofs, validatorFields) takes them
-//     as parallel lists;
+//     as parallel lists, and EigenPod.verifyStaleBalance(beaconTimestamp,
+//     stateRootProof, proof) takes the StateRootProof and one of them, of a
+//     slashed validator (its slashed field, validatorFields[3], nonzero);
 //   - BalanceContainerProof: the balances list root under the block root;
 //   - BalanceProofs: each balance chunk under the balances root, for
 //     EigenPod.verifyCheckpointProofs(balanceContainerProof, proofs).
@@ -259,20 +264,10 @@ func (b *eigenLayerBuilder) finish() (*EigenLayerDocument, error) {
 // with gindices computed from the fork and the validator indices. A
 // balance proof's pubkeyHash must match the validator's fields when both
 // are present.
-func (d *EigenLayerDocument) Verify() error {
-	if err := d.verify(); err != nil {
-		return fmt.Errorf("eigenlayer: %w", err)
-	}
-	return nil
-}
+func (d *EigenLayerDocument) Verify() error { return verifyProtocolDoc(EigenLayer, d.Anchor, d.verify) }
 
+// verify checks the proofs, the anchor checked.
 func (d *EigenLayerDocument) verify() error {
-	if err := d.Anchor.Check(); err != nil {
-		return err
-	}
-	if err := needBlockAnchor(EigenLayer, d.Anchor); err != nil {
-		return err
-	}
 	if d.StateRootProof == nil && d.BalanceContainerProof == nil {
 		return fmt.Errorf("%w to verify", beaconstate.ErrNoProofs)
 	}
@@ -419,7 +414,38 @@ var (
 	elVerifyCheckpointProofs = method{"verifyCheckpointProofs", []abi.ArgumentMarshaling{
 		solELBalanceContainerProof.arg("balanceContainerProof"), solELBalanceProof.array("proofs"),
 	}}
+	elVerifyStaleBalance = method{"verifyStaleBalance", []abi.ArgumentMarshaling{
+		field("beaconTimestamp", "uint64"), solELStateRootProof.arg("stateRootProof"), solELValidatorProof.arg("proof"),
+	}}
 )
+
+// The indices of fields in a validator's fields, as BeaconChainProofs
+// names them (VALIDATOR_SLASHED_INDEX, ...).
+const (
+	elSlashed         = 3
+	elActivationEpoch = 5
+	elExitEpoch       = 6
+)
+
+// podRefusal says why EigenPod.verifyWithdrawalCredentials reverts for a
+// validator with these fields, or "" when it passes the pod's epoch checks:
+// it must be activated and must not be exiting.
+func podRefusal(fields [][32]byte) string {
+	epoch := func(i int) uint64 {
+		if i >= len(fields) {
+			return 0
+		}
+		return binary.LittleEndian.Uint64(fields[i][:8])
+	}
+	const farFuture = math.MaxUint64
+	switch {
+	case epoch(elExitEpoch) != farFuture:
+		return "exit_epoch set: ValidatorIsExitingBeaconChain"
+	case epoch(elActivationEpoch) == farFuture:
+		return "not activated: ValidatorInactiveOnBeaconChain"
+	}
+	return ""
+}
 
 // encode adds the document's structs and the calls of EigenPod's
 // functions.
@@ -455,12 +481,15 @@ func (d *EigenLayerDocument) encode(b *calldataBuilder) error {
 	return nil
 }
 
-// encodeValidators adds the validator proofs and the call of
-// verifyWithdrawalCredentials.
+// encodeValidators adds the validator proofs, the call of
+// verifyWithdrawalCredentials of them all, and a call of verifyStaleBalance
+// for each slashed validator, in the document's order.
 func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateRootProof) error {
 	var indices []*big.Int
 	var proofs [][]byte
 	var fields [][][32]byte
+	var slashed []abiELValidatorProof
+	var refused []string
 	for k, p := range d.ValidatorProofs {
 		v := abiELValidatorProof{ValidatorFields: unhash(p.ValidatorFields), Proof: p.Proof}
 		if err := b.value(fmt.Sprintf("validatorProofs[%d]", k), solELValidatorProof, u64p(uint64(p.ValidatorIndex)), v); err != nil {
@@ -469,14 +498,33 @@ func (d *EigenLayerDocument) encodeValidators(b *calldataBuilder, sr abiELStateR
 		indices = append(indices, new(big.Int).SetUint64(uint64(p.ValidatorIndex)))
 		proofs = append(proofs, p.Proof)
 		fields = append(fields, v.ValidatorFields)
+		if len(v.ValidatorFields) > elSlashed && v.ValidatorFields[elSlashed] != ([32]byte{}) {
+			slashed = append(slashed, v)
+		}
+		if why := podRefusal(v.ValidatorFields); why != "" {
+			refused = append(refused, fmt.Sprintf("validator %d (%s)", p.ValidatorIndex, why))
+		}
 	}
 	if len(d.ValidatorProofs) == 0 {
 		return nil
 	}
-	if ts := d.Anchor.Timestamp; ts != 0 {
-		return b.call(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields)
+	ts := d.Anchor.Timestamp
+	if ts == 0 {
+		b.note = noTimestamp
+		return nil
 	}
-	b.note = noTimestamp
+	if err := b.call(elVerifyWithdrawalCredentials, ts, sr, indices, proofs, fields); err != nil {
+		return err
+	}
+	if len(refused) > 0 {
+		b.note = "EigenPod.verifyWithdrawalCredentials reverts for " + strings.Join(refused, ", ") +
+			"; call it with the other validators only"
+	}
+	for _, v := range slashed {
+		if err := b.call(elVerifyStaleBalance, ts, sr, v); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -541,12 +589,5 @@ const eigenLayerRelease = "Layr-Labs/eigenlayer-contracts@f84a515"
 // eigenLayerDeployed: BeaconChainProofs has proof versions DENEB (deneb's
 // state) and PECTRA (electra's, which fulu keeps).
 func eigenLayerDeployed(forkName string) error {
-	f, err := fork.Lookup(forkName)
-	if err != nil {
-		return err
-	}
-	if !f.Descends(fork.Deneb) || f.Has(fork.PayloadInEnvelope) || f.Has(fork.ProgressiveRegistry) {
-		return fmt.Errorf("%s's BeaconChainProofs has proof versions DENEB (deneb) and PECTRA (electra, fulu) only", eigenLayerRelease)
-	}
-	return nil
+	return fixedIndexForks(forkName, fork.Deneb, eigenLayerRelease+"'s BeaconChainProofs has proof versions DENEB (deneb) and PECTRA (electra, fulu) only")
 }

@@ -277,6 +277,31 @@ func (e *ItemError) Error() string { return e.Item + ": " + e.Err.Error() }
 // Unwrap returns the underlying error.
 func (e *ItemError) Unwrap() error { return e.Err }
 
+// verifyDoc is the shared part of the documents' Verify: the anchor is
+// well formed, then body checks the document's proofs; an error is
+// prefixed with the format's name.
+func verifyDoc(name Name, a staking.Anchor, body func() error) error {
+	err := a.Check()
+	if err == nil {
+		err = body()
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// verifyProtocolDoc is verifyDoc for a protocol's document, which must be
+// anchored to a block.
+func verifyProtocolDoc(name Name, a staking.Anchor, body func() error) error {
+	return verifyDoc(name, a, func() error {
+		if err := needBlockAnchor(name, a); err != nil {
+			return err
+		}
+		return body()
+	})
+}
+
 func itemErr(item string, err error) error {
 	if err == nil {
 		return nil

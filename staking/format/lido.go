@@ -331,21 +331,11 @@ func lidoWitness(wc, vc staking.Claim) (LidoWithdrawalWitness, LidoKey, error) {
 // reverts whatever its deployment: a validator not yet withdrawable at
 // the paying block's epoch, or a partial withdrawal (under 8 ETH of a
 // validator not slashed).
-func (d *LidoDocument) Verify() error {
-	if err := d.verify(); err != nil {
-		return fmt.Errorf("lido: %w", err)
-	}
-	return nil
-}
+func (d *LidoDocument) Verify() error { return verifyProtocolDoc(Lido, d.Anchor, d.verify) }
 
+// verify checks the proofs, the anchor checked.
 func (d *LidoDocument) verify() error {
 	if err := checkFacts(d.NetworkConfig); err != nil {
-		return err
-	}
-	if err := d.Anchor.Check(); err != nil {
-		return err
-	}
-	if err := needBlockAnchor(Lido, d.Anchor); err != nil {
 		return err
 	}
 	if uint64(d.BeaconBlock.RootsTimestamp) != d.Anchor.Timestamp || d.Anchor.Timestamp == 0 {

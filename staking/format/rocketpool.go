@@ -1,6 +1,7 @@
 package format
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -103,6 +104,8 @@ func (d *RocketPoolDocument) Format() Name { return RocketPool }
 
 func gindexPtr(g proof.Gindex) *proof.Gindex { return &g }
 
+// needBlockAnchor fails for an anchor that is not a block's: the
+// protocols' verifiers read the block root EIP-4788 stores.
 func needBlockAnchor(format Name, a staking.Anchor) error {
 	if a.Kind != staking.AnchorBlock {
 		return fmt.Errorf("%w: %s proofs lead to the beacon block root that EIP-4788 stores, not to a %s root: anchor them to the block",
@@ -232,21 +235,11 @@ func (v RocketPoolValidator) validator() (beaconstate.Validator, error) {
 // balance in its lane) and every gindex from the fork, the indices and the
 // slots, and checks each witness list against the anchor's block root. The
 // slot proof must prove the anchor's slot.
-func (d *RocketPoolDocument) Verify() error {
-	if err := d.verify(); err != nil {
-		return fmt.Errorf("rocketpool: %w", err)
-	}
-	return nil
-}
+func (d *RocketPoolDocument) Verify() error { return verifyProtocolDoc(RocketPool, d.Anchor, d.verify) }
 
+// verify checks the proofs, the anchor checked.
 func (d *RocketPoolDocument) verify() error {
 	if err := checkFacts(d.NetworkConfig); err != nil {
-		return err
-	}
-	if err := d.Anchor.Check(); err != nil {
-		return err
-	}
-	if err := needBlockAnchor(RocketPool, d.Anchor); err != nil {
 		return err
 	}
 	if d.SlotProof == nil && len(d.ValidatorProofs) == 0 && len(d.WithdrawalProofs) == 0 && len(d.BalanceProofs) == 0 {
@@ -598,12 +591,19 @@ const rocketPoolRelease = "rocket-pool/rocketpool@fef41a4 (Saturn)"
 // generalized indices of the electra state and block, which fulu keeps;
 // gloas moves them (progressive registry, payload out of the block).
 func rocketPoolDeployed(forkName string) error {
+	return fixedIndexForks(forkName, fork.Electra, rocketPoolRelease+"'s BeaconStateVerifier has the generalized indices of electra and fulu only")
+}
+
+// fixedIndexForks fails with msg for a fork before first, or one that
+// moves the fixed generalized indices a deployed verifier has (the payload
+// out of the block, the progressive registry: gloas).
+func fixedIndexForks(forkName, first, msg string) error {
 	f, err := fork.Lookup(forkName)
 	if err != nil {
 		return err
 	}
-	if !f.Descends(fork.Electra) || f.Has(fork.PayloadInEnvelope) || f.Has(fork.ProgressiveRegistry) {
-		return fmt.Errorf("%s's BeaconStateVerifier has the generalized indices of electra and fulu only", rocketPoolRelease)
+	if !f.Descends(first) || f.Has(fork.PayloadInEnvelope) || f.Has(fork.ProgressiveRegistry) {
+		return errors.New(msg)
 	}
 	return nil
 }

@@ -109,6 +109,14 @@ func (t *Timer) Stage(name string) float64 {
 	return s
 }
 
+// PeakRSS returns the process's peak resident set size so far (VmHWM on
+// Linux), in bytes; 0 where it is not known.
+func PeakRSS() int64 { return vmHWM() }
+
+// CPU returns the process's CPU time (user + system, all threads) since
+// the Timer was made, in seconds.
+func (t *Timer) CPU() float64 { return cpuNow() - t.cpu0 }
+
 // Elapsed returns the seconds since the last stage (or the start or
 // Restart) without recording a stage.
 func (t *Timer) Elapsed() float64 { return time.Since(t.last).Seconds() }

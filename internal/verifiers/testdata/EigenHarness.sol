@@ -7,10 +7,11 @@ import {BeaconChainProofs} from "src/contracts/libraries/BeaconChainProofs.sol";
 /// @notice Exposes EigenLayer's BeaconChainProofs library (whose functions
 /// are internal) to beaconproof's tests: each library function as it is,
 /// the block root read from the EIP-4788 contract for a timestamp as
-/// EigenPod.getParentBlockRoot reads it, and the two EigenPod entry points
+/// EigenPod.getParentBlockRoot reads it, and the EigenPod entry points
 /// that take the proofs (verifyWithdrawalCredentials, verifyCheckpointProofs)
 /// with the same arguments and the same library calls, without the pod's
 /// bookkeeping: only the proofs are checked. Not EigenLayer's code.
+/// verifyStaleBalance is EigenPod's third such entry point, likewise.
 contract EigenHarness {
     address internal constant BEACON_ROOTS_ADDRESS = 0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02;
 
@@ -30,6 +31,7 @@ contract EigenHarness {
     error InputArrayLengthMismatch();
     error UnknownValidator(bytes32 pubkeyHash);
     error NoCheckpoint();
+    error ValidatorNotSlashedOnBeaconChain();
 
     constructor(uint64 _pectraForkTimestamp) {
         pectraForkTimestamp = _pectraForkTimestamp;
@@ -126,5 +128,27 @@ contract EigenHarness {
                 balanceContainerProof.balanceContainerRoot, uint40(idx - 1), proofs[i]
             );
         }
+    }
+
+    /// @notice EigenPod.verifyStaleBalance's proof checks: the validator is
+    /// one whose credentials were verified (its index is the one recorded
+    /// then, as the pod reads it from its storage by pubkey hash), it is
+    /// slashed, and its fields prove under the state root, which proves
+    /// under the block root of beaconTimestamp. The pod's other conditions
+    /// (the timestamp after the last checkpoint, the validator ACTIVE in the
+    /// pod) and the checkpoint it starts are left out.
+    function verifyStaleBalance(
+        uint64 beaconTimestamp,
+        BeaconChainProofs.StateRootProof calldata stateRootProof,
+        BeaconChainProofs.ValidatorProof calldata proof
+    ) external view {
+        bytes32 pubkeyHash = BeaconChainProofs.getPubkeyHash(proof.validatorFields);
+        uint64 idx = indexPlusOne[pubkeyHash];
+        if (idx == 0) revert UnknownValidator(pubkeyHash);
+        if (!BeaconChainProofs.isValidatorSlashed(proof.validatorFields)) revert ValidatorNotSlashedOnBeaconChain();
+        BeaconChainProofs.verifyStateRoot(getParentBlockRoot(beaconTimestamp), stateRootProof);
+        BeaconChainProofs.verifyValidatorFields(
+            proofVersion(beaconTimestamp), stateRootProof.beaconStateRoot, proof.validatorFields, proof.proof, uint40(idx - 1)
+        );
     }
 }
