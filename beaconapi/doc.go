@@ -39,10 +39,12 @@
 // otherwise.
 //
 // StateProver hashes the state while it downloads: an ssz.Hasher follows
-// the body as it lands and hashes the validators, balances and other big
-// lists and vectors block by block as their bytes arrive, so that the
-// time to a proof is close to the download's; the root and every proof
-// are those of a state hashed after its download.
+// the body as it lands and, once the download has lasted a quarter of a
+// second, hashes the validators, balances and other big lists and vectors
+// block by block as their bytes arrive, so that the time to a proof is
+// close to the download's; a download that ends sooner is hashed after it.
+// The root and every proof are those of a state hashed after its
+// download.
 //
 // Every request follows its context. A node silent for the timeout
 // (WithTimeout: no headers, or no body bytes) is abandoned; server errors

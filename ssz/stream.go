@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Hasher hashes the big members of a container (a beacon state's
@@ -35,10 +36,13 @@ type Hasher struct {
 	cond    *sync.Cond
 	n       int  // buf[:n] has arrived
 	final   bool // n is the final size
+	started bool // the delay before hashing has passed
 	stopped atomic.Bool
 	done    chan struct{}
 
 	fields []*streamField // set by the goroutine once the fixed part is in
+	ahead  int            // chunks hashed before the input was complete, once it was
+	ended  bool           // ahead is set
 }
 
 // streamField is one member hashed as it arrives.
@@ -68,17 +72,30 @@ const streamMin = 1 << 18
 // errStopped ends the work of a stopped Hasher.
 var errStopped = errors.New("ssz: hasher stopped")
 
-// NewHasher starts hashing the container type t as its encoding arrives in
-// buf (of its final size when size >= 0, else of at least the largest
-// size it may have), and returns the Hasher. Call Arrived as bytes come in
-// order, then Tree; or Stop, which also must be called before buf is
-// written again from the start. A Hasher of a type that is not a
-// container hashes nothing ahead.
-func NewHasher(t *Type, buf []byte, size int) *Hasher {
-	h := &Hasher{t: t, buf: buf, size: size, done: make(chan struct{})}
+// NewHasher starts following the encoding of a value of the container
+// type t as it arrives in buf (of its final size when size >= 0, else of
+// at least the largest size it may have), and returns the Hasher. It
+// hashes nothing until after has passed or the value is complete: a
+// download that ends sooner is hashed after it, on all cores, which is
+// faster than hashing while the download takes a core (on a machine that
+// also serves the bytes, or copies them from a fast network). Call Arrived
+// as bytes come in order, then Tree; or Stop, which also must be called
+// before buf is written again from the start. A Hasher of a type that is
+// not a container hashes nothing ahead.
+func NewHasher(t *Type, buf []byte, size int, after time.Duration) *Hasher {
+	h := &Hasher{t: t, buf: buf, size: size, done: make(chan struct{}), started: after <= 0}
 	h.cond = sync.NewCond(&h.mu)
 	if size > len(buf) {
 		h.size = -1
+	}
+	if after > 0 {
+		timer := time.AfterFunc(after, func() {
+			h.mu.Lock()
+			h.started = true
+			h.cond.Broadcast()
+			h.mu.Unlock()
+		})
+		go func() { <-h.done; timer.Stop() }()
 	}
 	go h.run()
 	return h
@@ -141,12 +158,12 @@ func (h *Hasher) Tree(b []byte) (*Tree, error) {
 	return tr, nil
 }
 
-// wait returns the arrived size once it reaches need, or the input is
-// final, or the Hasher stops (stop).
+// wait returns the arrived size once it reaches need and the delay has
+// passed, or the input is final, or the Hasher stops (stop).
 func (h *Hasher) wait(need int) (n int, final, stop bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for h.n < need && !h.final && !h.stopped.Load() {
+	for (h.n < need || !h.started) && !h.final && !h.stopped.Load() {
 		h.cond.Wait()
 	}
 	return h.n, h.final, h.stopped.Load()
@@ -165,6 +182,10 @@ func (h *Hasher) run() {
 	}
 	h.fields = h.plan(final, n)
 	for {
+		if final && !h.ended {
+			h.ahead, _ = h.counts()
+			h.ended = true
+		}
 		jobs, need := h.ready(n)
 		err := forEach(len(jobs), func(k int) error {
 			if h.stopped.Load() {
@@ -403,14 +424,24 @@ func (f *streamField) build(b []byte) (merkle, error) {
 }
 
 // HashedAhead returns how many chunks of the members followed were hashed
-// as their bytes arrived, of how many they have. It is meant for after
-// Tree (or Stop); before, it may count blocks being hashed.
+// as their bytes arrived, before the value was complete, of how many they
+// have. It is meant for after Tree (or Stop); before, it returns zeros.
 func (h *Hasher) HashedAhead() (chunks, of int) {
 	select {
 	case <-h.done:
 	default:
 		return 0, 0
 	}
+	chunks, of = h.counts()
+	if h.ended {
+		chunks = h.ahead
+	}
+	return chunks, of
+}
+
+// counts returns how many chunks of the members followed are hashed, of
+// how many they have.
+func (h *Hasher) counts() (chunks, of int) {
 	for _, f := range h.fields {
 		for _, s := range f.segs {
 			of += s.cnt

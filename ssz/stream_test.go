@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"testing"
+	"time"
 
 	"github.com/beaconproof/beaconproof/fork"
 	"github.com/beaconproof/beaconproof/internal/synth"
@@ -49,7 +49,7 @@ func TestHasher(t *testing.T) {
 				if !known {
 					size, buf = -1, make([]byte, 2*len(st))
 				}
-				h := ssz.NewHasher(s.BeaconState, buf, size)
+				h := ssz.NewHasher(s.BeaconState, buf, size, 0)
 				// Yielding between steps lets the hasher follow rather
 				// than find everything at the end.
 				feed(h, buf, st, 1, func() { waitHashing() })
@@ -82,11 +82,7 @@ func TestHasher(t *testing.T) {
 }
 
 // waitHashing gives the hasher's goroutine a moment.
-func waitHashing() {
-	for i := 0; i < 3; i++ {
-		runtime.Gosched()
-	}
-}
+func waitHashing() { time.Sleep(200 * time.Microsecond) }
 
 // sameTrees checks that two trees of a state have the same root and the
 // same proofs of paths (the paths a fork does not have are skipped).
@@ -161,7 +157,7 @@ func TestHasherBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			for _, size := range []int{len(b), -1} {
 				buf := make([]byte, len(st)+64)
-				h := ssz.NewHasher(s.BeaconState, buf, size)
+				h := ssz.NewHasher(s.BeaconState, buf, size, 0)
 				feed(h, buf, b, 2, nil)
 				if err := ssz.Validate(s.BeaconState, buf[:len(b)]); err == nil {
 					t.Fatal("bad bytes validate")
@@ -173,15 +169,32 @@ func TestHasherBadInput(t *testing.T) {
 	}
 	t.Run("other bytes", func(t *testing.T) {
 		buf := make([]byte, len(st))
-		h := ssz.NewHasher(s.BeaconState, buf, len(st))
+		h := ssz.NewHasher(s.BeaconState, buf, len(st), 0)
 		feed(h, buf, st, 3, nil)
 		if _, err := h.Tree(bytes.Clone(st)); err == nil {
 			t.Fatal("Tree of other bytes: no error")
 		}
 	})
+	t.Run("delayed past the download", func(t *testing.T) {
+		buf := make([]byte, len(st))
+		h := ssz.NewHasher(s.BeaconState, buf, len(st), time.Hour)
+		feed(h, buf, st, 4, nil)
+		tr, err := h.Tree(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ahead, _ := h.HashedAhead(); ahead != 0 {
+			t.Errorf("hashed %d chunks ahead before its delay", ahead)
+		}
+		cold, err := ssz.NewTree(s.BeaconState, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameTrees(t, s.BeaconState, tr, cold, []string{"validators[4999]", "balances[17]", "slot"})
+	})
 	t.Run("stopped before the fixed part", func(t *testing.T) {
 		buf := make([]byte, len(st))
-		h := ssz.NewHasher(s.BeaconState, buf, -1)
+		h := ssz.NewHasher(s.BeaconState, buf, -1, time.Hour)
 		h.Arrived(10)
 		h.Stop()
 	})
