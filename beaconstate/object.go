@@ -57,7 +57,10 @@ type Object struct {
 	Type *ssz.Type
 	// Schemas are the schemas of the object's fork and preset.
 	Schemas *fork.Schemas
-	// Bytes is the SSZ encoding of the object.
+	// Bytes is the SSZ encoding of the object. When the Object owns memory
+	// outside Go's heap (a mapped file, NewObjectReserved), Bytes and every
+	// slice of it are valid only until Close, or until the Object is
+	// unreachable: copy what must outlive the Object.
 	Bytes []byte
 
 	unmap     func() error // set when Bytes is memory-mapped
