@@ -292,6 +292,20 @@ const (
 	idRoot
 )
 
+// resolveID parses a block or state id and reads the node's network,
+// which every object request needs to decode what it gets.
+func (c *Client) resolveID(ctx context.Context, id string) (idKind, uint64, *fork.Network, error) {
+	kind, slot, err := parseID(id)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	net, err := c.network(ctx)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	return kind, slot, net, nil
+}
+
 // parseID checks a state or block id: head, finalized, justified,
 // genesis, a decimal slot or a 0x-prefixed 32-byte root.
 func parseID(id string) (idKind, uint64, error) {

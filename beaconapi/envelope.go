@@ -38,11 +38,7 @@ const EnvelopePath = "/eth/v1/beacon/execution_payload_envelope/"
 // gloas, a payload its builder withheld (or not revealed yet), a missed
 // slot, or an envelope the node does not keep.
 func (c *Client) Envelope(ctx context.Context, id string) (*beaconstate.Object, error) {
-	kind, slot, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	net, err := c.network(ctx)
+	kind, slot, net, err := c.resolveID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

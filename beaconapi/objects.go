@@ -32,11 +32,7 @@ import (
 // ErrSyncing, ErrUnknownFork, ErrTooLarge, ErrTimeout, ErrUnavailable,
 // ErrWrongNetwork (with WithNetwork), ErrBadResponse.
 func (c *Client) State(ctx context.Context, id string) (*beaconstate.Object, error) {
-	kind, slot, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	net, err := c.network(ctx)
+	kind, slot, net, err := c.resolveID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +118,7 @@ func mentionsPruning(msg string) bool {
 // network's fork schedule. BlockMessage returns the unsigned BeaconBlock
 // inside. A slot without a block (a missed slot) fails with ErrNotFound.
 func (c *Client) Block(ctx context.Context, id string) (*beaconstate.Object, error) {
-	kind, slot, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	net, err := c.network(ctx)
+	kind, slot, net, err := c.resolveID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

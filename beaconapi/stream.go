@@ -26,11 +26,7 @@ import (
 // (p.Object().Close()) when done, which releases the memory of a body read
 // without a Content-Length. Errors are State's.
 func (c *Client) StateProver(ctx context.Context, id string) (*beaconstate.Prover, error) {
-	kind, slot, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	net, err := c.network(ctx)
+	kind, slot, net, err := c.resolveID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
