@@ -14,7 +14,8 @@ import (
 // payload envelope (gloas, EIP-7732), relative to the node's base URL:
 // getExecutionPayloadEnvelope of ethereum/beacon-APIs
 // (apis/beacon/execution_payload/envelope_get.yaml), served under this
-// path by Lighthouse, Prysm, Teku and Lodestar.
+// path in the sources of Lighthouse, Prysm and Teku (not yet tried
+// against a running gloas node).
 const EnvelopePath = "/eth/v1/beacon/execution_payload_envelope/"
 
 // Envelope fetches the SignedExecutionPayloadEnvelope of the block with
