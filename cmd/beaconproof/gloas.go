@@ -148,20 +148,7 @@ func (s *proveSession) gloasEraStateRoots(ctx context.Context, f *kindFlags, ws 
 // readEraStateRoots reads the state_roots of the era that holds slot from
 // --era's era files: the state of the era file after it.
 func readEraStateRoots(ctx context.Context, f *kindFlags, preset string, slot uint64) ([]byte, error) {
-	net, err := orMainnet(f.net)
-	if err != nil {
-		return nil, err
-	}
-	a, err := era.Open(f.eraFiles, era.Options{Preset: preset, Network: net, MaxSize: f.maxSize})
-	if err != nil {
-		return nil, fmt.Errorf("--era: %w", err)
-	}
-	defer a.Close()
-	roots, err := a.StateRoots(ctx, era.EraOfSlot(slot, a.SlotsPerHistoricalRoot()))
-	if err != nil {
-		return nil, fmt.Errorf("--era: the state_roots of the withdrawal's era: %w", err)
-	}
-	return flattenRoots(roots), nil
+	return readArchiveRoots(ctx, f, f.net, preset, slot, (*era.Archive).StateRoots, "the state_roots of the withdrawal's era: ")
 }
 
 // nodeEraStateRoots returns the state_roots of an era from the node's

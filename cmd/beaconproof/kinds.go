@@ -532,17 +532,26 @@ func readEraFiles(ctx context.Context, f *kindFlags, net *fork.Network, block *b
 	if err != nil {
 		return nil, err
 	}
-	if net, err = orMainnet(net); err != nil {
+	return readArchiveRoots(ctx, f, net, block.Preset, ws, (*era.Archive).BlockRoots, "")
+}
+
+// readArchiveRoots reads, with get (Archive.BlockRoots or StateRoots), a
+// vector of roots of the era that holds slot from --era's era files; what
+// names the vector in errors ("" for none).
+func readArchiveRoots(ctx context.Context, f *kindFlags, net *fork.Network, preset string, slot uint64,
+	get func(*era.Archive, context.Context, uint64) ([][32]byte, error), what string) ([]byte, error) {
+	net, err := orMainnet(net)
+	if err != nil {
 		return nil, err
 	}
-	a, err := era.Open(f.eraFiles, era.Options{Preset: block.Preset, Network: net, MaxSize: f.maxSize})
+	a, err := era.Open(f.eraFiles, era.Options{Preset: preset, Network: net, MaxSize: f.maxSize})
 	if err != nil {
 		return nil, fmt.Errorf("--era: %w", err)
 	}
 	defer a.Close()
-	roots, err := a.BlockRoots(ctx, era.EraOfSlot(ws, a.SlotsPerHistoricalRoot()))
+	roots, err := get(a, ctx, era.EraOfSlot(slot, a.SlotsPerHistoricalRoot()))
 	if err != nil {
-		return nil, fmt.Errorf("--era: %w", err)
+		return nil, fmt.Errorf("--era: %s%w", what, err)
 	}
 	return flattenRoots(roots), nil
 }
