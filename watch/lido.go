@@ -120,7 +120,8 @@ type payingProof struct {
 }
 
 // payingClaims downloads the post-state of the block that paid the
-// withdrawal (after releasing the checkpoint's, if held), checks it
+// withdrawal (after releasing the checkpoint's, if held; by its root, else
+// by the block's slot, as gloas withdrawals are), checks it
 // against the block, proves the withdrawal and the validator in it, and
 // releases it.
 func (s *step) payingClaims(ctx context.Context, block *beaconstate.Object, f fact) (payingProof, error) {
@@ -130,7 +131,7 @@ func (s *step) payingClaims(ctx context.Context, block *beaconstate.Object, f fa
 		return out, err
 	}
 	s.dropState()
-	st, err := s.w.cfg.Node.State(ctx, beaconapi.RootID([32]byte(sr)))
+	st, err := s.w.cfg.Node.PostState(ctx, [32]byte(sr), f.slot)
 	if err != nil {
 		return out, fmt.Errorf("watch: the post-state of the block at slot %d: %w", f.slot, err)
 	}
