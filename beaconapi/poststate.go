@@ -25,3 +25,22 @@ func (c *Client) PostState(ctx context.Context, stateRoot [32]byte, slot uint64)
 	}
 	return nil, err
 }
+
+// EraStateRoots returns the state_roots of era (of sphr slots, the
+// network's SLOTS_PER_HISTORICAL_ROOT) from the node's state at the next
+// era's first slot, which only an archive node keeps for a past era; a
+// missed slot's state root is in no block header, so, unlike block roots
+// (PeriodBlockRoots), they cannot be rebuilt from headers. Errors are
+// State's (ErrNotFound, ErrPruned, ...).
+func (c *Client) EraStateRoots(ctx context.Context, era, sphr uint64) ([]byte, error) {
+	st, err := c.State(ctx, SlotID((era+1)*sphr))
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	b, _, err := st.Field("state_roots")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}

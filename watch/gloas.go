@@ -116,16 +116,10 @@ func (s *step) gloasWithdrawalClaim(ctx context.Context, sp *staking.StateProver
 // the next era's first slot (a missed slot's state root is in no header:
 // they cannot be rebuilt from headers as block roots are).
 func (s *step) eraStateRoots(ctx context.Context, era, sphr uint64) ([]byte, error) {
-	slot := (era + 1) * sphr
-	st, err := s.w.cfg.Node.State(ctx, beaconapi.SlotID(slot))
+	b, err := s.w.cfg.Node.EraStateRoots(ctx, era, sphr)
 	if err != nil {
-		return nil, fmt.Errorf("the withdrawal is older than the state's state_roots: its era's state_roots are in the state at slot %d (an archive node keeps it): %w", slot, err)
+		return nil, fmt.Errorf("the withdrawal is older than the state's state_roots: its era's state_roots are in the state at slot %d (an archive node keeps it): %w", (era+1)*sphr, err)
 	}
-	defer st.Close()
 	s.w.cfg.Metrics.state()
-	b, _, err := st.Field("state_roots")
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(nil), b...), nil
+	return b, nil
 }

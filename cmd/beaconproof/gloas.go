@@ -157,7 +157,7 @@ func readEraStateRoots(ctx context.Context, f *kindFlags, preset string, slot ui
 // rebuilt from headers as block roots are).
 func (s *proveSession) nodeEraStateRoots(ctx context.Context, eraNum, sphr uint64) ([]byte, error) {
 	slot := (eraNum + 1) * sphr
-	st, err := s.node.State(ctx, beaconapi.SlotID(slot))
+	b, err := s.node.EraStateRoots(ctx, eraNum, sphr)
 	if errors.Is(err, beaconapi.ErrNotFound) || errors.Is(err, beaconapi.ErrPruned) {
 		return nil, fmt.Errorf("the gloas withdrawal is historical: its era's state_roots are in the state at slot %d, which the node does not serve (%w): "+
 			"give era files that hold its slots %d to %d with --era FILE|DIR, or the era's state_roots with --era-state-roots FILE, or use an archive node",
@@ -166,12 +166,7 @@ func (s *proveSession) nodeEraStateRoots(ctx context.Context, eraNum, sphr uint6
 	if err != nil {
 		return nil, fmt.Errorf("the era's state_roots, from the state at slot %d: %w", slot, err)
 	}
-	defer st.Close()
-	b, _, err := st.Field("state_roots")
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(nil), b...), nil
+	return b, nil
 }
 
 // nodePayload returns what carries a node block's execution payload: the
