@@ -6,7 +6,7 @@
 //
 // # Endpoints
 //
-//	State         GET /eth/v2/debug/beacon/states/{id}
+//	State         GET /eth/v2/debug/beacon/states/{id} (also PostState, EraStateRoots)
 //	StateProver   GET /eth/v2/debug/beacon/states/{id} (hashed as it arrives)
 //	Block         GET /eth/v2/beacon/blocks/{id}
 //	Header        GET /eth/v1/beacon/headers/{id} (also BlockRoot, HeadSlot, PeriodBlockRoots)
