@@ -529,12 +529,6 @@ func expectEOF(r io.Reader) error {
 	}
 }
 
-// readLimited reads r to its end into one buffer, failing with ErrTooLarge
-// past limit bytes. size is the expected size, or -1: the buffer is
-// allocated at that size, and otherwise starts small and doubles (not past
-// limit). Whenever the buffer is full, a one-byte probe looks for the end
-// before the buffer grows, so that input of exactly the expected size, or
-// of exactly limit bytes, is read without a larger buffer.
 // errNoReserve reports that the platform cannot reserve memory for
 // readReserved: the caller reads another way.
 var errNoReserve = errors.New("cannot reserve memory")
@@ -566,6 +560,12 @@ func readReserved(r io.Reader, limit int64) ([]byte, func() error, error) {
 	}
 }
 
+// readLimited reads r to its end into one buffer, failing with ErrTooLarge
+// past limit bytes. size is the expected size, or -1: the buffer is
+// allocated at that size, and otherwise starts small and doubles (not past
+// limit). Whenever the buffer is full, a one-byte probe looks for the end
+// before the buffer grows, so that input of exactly the expected size, or
+// of exactly limit bytes, is read without a larger buffer.
 func readLimited(r io.Reader, size, limit int64, what string) ([]byte, error) {
 	if size > limit {
 		return nil, fmt.Errorf("%w: %s of %d bytes, limit %d", ErrTooLarge, what, size, limit)
