@@ -176,6 +176,11 @@ func BlockFieldGindex(forkName, preset, field string) (proof.Gindex, error) {
 	return g, nil
 }
 
+// Locate returns the withdrawal's generalized index below the anchor
+// (WithdrawalGindex, the network mainnet when none is given), whether the
+// proof is historical (the withdrawal's slot is SLOTS_PER_HISTORICAL_ROOT
+// or more before the state's) and then the entry of
+// historical_summaries it goes through.
 func (w WithdrawalLocation) Locate() (g proof.Gindex, historical bool, summary uint64, err error) {
 	if w.StateFork == "" {
 		return g, false, 0, fmt.Errorf("%w: no fork named", proof.ErrMalformed)
